@@ -1,0 +1,23 @@
+// `npm run build`: compiles apps and libs with tsc into dist/, then makes each `@trustno1/<lib>`
+// alias resolvable at run time through dist/node_modules (tsc keeps path aliases as written).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+const { paths } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
+for (const [alias, [target]] of Object.entries(paths)) {
+  const dir = join(root, 'dist/node_modules', alias);
+  mkdirSync(dir, { recursive: true });
+  const compiled = target.replace(/\.ts$/, '.js');
+  const compiledPath = relative(dir, join(root, 'dist', compiled));
+  writeFileSync(join(dir, 'index.js'), `module.exports = require(${JSON.stringify(compiledPath)});\n`);
+}
+process.stdout.write(`built ${Object.keys(paths).length} libs and the apps into dist/\n`);
