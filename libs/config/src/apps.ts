@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { baseConfigSchema } from './config';
+
+// 0 asks the OS for a free port (tests start many apps at once).
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Default health ports of the service apps; the gateway serves health on HTTP_PORT. */
+export const DEFAULT_HEALTH_PORTS = {
+  accounts: 3101,
+  world: 3102,
+  inventory: 3103,
+  combat: 3104,
+  market: 3105,
+  factions: 3106,
+  worker: 3107,
+} as const;
+
+export type ServiceName = keyof typeof DEFAULT_HEALTH_PORTS;
+
+/** Config of a NATS service app (accounts, world, inventory, combat, market, factions, worker). */
+export function serviceConfigSchema(service: ServiceName) {
+  return baseConfigSchema.extend({
+    HEALTH_PORT: port.default(DEFAULT_HEALTH_PORTS[service]),
+  });
+}
+
+/** Config of the HTTP gateway. */
+export const gatewayConfigSchema = baseConfigSchema.extend({
+  HTTP_PORT: port.default(3000),
+  ADMIN_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(262_144),
+  SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+});
+
+/** Config of the worker: the base plus where archived logs go. */
+export const workerConfigSchema = serviceConfigSchema('worker').extend({
+  ARCHIVE_DIR: z.string().min(1).default('./archive'),
+});
+
+export type ServiceConfig = z.infer<ReturnType<typeof serviceConfigSchema>>;
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;

@@ -1,0 +1,44 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, gatewayConfigSchema, loadConfig, serviceConfigSchema } from '@trustno1/config';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(gatewayConfigSchema, {});
+    assert.equal(config.DATABASE_URL, 'postgresql://postgres@127.0.0.1:5432/trustno1');
+    assert.equal(config.REDIS_URL, 'redis://127.0.0.1:6379');
+    assert.equal(config.QUEUE_REDIS_URL, 'redis://127.0.0.1:6379');
+    assert.equal(config.NATS_URL, 'nats://127.0.0.1:4222');
+    assert.equal(config.HTTP_PORT, 3000);
+    assert.equal(config.LOG_LEVEL, 'info');
+  });
+
+  it('names the variable that is invalid', () => {
+    assert.throws(
+      () => loadConfig(gatewayConfigSchema, { HTTP_PORT: 'eighty', LOG_LEVEL: 'loud' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.problems.length === 2 &&
+        error.message.includes('HTTP_PORT') &&
+        error.message.includes('LOG_LEVEL'),
+    );
+  });
+
+  it('rejects a URL of the wrong kind and hides secrets in the message', () => {
+    assert.throws(() => loadConfig(gatewayConfigSchema, { DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
+    assert.throws(
+      () => loadConfig(gatewayConfigSchema, { ADMIN_API_KEY: 'short-secret' }),
+      (error: unknown) => error instanceof Error && /ADMIN_API_KEY/.test(error.message) && !/short-secret/.test(error.message),
+    );
+  });
+
+  it('gives each service its own health port and keeps QUEUE_REDIS_URL when set', () => {
+    const config = loadConfig(serviceConfigSchema('inventory'), { QUEUE_REDIS_URL: 'redis://10.0.0.1:6380' });
+    assert.equal(config.HEALTH_PORT, 3103);
+    assert.equal(config.QUEUE_REDIS_URL, 'redis://10.0.0.1:6380');
+  });
+
+  it('treats an empty variable as unset', () => {
+    assert.equal(loadConfig(serviceConfigSchema('world'), { HEALTH_PORT: '' }).HEALTH_PORT, 3102);
+  });
+});

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+
+/** Variables every app reads. Defaults are the local development services. */
+export const baseConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/trustno1'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  QUEUE_REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  NATS_URL: url(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
+  /** Prefix for every NATS subject and the events stream; lets test files share one server. */
+  NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9_-]+\.)?$/, 'must be empty or a token followed by a dot')
+    .default(''),
+  EVENTS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('EVENTS'),
+  /** Prefix for every Redis key and BullMQ queue; empty in production. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:-]*$/)
+    .default(''),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+});
+
+export type BaseConfig = z.infer<typeof baseConfigSchema> & { QUEUE_REDIS_URL: string };
+
+/** Thrown when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates `env` against `schema`. Empty strings count as unset so that `FOO=` falls back to
+ * the default instead of failing on an empty URL.
+ */
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const keys = Object.keys(schema.shape);
+  const input: Record<string, string> = {};
+  for (const key of keys) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join('.') || '(environment)';
+        const shown = input[name] === undefined ? 'missing' : `got ${JSON.stringify(redact(name, input[name]))}`;
+        return `${name}: ${issue.message} (${shown})`;
+      }),
+    );
+  }
+  const config = result.data as z.infer<S> & { REDIS_URL?: string; QUEUE_REDIS_URL?: string };
+  if ('REDIS_URL' in config && !config.QUEUE_REDIS_URL) config.QUEUE_REDIS_URL = config.REDIS_URL;
+  return config;
+}
+
+function redact(name: string, value: string): string {
+  return /KEY|SECRET|PASSWORD|TOKEN/.test(name) ? '***' : value;
+}
+
+/** Loads config or prints the problems and exits: apps call this before anything else. */
+export function loadConfigOrExit<S extends z.ZodObject>(schema: S, app: string): z.infer<S> {
+  try {
+    return loadConfig(schema);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${app}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+export { z };

@@ -1,0 +1,3 @@
+export * from './keys';
+export * from './client';
+export * from './redis.module';

@@ -1,0 +1,85 @@
+/**
+ * Every Redis key of the seed's "Redis - Cache y Estado Temporal" section, built in one place.
+ * The braces are Redis Cluster hash tags: all keys of one player share a slot, and so do the
+ * four keys of one chunk (the tag is the first brace pair, the chunk's x).
+ */
+type Id = string;
+
+const SECOND = 1;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/** TTLs in seconds (the seed's "TTL y Expiración"); `null` means the key never expires. */
+export const TTL = {
+  playerState: 5 * MINUTE,
+  playerCombat: 5 * MINUTE,
+  playerBuffs: 5 * MINUTE,
+  playerCooldowns: 5 * MINUTE,
+  playerSession: 24 * HOUR,
+  chunkInactive: 10 * MINUTE,
+  session: 24 * HOUR,
+  combatRecent: 1 * HOUR,
+  /** Not in the seed: a heartbeat every 10 s keeps a server listed; three missed ones drop it. */
+  serverStatus: 30 * SECOND,
+  leaderboard: null,
+  queue: null,
+  market: null,
+} as const;
+
+/** The anti combat-log window (SPEC §4): a player stays in the world this long after combat. */
+export const COMBAT_LINGER_SECONDS = 30;
+
+function tag(value: string | number): string {
+  const text = String(value);
+  if (text.length === 0 || /[{}\s]/.test(text)) throw new Error(`invalid Redis key part: ${JSON.stringify(text)}`);
+  return `{${text}}`;
+}
+
+function part(value: string | number): string {
+  const text = String(value);
+  if (text.length === 0 || /[{}\s:]/.test(text)) throw new Error(`invalid Redis key part: ${JSON.stringify(text)}`);
+  return text;
+}
+
+function chunkCoord(value: number): number {
+  if (!Number.isSafeInteger(value)) throw new Error(`chunk coordinate must be an integer, got ${value}`);
+  return value;
+}
+
+export const LEADERBOARDS = ['kills:daily', 'kills:weekly', 'wealth', 'playtime', 'faction:power'] as const;
+export type Leaderboard = (typeof LEADERBOARDS)[number];
+
+export const PROCESSING_QUEUES = ['loot_generation', 'structure_decay', 'event_spawn', 'ai_pathfinding'] as const;
+export type ProcessingQueue = (typeof PROCESSING_QUEUES)[number];
+
+/** Key builders. Services never concatenate key strings themselves. */
+export const RedisKeys = {
+  playerState: (playerId: Id) => `player:${tag(playerId)}:state`,
+  playerCombat: (playerId: Id) => `player:${tag(playerId)}:combat`,
+  playerBuffs: (playerId: Id) => `player:${tag(playerId)}:buffs`,
+  playerCooldowns: (playerId: Id) => `player:${tag(playerId)}:cooldowns`,
+  playerSession: (playerId: Id) => `player:${tag(playerId)}:session`,
+
+  chunkPlayers: (x: number, z: number) => `chunk:${tag(chunkCoord(x))}:{${chunkCoord(z)}}:players`,
+  chunkEntities: (x: number, z: number) => `chunk:${tag(chunkCoord(x))}:{${chunkCoord(z)}}:entities`,
+  chunkEvents: (x: number, z: number) => `chunk:${tag(chunkCoord(x))}:{${chunkCoord(z)}}:events`,
+  chunkModified: (x: number, z: number) => `chunk:${tag(chunkCoord(x))}:{${chunkCoord(z)}}:modified`,
+
+  damageQueue: () => 'damage:queue',
+  projectilesActive: () => 'projectiles:active',
+  combatRecent: (playerId: Id) => `combat:recent:${tag(playerId)}`,
+
+  marketPrices: (itemId: Id) => `market:prices:${tag(itemId)}`,
+  marketVolume: (itemId: Id) => `market:volume:${tag(itemId)}`,
+  marketTrends: () => 'market:trends',
+
+  processingQueue: (name: ProcessingQueue) => `queue:${part(name)}`,
+
+  leaderboard: (board: Leaderboard) => `leaderboard:${board}`,
+
+  sessionsActive: () => 'sessions:active',
+  matchmakingQueue: (region: string) => `matchmaking:queue:${tag(region)}`,
+  serverStatus: (serverId: Id) => `server:status:${tag(serverId)}`,
+} as const;
+
+export type RedisKeyName = keyof typeof RedisKeys;
