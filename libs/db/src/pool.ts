@@ -1,0 +1,56 @@
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+
+/** Statements slower than this are logged and counted (the seed's "queries lentas (>100ms)"). */
+export const SLOW_STATEMENT_MS = 100;
+
+export interface PoolOptions {
+  url: string;
+  max?: number;
+  application?: string;
+  onSlowStatement?: (text: string, ms: number) => void;
+}
+
+/** A pg pool with sane timeouts; the slow-statement hook sees every query it runs. */
+export function createPool(options: PoolOptions): Pool {
+  const pool = new Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    application_name: options.application,
+    connectionTimeoutMillis: 3_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  if (options.onSlowStatement) instrument(pool, options.onSlowStatement);
+  return pool;
+}
+
+function instrument(pool: Pool, onSlow: (text: string, ms: number) => void): void {
+  const timed = <T>(text: string, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    return run().finally(() => {
+      const ms = performance.now() - started;
+      if (ms > SLOW_STATEMENT_MS) onSlow(text, ms);
+    });
+  };
+  pool.on('connect', (client: PoolClient) => {
+    const original = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+      const first = args[0] as string | { text?: string };
+      const text = typeof first === 'string' ? first : (first?.text ?? '');
+      // Callback-style calls are passed through untimed; the project only uses promises.
+      if (typeof args[args.length - 1] === 'function') return original(...args);
+      return timed(text, () => original(...args));
+    };
+  });
+}
+
+/** Runs one statement and returns its rows. */
+export async function queryRows<R extends QueryResultRow>(
+  db: Pool | PoolClient,
+  text: string,
+  params: unknown[] = [],
+): Promise<R[]> {
+  const result = await db.query<R>(text, params);
+  return result.rows;
+}

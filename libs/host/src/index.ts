@@ -1,0 +1,4 @@
+export * from './checks';
+export * from './infra.module';
+export * from './service-host';
+export * from './hybrid-error.filter';

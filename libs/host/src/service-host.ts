@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { createBusServer } from '@trustno1/bus';
+import type { Service } from '@trustno1/contracts';
+import type { ServiceConfig } from '@trustno1/config';
+import { HealthRegistry } from '@trustno1/observability';
+import { HybridErrorFilter } from './hybrid-error.filter';
+import { InfraModule } from './infra.module';
+import { pingController } from './ping.controller';
+
+type Imported = Type<unknown> | DynamicModule;
+
+export interface HostOptions<C extends ServiceConfig> {
+  app: Service | 'worker';
+  config: C;
+  /** The app's feature modules. */
+  imports: Imported[];
+  /** Serve NATS request/reply (the six services); the worker only uses the client. */
+  natsServer: boolean;
+  /** Install SIGTERM/SIGINT handlers (off when tests start several apps in one process). */
+  handleSignals?: boolean;
+}
+
+@Module({})
+class ServiceRootModule {}
+
+function rootModule<C extends ServiceConfig>(options: HostOptions<C>): DynamicModule {
+  return {
+    module: ServiceRootModule,
+    imports: [InfraModule.forRoot({ app: options.app, config: options.config }), ...options.imports],
+    controllers: options.natsServer && options.app !== 'worker' ? [pingController(options.app)] : [],
+  };
+}
+
+/**
+ * Starts a service app: health and metrics over HTTP on HEALTH_PORT, NATS request/reply when
+ * asked, and a graceful shutdown on SIGTERM/SIGINT (readiness turns 503, NATS subscriptions
+ * drain, queues and pools close, then the process exits).
+ */
+export async function startService<C extends ServiceConfig>(options: HostOptions<C>): Promise<INestApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(options), new FastifyAdapter(), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  if (options.natsServer) {
+    app.connectMicroservice(
+      {
+        strategy: createBusServer({
+          natsUrl: options.config.NATS_URL,
+          serviceName: options.app,
+          subjectPrefix: options.config.NATS_SUBJECT_PREFIX,
+          shutdownGraceMs: options.config.SHUTDOWN_GRACE_MS,
+        }),
+      },
+      { inheritAppConfig: true },
+    );
+    app.useGlobalFilters(new HybridErrorFilter(app.get(HttpAdapterHost)));
+    await app.startAllMicroservices();
+  }
+  await app.listen(options.config.HEALTH_PORT, '0.0.0.0');
+  if (options.handleSignals ?? true) installShutdown(app, options.config.SHUTDOWN_GRACE_MS);
+  app.get(Logger).log({ port: options.config.HEALTH_PORT }, `${options.app} ready`);
+  return app;
+}
+
+/** On SIGTERM/SIGINT: fail readiness, close the app within the grace period, exit. */
+export function installShutdown(app: INestApplication, graceMs: number): void {
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    app.get(HealthRegistry).markShuttingDown();
+    app.get(Logger).log({ signal }, 'shutting down');
+    const forced = setTimeout(() => process.exit(1), graceMs + 5_000);
+    forced.unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/** Logs a start-up failure in one JSON line and exits non-zero. */
+export function exitOnStartupFailure(app: string): (error: unknown) => never {
+  return (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', service: app, msg: 'start-up failed', error: message })}\n`);
+    process.exit(1);
+  };
+}
