@@ -1,0 +1,116 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SERVICES } from '@trustno1/contracts';
+import {
+  appEnv,
+  createTestDatabase,
+  createTestNamespace,
+  freePort,
+  startApp,
+  waitReady,
+  type RunningApp,
+  type TestDatabase,
+  type TestNamespace,
+} from '@trustno1/testing';
+
+const ADMIN_KEY = 'a'.repeat(40);
+
+interface ReadyBody {
+  status: string;
+  checks: Record<string, { status: string }>;
+  down?: string[];
+}
+
+describe('platform: every app boots, reports readiness and shuts down cleanly', () => {
+  let db: TestDatabase;
+  let ns: TestNamespace;
+  let gateway: RunningApp;
+  const services = new Map<string, RunningApp>();
+
+  before(async () => {
+    db = await createTestDatabase();
+    ns = createTestNamespace();
+    const env = appEnv(db, ns, { ADMIN_API_KEY: ADMIN_KEY, BODY_LIMIT_BYTES: '4096' });
+    const started = await Promise.all(SERVICES.map((name) => startApp(name, env)));
+    for (const app of started) services.set(app.name, app);
+    gateway = await startApp('gateway', env);
+  });
+
+  after(async () => {
+    await Promise.all([gateway, ...services.values()].map((app) => app?.kill()));
+    await ns?.cleanup();
+    await db?.drop();
+  });
+
+  it('is ready when PostgreSQL, Redis, NATS and all six services answer', async () => {
+    const body = (await waitReady(gateway.url, 200)) as ReadyBody;
+    assert.equal(body.status, 'ok');
+    for (const name of ['postgres', 'redis', 'nats', ...SERVICES.map((s) => `service:${s}`)]) {
+      assert.equal(body.checks[name]?.status, 'up', name);
+    }
+    for (const app of services.values()) await waitReady(app.url, 200);
+  });
+
+  it('serves Prometheus metrics on every app', async () => {
+    for (const app of [gateway, ...services.values()]) {
+      const text = await (await fetch(`${app.url}/metrics`)).text();
+      assert.match(text, new RegExp(`process_cpu_user_seconds_total\\{service="${app.name}"\\}`), app.name);
+    }
+  });
+
+  it('echoes a well-formed request id and makes one otherwise', async () => {
+    const given = 'req-0123456789abcdef';
+    const echoed = await fetch(`${gateway.url}/health/live`, { headers: { 'x-request-id': given } });
+    assert.equal(echoed.headers.get('x-request-id'), given);
+    const made = await fetch(`${gateway.url}/health/live`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    assert.match(made.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  it('answers errors with the envelope of SPEC §7', async () => {
+    const unknown = await fetch(`${gateway.url}/v1/nothing-here`);
+    assert.equal(unknown.status, 404);
+    const body = (await unknown.json()) as { error: { code: string; requestId: string } };
+    assert.equal(body.error.code, 'NOT_FOUND');
+    assert.equal(body.error.requestId, unknown.headers.get('x-request-id'));
+
+  });
+
+  it('publishes the OpenAPI document and its UI', async () => {
+    const doc = (await (await fetch(`${gateway.url}/docs/openapi.json`)).json()) as { openapi: string; info: { title: string } };
+    assert.match(doc.openapi, /^3\./);
+    assert.equal(doc.info.title, 'TRUST-NO-1 World Services');
+    const ui = await fetch(`${gateway.url}/docs`);
+    assert.equal(ui.status, 200);
+    assert.match(await ui.text(), /swagger/i);
+  });
+
+  it('turns 503 naming the service that stops, and exits 0 on SIGTERM', async () => {
+    const inventory = services.get('inventory')!;
+    assert.equal(await inventory.stop(), 0);
+    const body = (await waitReady(gateway.url, 503)) as ReadyBody;
+    assert.deepEqual(body.down, ['service:inventory']);
+  });
+
+  it('turns 503 naming PostgreSQL when the database is unreachable', async () => {
+    const closedPort = await freePort();
+    const broken = await startApp(
+      'world',
+      appEnv(db, ns, { DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/nowhere` }),
+    );
+    try {
+      const body = (await waitReady(broken.url, 503)) as ReadyBody;
+      assert.deepEqual(body.down, ['postgres']);
+      assert.equal(body.checks.redis?.status, 'up');
+      assert.equal(body.checks.nats?.status, 'up');
+    } finally {
+      await broken.kill();
+    }
+  });
+
+  it('refuses to start with a bad variable, naming it', async () => {
+    await assert.rejects(
+      startApp('accounts', appEnv(db, ns, { LOG_LEVEL: 'chatty' })),
+      (error: Error) => /LOG_LEVEL/.test(error.message) && /exited during start-up/.test(error.message),
+    );
+  });
+});
