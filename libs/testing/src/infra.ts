@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+
+/** Where the test run's PostgreSQL, Redis and NATS are; set by `npm test` (tools/test.ts). */
+export interface TestInfra {
+  /** A URL of the server's maintenance database, used to create and drop test databases. */
+  postgresAdminUrl: string;
+  /** The migrated database that test databases are cloned from, when the runner made one. */
+  templateDatabase?: string;
+  redisUrl: string;
+  natsUrl: string;
+}
+
+export const DEFAULT_LOCAL_INFRA = {
+  databaseUrl: 'postgresql://postgres@127.0.0.1:5432/postgres',
+  redisUrl: 'redis://127.0.0.1:6379',
+  natsUrl: 'nats://127.0.0.1:4222',
+} as const;
+
+/** Reads the infrastructure chosen by the runner, else the environment, else the local defaults. */
+export function testInfra(env: NodeJS.ProcessEnv = process.env): TestInfra {
+  return {
+    postgresAdminUrl: env.TN1_TEST_PG_ADMIN_URL ?? withDatabase(env.DATABASE_URL ?? DEFAULT_LOCAL_INFRA.databaseUrl, 'postgres'),
+    templateDatabase: env.TN1_TEST_TEMPLATE || undefined,
+    redisUrl: env.REDIS_URL ?? DEFAULT_LOCAL_INFRA.redisUrl,
+    natsUrl: env.NATS_URL ?? DEFAULT_LOCAL_INFRA.natsUrl,
+  };
+}
+
+/** The same server URL pointing at another database. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** A short random token usable in database names, key prefixes and NATS subjects. */
+export function uniqueToken(bytes = 5): string {
+  return randomBytes(bytes).toString('hex');
+}

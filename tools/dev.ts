@@ -1,0 +1,51 @@
+/**
+ * `npm run dev` (watch) and `npm start` (built output): checks PostgreSQL, Redis and NATS, migrates,
+ * then serves every app through Nx. Fails fast with the exact fix when a dependency is down.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { baseConfigSchema, loadConfigOrExit } from '@trustno1/config';
+import { applyMigrations, createDatabaseIfMissing } from '@trustno1/db';
+import { reachable } from './infra';
+
+const ROOT = join(__dirname, '..');
+const watch = process.argv.includes('--watch');
+
+const FIXES = {
+  PostgreSQL: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start   (or: docker compose up -d postgres)',
+  Redis: 'redis-server --daemonize yes --maxmemory-policy noeviction   (or: docker compose up -d redis)',
+  NATS: 'nats-server -js -a 127.0.0.1 -p 4222 &   (or: docker compose up -d nats)',
+};
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(baseConfigSchema, 'dev');
+  const checks: Array<[keyof typeof FIXES, string, number]> = [
+    ['PostgreSQL', config.DATABASE_URL, 5432],
+    ['Redis', config.REDIS_URL, 6379],
+    ['NATS', config.NATS_URL, 4222],
+  ];
+  const down = [];
+  for (const [name, url, port] of checks) if (!(await reachable(url, port))) down.push(name);
+  if (down.length > 0) {
+    for (const name of down) process.stderr.write(`${name} is not reachable. Start it with:\n  ${FIXES[name]}\n`);
+    process.exit(1);
+  }
+  await createDatabaseIfMissing(config.DATABASE_URL);
+  const { applied } = await applyMigrations({ databaseUrl: config.DATABASE_URL });
+  process.stdout.write(`migrations: ${applied.length} applied\n`);
+  const target = watch ? 'serve' : 'start';
+  const nx = spawn(
+    process.execPath,
+    [join(ROOT, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', target, '--projects=tag:type:app', '--parallel=8', '--outputStyle=stream'],
+    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } },
+  );
+  const forward = (signal: NodeJS.Signals) => nx.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  nx.on('exit', (code) => process.exit(code ?? 0));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
