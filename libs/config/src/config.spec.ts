@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, gatewayConfigSchema, loadConfig, serviceConfigSchema } from '@trustno1/config';
+import { ConfigError, gatewayConfigSchema, loadConfig, queueRedisUrl, serviceConfigSchema } from '@trustno1/config';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig(gatewayConfigSchema, {});
     assert.equal(config.DATABASE_URL, 'postgresql://postgres@127.0.0.1:5432/trustno1');
     assert.equal(config.REDIS_URL, 'redis://127.0.0.1:6379');
-    assert.equal(config.QUEUE_REDIS_URL, 'redis://127.0.0.1:6379');
+    assert.equal(queueRedisUrl(config), 'redis://127.0.0.1:6379');
     assert.equal(config.NATS_URL, 'nats://127.0.0.1:4222');
     assert.equal(config.HTTP_PORT, 3000);
     assert.equal(config.LOG_LEVEL, 'info');
@@ -35,7 +35,7 @@ describe('loadConfig', () => {
   it('gives each service its own health port and keeps QUEUE_REDIS_URL when set', () => {
     const config = loadConfig(serviceConfigSchema('inventory'), { QUEUE_REDIS_URL: 'redis://10.0.0.1:6380' });
     assert.equal(config.HEALTH_PORT, 3103);
-    assert.equal(config.QUEUE_REDIS_URL, 'redis://10.0.0.1:6380');
+    assert.equal(queueRedisUrl(config), 'redis://10.0.0.1:6380');
   });
 
   it('treats an empty variable as unset', () => {

@@ -38,7 +38,12 @@ export const baseConfigSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
-export type BaseConfig = z.infer<typeof baseConfigSchema> & { QUEUE_REDIS_URL: string };
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+/** BullMQ's Redis: QUEUE_REDIS_URL when set, else the hot-state Redis. */
+export function queueRedisUrl(config: Pick<BaseConfig, 'REDIS_URL' | 'QUEUE_REDIS_URL'>): string {
+  return config.QUEUE_REDIS_URL ?? config.REDIS_URL;
+}
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -72,9 +77,7 @@ export function loadConfig<S extends z.ZodObject>(
       }),
     );
   }
-  const config = result.data as z.infer<S> & { REDIS_URL?: string; QUEUE_REDIS_URL?: string };
-  if ('REDIS_URL' in config && !config.QUEUE_REDIS_URL) config.QUEUE_REDIS_URL = config.REDIS_URL;
-  return config;
+  return result.data;
 }
 
 function redact(name: string, value: string): string {
