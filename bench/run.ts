@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: measures each hot operation through the product beside the same work done raw,
+ * in one run on one machine, and prints ops/s, p50, p99 and the ratio to raw (SPEC §10).
+ * Sizes: BENCH_ITERATIONS (default 5000) and BENCH_CONCURRENCY (default 16).
+ */
+import { benchContext } from './lib/context';
+import { renderTable, type BenchRow } from './lib/table';
+import { platformRows } from './platform.bench';
+
+const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<BenchRow[]>]> = [['platform', platformRows]];
+
+async function main(): Promise<void> {
+  const ctx = benchContext();
+  process.stdout.write(`# bench: ${ctx.iterations} operations per row, concurrency ${ctx.concurrency}\n`);
+  const rows: BenchRow[] = [];
+  for (const [name, suite] of SUITES) {
+    process.stdout.write(`# running ${name}\n`);
+    rows.push(...(await suite(ctx)));
+  }
+  process.stdout.write(`\n${renderTable(rows)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
