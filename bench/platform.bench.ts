@@ -42,7 +42,7 @@ async function natsRow(ctx: BenchContext): Promise<BenchRow> {
   const rawServer = await connect({ servers: ctx.natsUrl });
   const rawClient = await connect({ servers: ctx.natsUrl });
   const rawSubject = `${ctx.prefix}.raw.echo`;
-  rawServer.subscribe(rawSubject, { queue: 'raw', callback: (_err, msg) => msg.respond(msg.data) });
+  rawServer.subscribe(rawSubject, { queue: 'raw', callback: (_err, msg) => void msg.respond(msg.data) });
   await rawServer.flush();
   const body = JSON.stringify(PAYLOAD);
   try {

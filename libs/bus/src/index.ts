@@ -1,0 +1,26 @@
+// Request/reply (NestJS NATS transport with house conventions)
+export { BusModule } from './bus.module';
+export type { BusModuleAsyncOptions } from './bus.module';
+export { BUS_OPTIONS, BusClient, PrefixedClientNats } from './rpc/bus-client';
+export type { BusOptions, RequestOptions } from './rpc/bus-client';
+export { BusServer, createBusServer } from './rpc/bus-server';
+export type { BusServerOptions } from './rpc/bus-server';
+export { RpcErrorFilter } from './rpc/rpc-error.filter';
+export { toClientError, toWireError } from './rpc/wire-errors';
+
+// Request context
+export { currentRequestId, REQUEST_ID_HEADER, runWithRequestId } from './request-context';
+
+// Events: outbox, relay, stream, idempotent consumer
+export { enqueueEvent, enqueueEventPrisma, OUTBOX_CHANNEL } from './outbox/enqueue';
+export type { PrismaRawExecutor, SqlExecutor } from './outbox/enqueue';
+export { OutboxRelay } from './outbox/relay';
+export type { OutboxRelayOptions, OutboxRow } from './outbox/relay';
+export { ensureEventsStream } from './outbox/stream';
+export type { EventsStreamOptions } from './outbox/stream';
+export { EventConsumer } from './consumer/event-consumer';
+export type { EventConsumerOptions, EventHandler } from './consumer/event-consumer';
+export type { BusEvent } from './consumer/decode';
+
+// Subjects
+export { DEFAULT_STREAM, eventsStreamSubjects, withoutPrefix, withPrefix } from './subjects';

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Match } from '@nats-io/nats-core';
+import type { Msg, NatsConnection, Subscription, SubscriptionOptions } from '@nats-io/nats-core';
+import { ServerNats } from '@nestjs/microservices';
+import { isErrorEnvelope } from '@trustno1/contracts';
+import { REQUEST_ID_HEADER, runWithRequestId } from '../request-context';
+import { withPrefix } from '../subjects';
+import { INTERNAL_ENVELOPE, sanitizeEnvelope } from './wire-errors';
+
+/** Options of the NATS request/reply server of a service. */
+export interface BusServerOptions {
+  natsUrl: string;
+  /** Queue group (replicas load-balance) and connection name. */
+  serviceName: string;
+  /** Isolation prefix put before every subscribed subject (tests: `t123.`). */
+  subjectPrefix?: string;
+  /** How long close() waits for in-flight requests after unsubscribing. */
+  shutdownGraceMs?: number;
+}
+
+type Packet = { err?: unknown; response?: unknown; isDisposed?: boolean };
+
+/**
+ * Nest's NATS server with the house conventions: subject prefix, queue group =
+ * service name, request id context from headers, envelope-only errors on the
+ * wire, and a drain on close (stop taking work, finish what is running).
+ */
+export class BusServer extends ServerNats {
+  private readonly prefix: string;
+  private readonly graceMs: number;
+  private readonly subs: Subscription[] = [];
+  private readonly finishers = new WeakMap<Msg, () => void>();
+  private inflight = 0;
+  private onIdle: (() => void) | undefined;
+
+  constructor(opts: BusServerOptions) {
+    super({
+      servers: opts.natsUrl,
+      name: opts.serviceName,
+      queue: opts.serviceName,
+      maxReconnectAttempts: -1,
+    });
+    this.prefix = opts.subjectPrefix ?? '';
+    this.graceMs = opts.shutdownGraceMs ?? 10_000;
+  }
+
+  /** Subscribes every pattern under the prefix; handlers still see the bare pattern. */
+  override bindEvents(client: NatsConnection): void {
+    const prefixing = {
+      subscribe: (subject: string, opts: SubscriptionOptions) => {
+        const sub = client.subscribe(withPrefix(this.prefix, subject), opts);
+        this.subs.push(sub);
+        return sub;
+      },
+    };
+    super.bindEvents(prefixing);
+  }
+
+  /** Runs the whole pipeline (guards, pipes, handler, filter) inside the request context. */
+  override async handleMessage(channel: string, msg: Msg): Promise<unknown> {
+    const requestId = msg.headers?.get(REQUEST_ID_HEADER, Match.IgnoreCase) || randomUUID();
+    const finish = this.track(msg);
+    try {
+      return await runWithRequestId(requestId, () => super.handleMessage(channel, msg));
+    } catch (err) {
+      finish();
+      throw err;
+    } finally {
+      if (!msg.reply) finish();
+    }
+  }
+
+  /** Guarantees the wire error is an envelope, even if an app forgot RpcErrorFilter. */
+  override getPublisher(msg: Msg, id: string, ctx: never): (packet: Packet) => unknown {
+    const publish = super.getPublisher(msg, id, ctx);
+    return (packet: Packet) => {
+      if (packet.err !== undefined) {
+        packet.err = isErrorEnvelope(packet.err) ? sanitizeEnvelope(packet.err) : INTERNAL_ENVELOPE;
+      }
+      try {
+        return publish(packet) as unknown;
+      } finally {
+        if (packet.isDisposed || packet.err !== undefined) this.finishers.get(msg)?.();
+      }
+    };
+  }
+
+  /** Stops taking requests, waits for running ones (bounded), then closes. */
+  override async close(): Promise<void> {
+    await Promise.all(this.subs.splice(0).map((s) => s.drain().catch(() => undefined)));
+    await this.waitIdle();
+    await super.close();
+  }
+
+  private track(msg: Msg): () => void {
+    this.inflight++;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.inflight--;
+      if (this.inflight === 0) this.onIdle?.();
+    };
+    this.finishers.set(msg, finish);
+    return finish;
+  }
+
+  private waitIdle(): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.graceMs);
+      this.onIdle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/** The transport strategy for `app.connectMicroservice({ strategy: createBusServer(...) })`. */
+export function createBusServer(options: BusServerOptions): BusServer {
+  return new BusServer(options);
+}
