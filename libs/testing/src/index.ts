@@ -2,3 +2,4 @@ export * from './infra';
 export * from './database';
 export * from './namespaces';
 export * from './apps';
+export * from './factories';
