@@ -1,0 +1,5 @@
+export * from './pool';
+export * from './transaction';
+export * from './prisma.service';
+export * from './db.module';
+export * from './migrate/migrator';
