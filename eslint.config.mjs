@@ -44,7 +44,7 @@ export default tseslint.config(
   },
   {
     // Tests may use the testing lib and reach into apps they boot.
-    files: ['**/*.spec.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
+    files: ['**/*.spec.ts', 'libs/*/src/testing/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

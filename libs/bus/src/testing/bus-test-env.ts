@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { Client, Pool } from 'pg';
-
-// Local stand-in for the shared test harness (libs/testing): one database, subject
-// prefix and stream per test file, so files run in parallel without seeing each other.
+import { Pool } from 'pg';
+import { createTestDatabase, createTestNamespace, testInfra } from '@trustno1/testing';
 
 /** What a bus test file gets: an isolated database, subject prefix and stream name. */
 export interface BusTestEnv {
@@ -16,48 +13,28 @@ export interface BusTestEnv {
   cleanup(): Promise<void>;
 }
 
-const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const NATS_URL = testInfra().natsUrl;
 
-// Until the schema migration exists this mirrors its outbox/processed_events DDL.
-const DDL = `
-  CREATE TABLE outbox (
-    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    subject text NOT NULL,
-    payload jsonb NOT NULL,
-    headers jsonb NOT NULL DEFAULT '{}',
-    created_at timestamptz NOT NULL DEFAULT now(),
-    published_at timestamptz NULL
-  );
-  CREATE INDEX outbox_unpublished_idx ON outbox (created_at) WHERE published_at IS NULL;
-  CREATE TABLE processed_events (
-    consumer varchar(128) NOT NULL,
-    event_id uuid NOT NULL,
-    processed_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (consumer, event_id)
-  );`;
-
-/** Creates the isolated database (with `extraDdl` after the bus tables) and names. */
+/**
+ * A migrated database of this file's own (it has the outbox and processed_events tables), a subject
+ * prefix and a stream name, from the shared harness; `extraDdl` adds tables a test needs.
+ */
 export async function createBusTestEnv(extraDdl = ''): Promise<BusTestEnv> {
-  const token = randomBytes(4).toString('hex');
-  const dbName = `tn1_bus_${token}`;
-  await admin(`CREATE DATABASE ${dbName}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
-  const pool = new Pool({ connectionString: databaseUrl, max: 10 });
-  await pool.query(DDL + extraDdl);
-  const streamName = `EVENTS_${token}`;
+  const database = await createTestDatabase();
+  const ns = createTestNamespace();
+  const pool = new Pool({ connectionString: database.url, max: 10 });
+  if (extraDdl) await pool.query(extraDdl);
   return {
-    databaseUrl,
+    databaseUrl: database.url,
     pool,
     natsUrl: NATS_URL,
-    prefix: `t${token}.`,
-    streamName,
+    prefix: ns.natsSubjectPrefix,
+    streamName: ns.eventsStream,
     cleanup: async () => {
       await pool.end();
-      await deleteStream(streamName);
-      await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await deleteStream(ns.eventsStream);
+      await ns.cleanup();
+      await database.drop();
     },
   };
 }
@@ -121,16 +98,6 @@ async function deleteStream(name: string): Promise<void> {
     await (await jetstreamManager(nc)).streams.delete(name).catch(() => false);
   } finally {
     await nc.close();
-  }
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 }
 
