@@ -9,7 +9,9 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [InfraModule.forRoot({ app: 'gateway', config, poolSize: 2 })],
+      imports: [
+        InfraModule.forRoot({ app: 'gateway', config, poolSize: 2, requestTimeoutMs: config.SERVICE_TIMEOUT_MS }),
+      ],
       providers: [ServiceChecks],
     };
   }

@@ -13,6 +13,8 @@ export interface InfraOptions {
   config: BaseConfig;
   /** Pool size override; the gateway only needs a couple of connections for readiness. */
   poolSize?: number;
+  /** How long a NATS request may take before it fails UNAVAILABLE. */
+  requestTimeoutMs?: number;
 }
 
 class InfraChecks implements OnModuleInit {
@@ -36,7 +38,7 @@ class InfraChecks implements OnModuleInit {
  */
 @Module({})
 export class InfraModule {
-  static forRoot({ app, config, poolSize }: InfraOptions): DynamicModule {
+  static forRoot({ app, config, poolSize, requestTimeoutMs }: InfraOptions): DynamicModule {
     return {
       module: InfraModule,
       imports: [
@@ -45,7 +47,12 @@ export class InfraModule {
         HealthModule.forRoot(),
         DbModule.forRoot({ url: config.DATABASE_URL, poolSize: poolSize ?? config.DATABASE_POOL_SIZE, application: app }),
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: app }),
-        BusModule.forRoot({ natsUrl: config.NATS_URL, serviceName: app, subjectPrefix: config.NATS_SUBJECT_PREFIX }),
+        BusModule.forRoot({
+          natsUrl: config.NATS_URL,
+          serviceName: app,
+          subjectPrefix: config.NATS_SUBJECT_PREFIX,
+          requestTimeoutMs,
+        }),
       ],
       providers: [InfraChecks],
     };
