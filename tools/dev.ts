@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     ['Redis', config.REDIS_URL, 6379],
     ['NATS', config.NATS_URL, 4222],
   ];
-  const down = [];
+  const down: Array<keyof typeof FIXES> = [];
   for (const [name, url, port] of checks) if (!(await reachable(url, port))) down.push(name);
   if (down.length > 0) {
     for (const name of down) process.stderr.write(`${name} is not reachable. Start it with:\n  ${FIXES[name]}\n`);
