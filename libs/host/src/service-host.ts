@@ -62,7 +62,7 @@ export async function startService<C extends ServiceConfig>(options: HostOptions
   }
   await app.listen(options.config.HEALTH_PORT, '0.0.0.0');
   if (options.handleSignals ?? true) installShutdown(app, options.config.SHUTDOWN_GRACE_MS);
-  app.get(Logger).log({ port: options.config.HEALTH_PORT }, `${options.app} ready`);
+  app.get(Logger).log(`${options.app} ready, health on port ${options.config.HEALTH_PORT}`, 'host');
   return app;
 }
 
@@ -73,7 +73,7 @@ export function installShutdown(app: INestApplication, graceMs: number): void {
     if (closing) return;
     closing = true;
     app.get(HealthRegistry).markShuttingDown();
-    app.get(Logger).log({ signal }, 'shutting down');
+    app.get(Logger).log(`shutting down on ${signal}`, 'host');
     const forced = setTimeout(() => process.exit(1), graceMs + 5_000);
     forced.unref();
     app.close().then(

@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LogsArchiveModule } from './logs-archive/logs-archive.module';
+import { PartitionsModule } from './partitions/partitions.module';
+import { WorkerCoreModule } from './runtime/worker-core.module';
+import { WorkerRuntime } from './runtime/worker-runtime';
+import type { WorkerAppConfig } from './worker.config';
+
+/**
+ * The worker: processor modules register into the ProcessorRegistry, then WorkerRuntime starts the
+ * BullMQ workers and schedules. Domain processors join here as their issues land.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: WorkerAppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [WorkerCoreModule.forRoot(config), PartitionsModule, LogsArchiveModule],
+      providers: [WorkerRuntime],
+    };
+  }
+}

@@ -1,0 +1,125 @@
+import type { Service } from '@trustno1/contracts';
+
+/** Who owns a schedule's work: a service's domain, or the platform itself (partitions, archives). */
+export type ScheduleDomain = Service | 'platform';
+
+/** `every` repeats at fixed multiples of the interval; `pattern` is a cron line in UTC. */
+export type ScheduleRepeat = { every: number } | { pattern: string };
+
+export interface ScheduleDefinition {
+  readonly name: ScheduleName;
+  readonly domain: ScheduleDomain;
+  readonly description: string;
+  readonly repeat: ScheduleRepeat;
+  /** Also enqueue one run when a worker boots (work the cluster must not wait a day for). */
+  readonly runAtBoot?: boolean;
+  /**
+   * Whether the worker registers the schedule. Set it to true in the change that builds the
+   * processor: the worker then refuses to start without exactly one handler for it.
+   */
+  readonly enabled: boolean;
+}
+
+export const SCHEDULE_NAMES = [
+  'positions.flush',
+  'leaderboards.recompute',
+  'market.prices.update',
+  'market.listings.expire',
+  'partitions.ensure',
+  'logs.archive',
+  'chunks.compress',
+  'accounts.archive-inactive',
+  'structures.decay-scan',
+  'corpses.cleanup',
+] as const;
+export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+
+/** SPEC §6's repeatable schedules, each run once per cluster per tick. */
+export const SCHEDULES: readonly ScheduleDefinition[] = [
+  {
+    name: 'positions.flush',
+    domain: 'world',
+    description: 'Write player positions from Redis state to PostgreSQL in one batch',
+    repeat: { every: 10 * SECOND },
+    enabled: false,
+  },
+  {
+    name: 'leaderboards.recompute',
+    domain: 'accounts',
+    description: 'Rebuild the leaderboard:* sorted sets from PostgreSQL',
+    repeat: { pattern: '0 * * * *' },
+    enabled: false,
+  },
+  {
+    name: 'market.prices.update',
+    domain: 'market',
+    description: 'Recompute price statistics (update_market_prices) into market:* keys',
+    repeat: { every: 5 * MINUTE },
+    enabled: false,
+  },
+  {
+    name: 'market.listings.expire',
+    domain: 'market',
+    description: 'Expire listings past expires_at and give the items back to their sellers',
+    repeat: { every: MINUTE },
+    enabled: false,
+  },
+  {
+    name: 'partitions.ensure',
+    domain: 'platform',
+    description: 'Create the combat_logs and transactions partitions of the next 3 months',
+    repeat: { pattern: '15 2 * * *' },
+    runAtBoot: true,
+    enabled: true,
+  },
+  {
+    name: 'logs.archive',
+    domain: 'platform',
+    description: 'Archive log partitions older than 3 months to ARCHIVE_DIR, then drop them',
+    repeat: { pattern: '30 3 * * *' },
+    enabled: true,
+  },
+  {
+    name: 'chunks.compress',
+    domain: 'world',
+    description: 'Compress the stored data of chunks nobody visited lately',
+    repeat: { pattern: '20 * * * *' },
+    enabled: false,
+  },
+  {
+    name: 'accounts.archive-inactive',
+    domain: 'accounts',
+    description: 'Archive accounts inactive for a year',
+    repeat: { pattern: '45 4 * * *' },
+    enabled: false,
+  },
+  {
+    name: 'structures.decay-scan',
+    domain: 'world',
+    description: 'Find chunks with lapsed upkeep and enqueue one structure_decay job per chunk',
+    repeat: { every: 10 * MINUTE },
+    enabled: false,
+  },
+  {
+    name: 'corpses.cleanup',
+    domain: 'inventory',
+    description: 'Remove corpse inventories whose time in the world is over',
+    repeat: { every: MINUTE },
+    enabled: false,
+  },
+];
+
+/** The definition of one schedule. */
+export function scheduleNamed(name: ScheduleName): ScheduleDefinition {
+  const found = SCHEDULES.find((s) => s.name === name);
+  if (!found) throw new Error(`unknown schedule ${name}`);
+  return found;
+}
+
+/** True when `name` is one of SCHEDULE_NAMES. */
+export function isScheduleName(name: string): name is ScheduleName {
+  return (SCHEDULE_NAMES as readonly string[]).includes(name);
+}
