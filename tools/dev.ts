@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const target = watch ? 'serve' : 'start';
   const nx = spawn(
     process.execPath,
-    [join(ROOT, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', target, '--projects=tag:type:app', '--parallel=8', '--outputStyle=stream'],
+    [join(ROOT, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', target, '--projects=tag:type:app', '--parallel=8', '--outputStyle=stream'],
     { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } },
   );
   const forward = (signal: NodeJS.Signals) => nx.kill(signal);
