@@ -6,6 +6,8 @@ export type { BusOptions, RequestOptions } from './rpc/bus-client';
 export { BusServer, createBusServer } from './rpc/bus-server';
 export type { BusServerOptions } from './rpc/bus-server';
 export { RpcErrorFilter } from './rpc/rpc-error.filter';
+export { IDEMPOTENCY_KEY_HEADER, Meta, parsePrincipal, PRINCIPAL_HEADER, requestMetaFrom } from './rpc/request-meta';
+export type { RequestMeta } from './rpc/request-meta';
 export { toClientError, toWireError } from './rpc/wire-errors';
 
 // Request context

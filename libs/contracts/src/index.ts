@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './validation';
 export * from './platform';
+export * from './accounts';

@@ -1,5 +1,6 @@
 export * from './pool';
 export * from './transaction';
+export * from './idempotency';
 export * from './prisma.service';
 export * from './db.module';
 export * from './migrate/migrator';

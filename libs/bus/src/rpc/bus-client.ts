@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { headers as natsHeaders } from '@nats-io/nats-core';
+import type { Principal } from '@trustno1/contracts';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ClientNats, NatsRecord } from '@nestjs/microservices';
 import type { MsPattern } from '@nestjs/microservices';
 import { lastValueFrom, timeout } from 'rxjs';
 import { currentRequestId, REQUEST_ID_HEADER } from '../request-context';
 import { withPrefix } from '../subjects';
+import { IDEMPOTENCY_KEY_HEADER, PRINCIPAL_HEADER } from './request-meta';
 import { toClientError } from './wire-errors';
 
 /** Injection token of the bus options. */
@@ -26,6 +28,10 @@ export interface BusOptions {
 /** Per-call options of `BusClient.request`. */
 export interface RequestOptions {
   timeoutMs?: number;
+  /** The caller the gateway authenticated; services authorize against it. */
+  principal?: Principal;
+  /** The caller's Idempotency-Key; the service stores its result with the effect. */
+  idempotencyKey?: string;
 }
 
 /** Nest's NATS client sending to `${prefix}${pattern}`. */
@@ -61,7 +67,7 @@ export class BusClient implements OnApplicationShutdown {
    * remote AppError, or with UNAVAILABLE on no responder, timeout or NATS down.
    */
   async request<T>(pattern: string, payload: unknown, opts: RequestOptions = {}): Promise<T> {
-    const record = new NatsRecord(payload ?? null, this.headers());
+    const record = new NatsRecord(payload ?? null, this.headers(opts));
     const reply$ = this.client
       .send<T>(pattern, record)
       .pipe(timeout({ first: opts.timeoutMs ?? this.defaultTimeoutMs }));
@@ -88,10 +94,12 @@ export class BusClient implements OnApplicationShutdown {
     return this.close();
   }
 
-  private headers() {
+  private headers(opts: RequestOptions) {
     const h = natsHeaders();
     // Without a caller context a fresh id still ties the service logs of this call together.
     h.set(REQUEST_ID_HEADER, currentRequestId() ?? randomUUID());
+    if (opts.principal) h.set(PRINCIPAL_HEADER, JSON.stringify(opts.principal));
+    if (opts.idempotencyKey) h.set(IDEMPOTENCY_KEY_HEADER, opts.idempotencyKey);
     return h;
   }
 }

@@ -12,6 +12,7 @@ import type { BusTestEnv } from '../testing/bus-test-env';
 import { BusClient } from './bus-client';
 import { createBusServer } from './bus-server';
 import { RpcErrorFilter } from './rpc-error.filter';
+import { Meta, parsePrincipal, type RequestMeta } from './request-meta';
 
 @Controller()
 class ProbeController {
@@ -29,6 +30,11 @@ class ProbeController {
   @MessagePattern('probe.bug.run.v1')
   bug(): never {
     throw new Error('password=hunter2 at db.internal');
+  }
+
+  @MessagePattern('probe.meta.get.v1')
+  meta(@Meta() meta: RequestMeta) {
+    return meta;
   }
 
   @MessagePattern('probe.slow.run.v1')
@@ -79,6 +85,23 @@ describe('bus request/reply through a NestJS microservice', () => {
       bus.request<{ requestId: string }>('probe.echo.get.v1', {}),
     );
     assert.equal(reply.requestId, 'req-abc-123');
+  });
+
+  it('carries the principal and idempotency key to the handler', async () => {
+    const principal = { kind: 'server', serverId: '0b9e3f55-3d5c-4f3a-9d6e-0c0f1f2e3d4c', region: 'eu-west' } as const;
+    const reply = await bus.request<RequestMeta>('probe.meta.get.v1', {}, { principal, idempotencyKey: 'k-1' });
+    assert.deepEqual(reply.principal, principal);
+    assert.equal(reply.idempotencyKey, 'k-1');
+    const bare = await bus.request<RequestMeta>('probe.meta.get.v1', {});
+    assert.deepEqual(bare.principal, { kind: 'anonymous' });
+    assert.equal(bare.idempotencyKey, undefined);
+  });
+
+  it('never reads more authority into a malformed principal header', () => {
+    assert.deepEqual(parsePrincipal('{"kind":"player"}'), { kind: 'anonymous' });
+    assert.deepEqual(parsePrincipal('{"kind":"root"}'), { kind: 'anonymous' });
+    assert.deepEqual(parsePrincipal('not json'), { kind: 'anonymous' });
+    assert.deepEqual(parsePrincipal('{"kind":"admin","extra":1}'), { kind: 'admin' });
   });
 
   it('gives a fresh request id when the caller has none', async () => {

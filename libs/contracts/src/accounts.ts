@@ -1,0 +1,221 @@
+/**
+ * Accounts domain contract: subjects, payload schemas and views of accounts, sessions,
+ * characters, game servers, presence and matchmaking. The gateway validates bodies with these
+ * schemas and the accounts service validates NATS payloads with the same ones.
+ */
+import { z } from 'zod';
+
+const uuid = z.uuid({ message: 'must be a UUID' });
+const finite = z.number({ message: 'must be a number' }).finite('must be finite');
+
+/** Length in Unicode code points: a password of emoji is measured as a person counts it. */
+const codePoints = (value: string) => [...value].length;
+
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+export const usernameSchema = z
+  .string({ message: 'must be a string' })
+  .regex(/^[A-Za-z0-9_]{3,32}$/, 'must be 3 to 32 letters, digits or underscores');
+export const emailSchema = z.email({ message: 'must be an email address' }).max(255, 'must be at most 255 characters');
+export const passwordSchema = z
+  .string({ message: 'must be a string' })
+  .refine((v) => codePoints(v) >= PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
+  .refine((v) => codePoints(v) <= PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
+export const characterNameSchema = z
+  .string({ message: 'must be a string' })
+  .regex(/^[A-Za-z0-9_]{3,32}$/, 'must be 3 to 32 letters, digits or underscores');
+export const regionSchema = z
+  .string({ message: 'must be a string' })
+  .regex(/^[a-z0-9-]{2,32}$/, 'must be 2 to 32 lowercase letters, digits or dashes');
+export const totpCodeSchema = z.string({ message: 'must be a string' }).regex(/^\d{6}$/, 'must be 6 digits');
+
+export const positionSchema = z.strictObject({ x: finite, y: finite, z: finite });
+export const rotationSchema = z.strictObject({ x: finite, y: finite, z: finite, w: finite });
+export type Position = z.infer<typeof positionSchema>;
+export type Rotation = z.infer<typeof rotationSchema>;
+
+export const BODY_PARTS = ['head', 'thorax', 'stomach', 'left_arm', 'right_arm', 'left_leg', 'right_leg'] as const;
+export type BodyPart = (typeof BODY_PARTS)[number];
+/** Health per body part, 0 (destroyed) to 100 (whole). */
+export const healthSchema = z.strictObject(
+  Object.fromEntries(BODY_PARTS.map((part) => [part, finite.min(0).max(100)])) as Record<BodyPart, z.ZodNumber>,
+);
+export type Health = z.infer<typeof healthSchema>;
+
+// ---- bodies (HTTP and NATS) ------------------------------------------------------------------
+
+export const registerAccountBody = z.strictObject({
+  username: usernameSchema,
+  email: emailSchema,
+  password: passwordSchema,
+});
+export const createSessionBody = z.strictObject({
+  login: z.string({ message: 'must be a string' }).min(3).max(255),
+  password: z.string({ message: 'must be a string' }).max(PASSWORD_MAX * 4, 'too long'),
+  totp: totpCodeSchema.optional(),
+});
+export const verifyTotpBody = z.strictObject({ code: totpCodeSchema });
+export const banAccountBody = z.strictObject({
+  reason: z.string({ message: 'must be a string' }).min(1).max(500),
+  expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+});
+export const grantPremiumBody = z.strictObject({
+  until: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+});
+export const createCharacterBody = z.strictObject({ name: characterNameSchema });
+export const registerServerBody = z.strictObject({
+  name: z.string({ message: 'must be a string' }).min(1).max(64),
+  region: regionSchema,
+  maxPlayers: z.number({ message: 'must be a number' }).int('must be an integer').min(1).max(1000),
+});
+export const serverStatusBody = z.strictObject({
+  players: z.number().int('must be an integer').min(0).max(1000),
+  maxPlayers: z.number().int('must be an integer').min(1).max(1000),
+  tickRate: finite.min(1).max(1000),
+  version: z.string().min(1).max(64),
+});
+export const PLAYER_STATES_MAX = 1000;
+export const playerStateSchema = z.strictObject({
+  playerId: uuid,
+  position: positionSchema,
+  rotation: rotationSchema,
+  health: healthSchema.optional(),
+});
+export const playerStatesBody = z.strictObject({
+  states: z.array(playerStateSchema).min(1).max(PLAYER_STATES_MAX, `at most ${PLAYER_STATES_MAX} states per call`),
+});
+export const matchmakingTicketBody = z.strictObject({ characterId: uuid });
+
+export type RegisterAccountBody = z.infer<typeof registerAccountBody>;
+export type CreateSessionBody = z.infer<typeof createSessionBody>;
+export type BanAccountBody = z.infer<typeof banAccountBody>;
+export type RegisterServerBody = z.infer<typeof registerServerBody>;
+export type ServerStatusBody = z.infer<typeof serverStatusBody>;
+export type PlayerState = z.infer<typeof playerStateSchema>;
+
+// ---- views (responses) -----------------------------------------------------------------------
+
+export interface AccountView {
+  id: string;
+  username: string;
+  email: string;
+  createdAt: string;
+}
+export interface MeView extends AccountView {
+  lastLogin: string | null;
+  twoFactorEnabled: boolean;
+  premiumExpires: string | null;
+}
+export interface SessionView {
+  token: string;
+  expiresAt: string;
+  accountId: string;
+}
+export interface TotpEnrollmentView {
+  secret: string;
+  otpauthUrl: string;
+}
+export interface CharacterView {
+  id: string;
+  characterName: string;
+  accountId: string;
+  position: Position;
+  rotation: Rotation;
+  chunkX: number;
+  chunkZ: number;
+  health: Health;
+  createdAt: string;
+}
+export interface RegisteredServerView {
+  id: string;
+  apiKey: string;
+}
+export interface LiveServerView {
+  id: string;
+  name: string;
+  region: string;
+  players: number;
+  maxPlayers: number;
+  tickRate: number;
+  version: string;
+  load: number;
+}
+export interface PlayerStateView {
+  playerId: string;
+  serverId: string;
+  position: Position;
+  rotation: Rotation;
+  chunkX: number;
+  chunkZ: number;
+  health: Health;
+}
+export interface LeaveView {
+  lingerUntil?: string;
+}
+export interface TicketView {
+  ticketId: string;
+  status: 'queued' | 'assigned';
+  serverId?: string;
+}
+
+// ---- who is calling --------------------------------------------------------------------------
+
+/** The authenticated caller, resolved by the gateway and carried to services in NATS headers. */
+export type Principal =
+  | { kind: 'player'; accountId: string }
+  | { kind: 'server'; serverId: string; region: string }
+  | { kind: 'admin' }
+  | { kind: 'anonymous' };
+
+/** Resolution of a bearer token or server key (internal subjects used by the gateway). */
+export const resolveSessionRequest = z.strictObject({ token: z.string().min(1).max(512) });
+export const authenticateServerRequest = z.strictObject({ apiKey: z.string().min(1).max(512) });
+export interface ResolvedSession {
+  accountId: string;
+  sessionId: string;
+}
+export interface AuthenticatedServer {
+  serverId: string;
+  region: string;
+  maxPlayers: number;
+}
+
+// ---- subjects ---------------------------------------------------------------------------------
+
+export const AccountsSubjects = {
+  register: 'accounts.account.register.v1',
+  me: 'accounts.account.get.v1',
+  ban: 'accounts.account.ban.v1',
+  unban: 'accounts.account.unban.v1',
+  grantPremium: 'accounts.account.premium.v1',
+  login: 'accounts.session.create.v1',
+  logout: 'accounts.session.revoke.v1',
+  resolveSession: 'accounts.session.resolve.v1',
+  enrollTotp: 'accounts.totp.enroll.v1',
+  verifyTotp: 'accounts.totp.verify.v1',
+  createCharacter: 'accounts.character.create.v1',
+  listCharacters: 'accounts.character.list.v1',
+  registerServer: 'accounts.server.register.v1',
+  revokeServer: 'accounts.server.revoke.v1',
+  authenticateServer: 'accounts.server.authenticate.v1',
+  heartbeat: 'accounts.server.heartbeat.v1',
+  listServers: 'accounts.server.list.v1',
+  join: 'accounts.presence.join.v1',
+  leave: 'accounts.presence.leave.v1',
+  updateStates: 'accounts.presence.states.v1',
+  chunkPlayers: 'accounts.presence.chunk.v1',
+  flushPositions: 'accounts.presence.flush.v1',
+  enqueueTicket: 'accounts.matchmaking.enqueue.v1',
+  getTicket: 'accounts.matchmaking.get.v1',
+  assignTickets: 'accounts.matchmaking.assign.v1',
+} as const;
+
+/** Events of the accounts domain (outbox → stream EVENTS). */
+export const AccountsEvents = {
+  accountRegistered: 'evt.accounts.account.registered.v1',
+  accountBanned: 'evt.accounts.account.banned.v1',
+  characterCreated: 'evt.accounts.character.created.v1',
+  playerJoined: 'evt.accounts.player.joined.v1',
+  playerLeft: 'evt.accounts.player.left.v1',
+} as const;
