@@ -28,8 +28,13 @@ export function serviceConfigSchema(service: ServiceName) {
 export const gatewayConfigSchema = baseConfigSchema.extend({
   HTTP_PORT: port.default(3000),
   ADMIN_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(262_144),
+  // 2 MiB: a full 1,000-player state batch fits, and an oversize field gets a 400 naming it.
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(2_097_152),
   SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Requests per minute per caller; a game server sends state batches many times a second. */
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_PLAYER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_SERVER_PER_MINUTE: z.coerce.number().int().min(1).default(120_000),
 });
 
 /** Config of the worker: the base plus where archived logs go. */

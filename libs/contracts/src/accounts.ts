@@ -219,3 +219,17 @@ export const AccountsEvents = {
   playerJoined: 'evt.accounts.player.joined.v1',
   playerLeft: 'evt.accounts.player.left.v1',
 } as const;
+
+/** A stable string for a principal: scopes idempotency keys and rate limits. */
+export function principalKey(principal: Principal): string {
+  switch (principal.kind) {
+    case 'player':
+      return `player:${principal.accountId}`;
+    case 'server':
+      return `server:${principal.serverId}`;
+    case 'admin':
+      return 'admin';
+    case 'anonymous':
+      return 'anonymous';
+  }
+}

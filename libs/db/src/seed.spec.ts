@@ -270,11 +270,13 @@ const WIDENED_KEYS: Record<string, string[]> = {
 const MARKET_SEARCH_PREDICATE = "status = 'active'::listing_status";
 const ADDED_ENUMS = `
   CREATE TYPE listing_status AS ENUM ('active', 'sold_out', 'cancelled', 'expired');`;
-const ADDED_COLUMNS: Record<string, string> = {
-  market_listings: `status: listing_status NOT NULL DEFAULT 'active'`,
+const ADDED_COLUMNS: Record<string, string[]> = {
+  market_listings: [`status: listing_status NOT NULL DEFAULT 'active'`],
+  players: ['server_id: UUID', 'linger_until: TIMESTAMPTZ'],
 };
 const ADDED_REFERENCES: Record<string, string> = {
   'inventory_items.item_template_id': 'item_templates(id)',
+  'players.server_id': 'game_servers(id)',
 };
 
 const ADDED_TABLES: Record<string, string> = {
@@ -338,6 +340,12 @@ const ADDED_TABLES: Record<string, string> = {
     created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
     PRIMARY KEY (principal, key)
     INDEX idx_idempotency_keys_created_at (created_at)`,
+  account_totp: `
+    account_id: UUID PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE
+    secret: VARCHAR(64) NOT NULL
+    enabled_at: TIMESTAMPTZ
+    last_used_step: BIGINT
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()`,
   game_servers: `
     id: UUID PRIMARY KEY DEFAULT gen_random_uuid()
     name: VARCHAR(64) NOT NULL
@@ -349,7 +357,11 @@ const ADDED_TABLES: Record<string, string> = {
 };
 
 const ADDED_INDEXES = `
-  CREATE INDEX idx_outbox_unpublished ON outbox(created_at) WHERE published_at IS NULL;`;
+  CREATE INDEX idx_outbox_unpublished ON outbox(created_at) WHERE published_at IS NULL;
+  CREATE INDEX idx_players_server ON players(server_id) WHERE server_id IS NOT NULL;
+  CREATE UNIQUE INDEX idx_accounts_username_lower ON accounts(lower(username::text));
+  CREATE UNIQUE INDEX idx_accounts_email_lower ON accounts(lower(email::text));
+  CREATE UNIQUE INDEX idx_players_character_name_lower ON players(lower(character_name::text));`;
 
 const HOT_TABLES = ['players', 'inventory_items', 'market_listings', 'structures'];
 
@@ -437,7 +449,7 @@ function parseTable(name: string, text: string): TableSpec {
 function parseIndexes(sql: string): IndexSpec[] {
   return lines(sql).map((line) => {
     const m =
-      /^CREATE INDEX (\w+) ON (\w+)\((.*?)\)(?: WHERE (.*))?;$/.exec(line) ??
+      /^CREATE (?:UNIQUE )?INDEX (\w+) ON (\w+)\((.*?)\)(?: WHERE (.*))?;$/.exec(line) ??
       fail(`unreadable index: ${line}`);
     return { name: m[1], table: m[2], columns: splitList(m[3]), predicate: m[4] ?? null };
   });
@@ -475,7 +487,9 @@ function expectedTables(): Map<string, TableSpec> {
   for (const [name, text] of Object.entries({ ...SEED_TABLES, ...ADDED_TABLES })) {
     tables.set(name, parseTable(name, text));
   }
-  for (const [name, line] of Object.entries(ADDED_COLUMNS)) tables.get(name)!.columns.push(parseColumn(line));
+  for (const [name, lines] of Object.entries(ADDED_COLUMNS)) {
+    for (const line of lines) tables.get(name)!.columns.push(parseColumn(line));
+  }
   for (const [column, target] of Object.entries(ADDED_REFERENCES)) {
     const [table, name] = column.split('.');
     const [, refTable, refColumn] = /^(\w+)\((\w+)\)$/.exec(target)!;

@@ -21,6 +21,10 @@ export const TTL = {
   combatRecent: 1 * HOUR,
   /** Not in the seed: a heartbeat every 10 s keeps a server listed; three missed ones drop it. */
   serverStatus: 30 * SECOND,
+  /** Not in the seed: failed logins are remembered as long as the lockout window. */
+  loginFailures: 10 * MINUTE,
+  /** Not in the seed: an unassigned matchmaking ticket is dropped after 10 minutes. */
+  matchmakingTicket: 10 * MINUTE,
   leaderboard: null,
   queue: null,
   market: null,
@@ -78,6 +82,24 @@ export const RedisKeys = {
   leaderboard: (board: Leaderboard) => `leaderboard:${board}`,
 
   sessionsActive: () => 'sessions:active',
+
+  // Additions to the seed (docs/architecture.md lists them): what the seed's keys need around them.
+  /** HASH of one login session, by the SHA-256 of its token (the token itself is never stored). */
+  session: (tokenHash: string) => `session:${tag(tokenHash)}`,
+  /** SET of the session hashes of one account, so a ban or password change revokes them all. */
+  accountSessions: (accountId: Id) => `account:${tag(accountId)}:sessions`,
+  /** ZSET of failed login times of one account (lockout after 5 in 10 minutes). */
+  loginFailures: (accountId: Id) => `account:${tag(accountId)}:login-failures`,
+  /** STRING counter of one principal's requests in one rate-limit window. */
+  rateLimit: (principal: string, window: number) => `ratelimit:${tag(principal)}:${window}`,
+  /** HASH of one matchmaking ticket: character, region, status, assigned server. */
+  matchmakingTicket: (ticketId: Id) => `matchmaking:ticket:${tag(ticketId)}`,
+  /** SET of server ids of one region, so listing live servers does not scan. */
+  regionServers: (region: string) => `servers:region:${tag(region)}`,
+  /** SET of player ids whose Redis state changed since the last flush to PostgreSQL. */
+  positionsDirty: () => 'players:dirty',
+  /** STRING holding a short lease so one replica at a time runs a cluster-wide task. */
+  lease: (name: string) => `lease:${tag(name)}`,
   matchmakingQueue: (region: string) => `matchmaking:queue:${tag(region)}`,
   serverStatus: (serverId: Id) => `server:status:${tag(serverId)}`,
 } as const;

@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { Client } from 'pg';
-import { applyMigrations } from '@trustno1/db';
 import { testInfra, uniqueToken, withDatabase } from './infra';
 
 export interface TestDatabase {
@@ -29,8 +30,22 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   const template = migrated ? infra.templateDatabase : undefined;
   await admin((c) => createWithRetry(c, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
   const url = withDatabase(infra.postgresAdminUrl, name);
-  if (migrated && !template) await applyMigrations({ databaseUrl: url });
+  if (migrated && !template) migrate(url);
   return { name, url, drop: () => dropDatabase(name) };
+}
+
+/**
+ * Migrates through the migration CLI rather than importing libs/db, which itself tests with
+ * this lib (a dependency cycle otherwise). Only used when a spec runs without `npm test`.
+ */
+function migrate(url: string): void {
+  const root = join(__dirname, '../../..');
+  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', join(root, 'tools/migrate.ts')], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`migrating ${url} failed:\n${result.stderr}`);
 }
 
 /** Cloning fails while another session briefly touches the template (SQLSTATE 55006): retry. */

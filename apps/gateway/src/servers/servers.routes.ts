@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** HTTP routes of servers (SPEC §7); controllers forward to the accounts service over NATS. */
+@Module({ controllers: [] })
+export class ServersRoutesModule {}
