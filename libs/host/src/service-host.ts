@@ -46,6 +46,8 @@ export async function startService<C extends ServiceConfig>(options: HostOptions
   });
   app.useLogger(app.get(Logger));
   if (options.natsServer) {
+    // Before connecting: NATS listeners bind their exception filters when they are registered.
+    app.useGlobalFilters(new HybridErrorFilter(app.get(HttpAdapterHost)));
     app.connectMicroservice(
       {
         strategy: createBusServer({
@@ -57,7 +59,6 @@ export async function startService<C extends ServiceConfig>(options: HostOptions
       },
       { inheritAppConfig: true },
     );
-    app.useGlobalFilters(new HybridErrorFilter(app.get(HttpAdapterHost)));
     await app.startAllMicroservices();
   }
   await app.listen(options.config.HEALTH_PORT, '0.0.0.0');
