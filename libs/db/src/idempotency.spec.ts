@@ -76,6 +76,19 @@ describe('runIdempotent', () => {
     assert.equal(await count('fail'), 1);
   });
 
+  it('keeps a secret out of the stored result when asked, and replays without it', async () => {
+    const claim = { principal: 'admin', key: 'k-secret', requestHash: requestHash('op', {}) };
+    const work = async (tx: PoolClient) => ({ ...(await effect('secret')(tx)), secret: 's3cr3t-value' });
+    const storeAs = (r: { id: number; label: string; secret: string | null }) => ({ ...r, secret: null });
+    const first = await runIdempotent(pool, claim, work, { storeAs });
+    const replay = await runIdempotent(pool, claim, work, { storeAs });
+    assert.equal(first.result.secret, 's3cr3t-value');
+    assert.deepEqual(replay.result, { id: first.result.id, label: 'secret', secret: null });
+    const row = await pool.query(`SELECT response::text AS r FROM idempotency_keys WHERE key = 'k-secret'`);
+    assert.ok(!row.rows[0].r.includes('s3cr3t-value'));
+    assert.equal(await count('secret'), 1);
+  });
+
   it('refuses an oversize key before touching the database', async () => {
     await assert.rejects(
       runIdempotent(pool, { principal: 'p', key: 'x'.repeat(256), requestHash: requestHash('op', {}) }, effect('big')),

@@ -20,7 +20,11 @@ export const IDEMPOTENCY_KEY_MAX = 255;
 
 /** SHA-256 of the operation and its payload: same key with another body is a different request. */
 export function requestHash(operation: string, payload: unknown): string {
-  return createHash('sha256').update(operation).update('\n').update(JSON.stringify(payload ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(operation)
+    .update('\n')
+    .update(JSON.stringify(payload ?? null))
+    .digest('hex');
 }
 
 /**
@@ -34,7 +38,10 @@ export async function runIdempotent<T>(
   pool: Pool,
   claim: IdempotencyClaim | undefined,
   work: (tx: PoolClient) => Promise<T>,
-  options?: TransactionOptions,
+  options?: TransactionOptions & {
+    /** What to keep for replays when the result holds a secret that must not be stored (a key). */
+    storeAs?: (result: T) => T;
+  },
 ): Promise<IdempotentOutcome<T>> {
   if (!claim) return { result: await withTransaction(pool, work, options), replayed: false };
   if (claim.key.length === 0 || claim.key.length > IDEMPOTENCY_KEY_MAX) {
@@ -54,7 +61,11 @@ export async function runIdempotent<T>(
       const result = await work(tx);
       await tx.query(
         `UPDATE idempotency_keys SET response = $3::jsonb, status_code = 200 WHERE principal = $1 AND key = $2`,
-        [claim.principal, claim.key, JSON.stringify(result ?? null)],
+        [
+          claim.principal,
+          claim.key,
+          JSON.stringify((options?.storeAs ? options.storeAs(result) : result) ?? null),
+        ],
       );
       return { result, replayed: false };
     },
@@ -69,9 +80,13 @@ async function replay<T>(tx: PoolClient, claim: IdempotencyClaim): Promise<Idemp
   );
   const row = stored.rows[0];
   if (!row || row.request_hash !== claim.requestHash) {
-    throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used for another request', {
-      key: claim.key,
-    });
+    throw new AppError(
+      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+      'This Idempotency-Key was used for another request',
+      {
+        key: claim.key,
+      },
+    );
   }
   return { result: row.response, replayed: true };
 }
@@ -79,8 +94,9 @@ async function replay<T>(tx: PoolClient, claim: IdempotencyClaim): Promise<Idemp
 /** Deletes records older than `olderThanHours` (at least 24, as SPEC §3 keeps them). */
 export async function purgeIdempotencyKeys(pool: Pool, olderThanHours = 48): Promise<number> {
   const hours = Math.max(24, olderThanHours);
-  const result = await pool.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [
-    hours,
-  ]);
+  const result = await pool.query(
+    `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`,
+    [hours],
+  );
   return result.rowCount ?? 0;
 }
