@@ -63,6 +63,16 @@ export const banAccountBody = z.strictObject({
 export const grantPremiumBody = z.strictObject({
   until: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
 });
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string({ message: 'must be a string' }).max(PASSWORD_MAX * 4, 'too long'),
+  newPassword: passwordSchema,
+});
+/** NATS payloads of the admin account subjects: the account id of the path beside the body. */
+export const accountIdRequest = z.strictObject({ accountId: uuid });
+export const banAccountRequest = z.strictObject({ ...banAccountBody.shape, accountId: uuid });
+export const grantPremiumRequest = z.strictObject({ ...grantPremiumBody.shape, accountId: uuid });
+export const getMeRequest = z.strictObject({});
+export const revokeSessionRequest = z.strictObject({ token: z.string().min(1).max(512) });
 export const createCharacterBody = z.strictObject({ name: characterNameSchema });
 export const registerServerBody = z.strictObject({
   name: z.string({ message: 'must be a string' }).min(1).max(64),
@@ -87,9 +97,40 @@ export const playerStatesBody = z.strictObject({
 });
 export const matchmakingTicketBody = z.strictObject({ characterId: uuid });
 
+// ---- presence and matchmaking requests (NATS) -------------------------------------------------
+
+/** World coordinates of a chunk (SPEC §4: 128-unit chunks). */
+export const CHUNK_SIZE = 128;
+const chunkCoordSchema = z
+  .number({ message: 'must be a number' })
+  .int('must be an integer')
+  .min(-1_000_000, 'must be at least -1000000')
+  .max(1_000_000, 'must be at most 1000000');
+/** A chunk coordinate in a URL path: an integer written in decimal. */
+const chunkCoordParam = z
+  .string({ message: 'must be an integer' })
+  .regex(/^-?\d{1,7}$/, 'must be an integer')
+  .transform(Number)
+  .pipe(chunkCoordSchema);
+export const playerPresenceRequest = z.strictObject({ playerId: uuid });
+export const updateStatesRequest = playerStatesBody;
+export const chunkPlayersRequest = z.strictObject({ x: chunkCoordSchema, z: chunkCoordSchema });
+export const chunkPlayersParams = z.strictObject({ x: chunkCoordParam, z: chunkCoordParam });
+export const flushPositionsRequest = z.strictObject({
+  batchSize: z.number().int().min(1).max(5000).optional(),
+});
+export const matchmakingRegionParams = z.strictObject({ region: regionSchema });
+export const enqueueTicketRequest = z.strictObject({ region: regionSchema, characterId: uuid });
+export const getTicketRequest = z.strictObject({ ticketId: uuid });
+export const assignTicketsRequest = z.strictObject({});
+export const listCharactersRequest = z.strictObject({});
+export const listServersQuery = z.strictObject({ region: regionSchema });
+export const revokeServerRequest = z.strictObject({ id: uuid });
+
 export type RegisterAccountBody = z.infer<typeof registerAccountBody>;
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 export type BanAccountBody = z.infer<typeof banAccountBody>;
+export type ChangePasswordBody = z.infer<typeof changePasswordBody>;
 export type RegisterServerBody = z.infer<typeof registerServerBody>;
 export type ServerStatusBody = z.infer<typeof serverStatusBody>;
 export type PlayerState = z.infer<typeof playerStateSchema>;
@@ -116,6 +157,19 @@ export interface TotpEnrollmentView {
   secret: string;
   otpauthUrl: string;
 }
+/** Payload of `evt.accounts.account.registered.v1`. */
+export interface AccountRegisteredEvent {
+  accountId: string;
+  username: string;
+  createdAt: string;
+}
+/** Payload of `evt.accounts.account.banned.v1`. */
+export interface AccountBannedEvent {
+  accountId: string;
+  reason: string;
+  expiresAt: string | null;
+  bannedAt: string;
+}
 export interface CharacterView {
   id: string;
   characterName: string;
@@ -129,7 +183,8 @@ export interface CharacterView {
 }
 export interface RegisteredServerView {
   id: string;
-  apiKey: string;
+  /** Shown once; null when a retry with the same Idempotency-Key replays the registration. */
+  apiKey: string | null;
 }
 export interface LiveServerView {
   id: string;
@@ -150,6 +205,14 @@ export interface PlayerStateView {
   chunkZ: number;
   health: Health;
 }
+/** Payload of `evt.accounts.character.created.v1`. */
+export interface CharacterCreatedEvent {
+  playerId: string;
+  accountId: string;
+  characterName: string;
+  inventoryId: string;
+  createdAt: string;
+}
 export interface LeaveView {
   lingerUntil?: string;
 }
@@ -157,6 +220,27 @@ export interface TicketView {
   ticketId: string;
   status: 'queued' | 'assigned';
   serverId?: string;
+}
+export interface EnqueuedTicketView {
+  ticketId: string;
+}
+export interface ChunkPlayersView {
+  x: number;
+  z: number;
+  playerIds: string[];
+}
+export interface FlushView {
+  /** Players whose Redis state was written to PostgreSQL. */
+  flushed: number;
+  /** Lingering players whose anti combat-log window ended and who were taken offline. */
+  finalized: number;
+}
+export interface AssignView {
+  /** False when another replica held the lease and this call did nothing. */
+  ran: boolean;
+  assigned: number;
+  /** Ticket ids that had expired (or were already assigned) when their turn came. */
+  dropped: number;
 }
 
 // ---- who is calling --------------------------------------------------------------------------
@@ -189,6 +273,7 @@ export const AccountsSubjects = {
   ban: 'accounts.account.ban.v1',
   unban: 'accounts.account.unban.v1',
   grantPremium: 'accounts.account.premium.v1',
+  changePassword: 'accounts.account.password.v1',
   login: 'accounts.session.create.v1',
   logout: 'accounts.session.revoke.v1',
   resolveSession: 'accounts.session.resolve.v1',

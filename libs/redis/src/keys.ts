@@ -101,6 +101,11 @@ export const RedisKeys = {
   /** STRING holding a short lease so one replica at a time runs a cluster-wide task. */
   lease: (name: string) => `lease:${tag(name)}`,
   matchmakingQueue: (region: string) => `matchmaking:queue:${tag(region)}`,
+  /**
+   * ZSET of characters the matchmaker sent to one server (score: assignment time in ms), removed
+   * when they join: the server's seats promised but not yet taken.
+   */
+  matchmakingAssigned: (serverId: Id) => `matchmaking:assigned:${tag(serverId)}`,
   serverStatus: (serverId: Id) => `server:status:${tag(serverId)}`,
 } as const;
 

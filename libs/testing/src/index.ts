@@ -3,3 +3,4 @@ export * from './database';
 export * from './namespaces';
 export * from './apps';
 export * from './factories';
+export * from './players';
