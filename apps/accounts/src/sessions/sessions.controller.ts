@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AccountsSubjects, AppError, ErrorCode, parsePayload, resolveSessionRequest, type ResolvedSession } from '@trustno1/contracts';
+import {
+  AccountsSubjects,
+  AppError,
+  ErrorCode,
+  parsePayload,
+  resolveSessionRequest,
+  type ResolvedSession,
+} from '@trustno1/contracts';
 import { SessionStore } from './session.store';
 
 @Controller()

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import {
+  AccountsEvents,
+  AccountsSubjects,
+  AppError,
+  ErrorCode,
+  principalKey,
+  type AccountRegisteredEvent,
+  type AccountView,
+  type ChangePasswordBody,
+  type MeView,
+  type RegisterAccountBody,
+} from '@trustno1/contracts';
+import { enqueueEvent, type RequestMeta } from '@trustno1/bus';
+import { PG_POOL, requestHash, runIdempotent } from '@trustno1/db';
+import { SessionStore } from '../sessions/session.store';
+import { AccountsRepository } from './accounts.repository';
+import { LoginLockout } from './lockout';
+import { assertNotCommon, PasswordHasher } from './passwords';
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly repository: AccountsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly lockout: LoginLockout,
+    private readonly sessions: SessionStore,
+  ) {}
+
+  async register(body: RegisterAccountBody, meta: RequestMeta): Promise<AccountView> {
+    assertNotCommon(body.password, 'password');
+    const email = body.email.toLowerCase();
+    // The password stays out of the stored request hash (a fast hash of it would undo Argon2);
+    // a replay proves the password against the account instead.
+    const claim = meta.idempotencyKey
+      ? {
+          principal: principalKey(meta.principal),
+          key: meta.idempotencyKey,
+          requestHash: requestHash(AccountsSubjects.register, { username: body.username, email }),
+        }
+      : undefined;
+    const passwordHash = await this.hasher.hash(body.password);
+    const outcome = await runIdempotent(this.pool, claim, async (tx) => {
+      const account = await this.repository.insert(tx, {
+        id: randomUUID(),
+        username: body.username,
+        email,
+        passwordHash,
+      });
+      const event: AccountRegisteredEvent = {
+        accountId: account.id,
+        username: account.username,
+        createdAt: account.createdAt,
+      };
+      await enqueueEvent(tx, AccountsEvents.accountRegistered, event);
+      return account;
+    });
+    if (outcome.replayed)
+      await this.assertSamePassword(outcome.result.id, body.password, meta.idempotencyKey);
+    return outcome.result;
+  }
+
+  async me(accountId: string): Promise<MeView> {
+    const me = await this.repository.me(accountId);
+    if (!me) throw new AppError(ErrorCode.NOT_FOUND, 'Account not found');
+    return me;
+  }
+
+  /** A new password ends every session, this one included (SPEC §8). */
+  async changePassword(accountId: string, body: ChangePasswordBody): Promise<void> {
+    assertNotCommon(body.newPassword, 'newPassword');
+    const account = await this.repository.findById(accountId);
+    if (!account) throw new AppError(ErrorCode.NOT_FOUND, 'Account not found');
+    // A stolen session must not become a way around the login lockout.
+    const attempt = await this.lockout.begin(accountId);
+    if (!(await this.hasher.verify(account.passwordHash, body.currentPassword))) {
+      throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'The current password is wrong');
+    }
+    const newHash = await this.hasher.hash(body.newPassword);
+    if (!(await this.repository.replacePasswordHash(accountId, account.passwordHash, newHash))) {
+      await this.lockout.forgive(attempt);
+      throw new AppError(ErrorCode.CONFLICT, 'The password was changed meanwhile');
+    }
+    await this.lockout.clear(accountId);
+    await this.sessions.revokeAll(accountId);
+  }
+
+  private async assertSamePassword(
+    accountId: string,
+    password: string,
+    key: string | undefined,
+  ): Promise<void> {
+    const account = await this.repository.findById(accountId);
+    if (!account || !(await this.hasher.verify(account.passwordHash, password))) {
+      throw new AppError(
+        ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        'This Idempotency-Key was used for another request',
+        { key },
+      );
+    }
+  }
+}

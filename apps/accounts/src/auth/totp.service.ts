@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import {
+  AccountsSubjects,
+  AppError,
+  ErrorCode,
+  principalKey,
+  type TotpEnrollmentView,
+} from '@trustno1/contracts';
+import type { RequestMeta } from '@trustno1/bus';
+import { PG_POOL, requestHash, runIdempotent } from '@trustno1/db';
+import { CLOCK, type Clock } from '../common/clock';
+import { matchTotpStep, newTotpSecret, otpauthUrl } from './totp';
+import { TotpRepository } from './totp.repository';
+
+const claimOf = (subject: string, payload: unknown, meta: RequestMeta) =>
+  meta.idempotencyKey
+    ? {
+        principal: principalKey(meta.principal),
+        key: meta.idempotencyKey,
+        requestHash: requestHash(subject, payload),
+      }
+    : undefined;
+
+@Injectable()
+export class TotpService {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly repository: TotpRepository,
+  ) {}
+
+  /** A new pending secret; enrolling again before verifying replaces it. */
+  async enroll(accountId: string, meta: RequestMeta): Promise<TotpEnrollmentView> {
+    const { result } = await runIdempotent(
+      this.pool,
+      claimOf(AccountsSubjects.enrollTotp, {}, meta),
+      async (tx) => {
+        const secret = newTotpSecret();
+        const enrolled = await this.repository.enroll(tx, accountId, secret);
+        if (!enrolled) throw new AppError(ErrorCode.NOT_FOUND, 'Account not found');
+        if (!enrolled.stored)
+          throw new AppError(ErrorCode.CONFLICT, 'Two-factor authentication is already on');
+        return { secret, otpauthUrl: otpauthUrl(enrolled.username, secret) };
+      },
+    );
+    return result;
+  }
+
+  /** Confirms the pending secret with a code and turns 2FA on. */
+  async verify(accountId: string, code: string, meta: RequestMeta): Promise<void> {
+    await runIdempotent(this.pool, claimOf(AccountsSubjects.verifyTotp, { code }, meta), async (tx) => {
+      const totp = await this.repository.find(accountId, tx);
+      if (!totp) throw new AppError(ErrorCode.CONFLICT, 'No two-factor enrolment is pending');
+      if (totp.enabled) throw new AppError(ErrorCode.CONFLICT, 'Two-factor authentication is already on');
+      const now = this.clock.now();
+      const step = matchTotpStep(totp.secret, code, now);
+      if (step === null || !(await this.repository.enable(tx, accountId, totp.secret, step, now))) {
+        throw new AppError(ErrorCode.TOTP_INVALID, 'The code is wrong, expired or already used');
+      }
+      return null;
+    });
+  }
+
+  /** True when `code` is a current, unused code of the account's active secret (and uses it). */
+  async consumeForLogin(accountId: string, code: string): Promise<boolean> {
+    const totp = await this.repository.find(accountId);
+    if (!totp?.enabled) return false;
+    const step = matchTotpStep(totp.secret, code, this.clock.now());
+    return step !== null && this.repository.consume(accountId, totp.secret, step);
+  }
+}

@@ -1,0 +1,106 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'pg';
+import type { Redis } from 'ioredis';
+import { createRedisClient } from '@trustno1/redis';
+import {
+  appEnv,
+  createTestDatabase,
+  createTestNamespace,
+  freePort,
+  startApp,
+  type RunningApp,
+  type TestDatabase,
+  type TestNamespace,
+} from '@trustno1/testing';
+
+const PASSWORD = 'Gl4cier-Wolf-Ember';
+
+// A Redis of this file's own: FLUSHALL on the shared one would wipe the files running beside it.
+describe('sessions when Redis loses everything', () => {
+  let redisServer: ChildProcess;
+  let redis: Redis;
+  let db: TestDatabase;
+  let ns: TestNamespace;
+  let accounts: RunningApp;
+  let gateway: RunningApp;
+  let pool: Pool;
+
+  before(async () => {
+    const port = await freePort();
+    redisServer = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const url = `redis://127.0.0.1:${port}`;
+    redis = createRedisClient({ url, name: 'redis-loss-spec' });
+    redis.on('error', () => undefined); // refused while the server starts; the loop below retries
+    for (let attempt = 0; redis.status !== 'ready'; attempt++) {
+      await redis.connect().catch(() => sleep(100));
+      assert.ok(attempt < 50, 'throwaway redis-server did not start');
+    }
+    db = await createTestDatabase();
+    ns = createTestNamespace();
+    const env = appEnv(db, ns, { REDIS_URL: url, ADMIN_API_KEY: 'a'.repeat(40) });
+    [accounts, gateway] = await Promise.all([startApp('accounts', env), startApp('gateway', env)]);
+    pool = new Pool({ connectionString: db.url, max: 2 });
+  });
+
+  after(async () => {
+    await Promise.all([gateway?.kill(), accounts?.kill()]);
+    redis?.disconnect();
+    await pool?.end();
+    await db?.drop();
+    if (redisServer && redisServer.exitCode === null) {
+      const exited = new Promise((resolve) => redisServer.once('exit', resolve));
+      redisServer.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  async function post(path: string, body: unknown): Promise<{ status: number; body: { token?: string } }> {
+    const response = await fetch(`${gateway.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as { token?: string } };
+  }
+  const me = (token: string) =>
+    fetch(`${gateway.url}/v1/accounts/me`, { headers: { authorization: `Bearer ${token}` } });
+
+  it('fails closed (401) after FLUSHALL, loses no account, and logging in again works', async () => {
+    const users = Array.from({ length: 5 }, () => `loss_${randomBytes(5).toString('hex')}`);
+    for (const username of users) {
+      assert.equal(
+        (await post('/v1/accounts', { username, email: `${username}@example.test`, password: PASSWORD }))
+          .status,
+        201,
+      );
+    }
+    const tokens: string[] = [];
+    for (const username of users)
+      tokens.push((await post('/v1/sessions', { login: username, password: PASSWORD })).body.token!);
+    for (const token of tokens) assert.equal((await me(token)).status, 200);
+    const before = await pool.query(`SELECT id, username, password_hash FROM accounts ORDER BY id`);
+
+    await redis.flushall();
+
+    for (const token of tokens) {
+      const reply = await me(token);
+      assert.equal(reply.status, 401);
+      assert.equal(((await reply.json()) as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
+    }
+    const after = await pool.query(`SELECT id, username, password_hash FROM accounts ORDER BY id`);
+    assert.deepEqual(after.rows, before.rows);
+    const again = await post('/v1/sessions', { login: users[0], password: PASSWORD });
+    assert.equal(again.status, 201);
+    assert.equal((await me(again.body.token!)).status, 200);
+  });
+});
