@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ServerStatusStore } from './server-status.store';
 import { ServersController } from './servers.controller';
 import { ServersRepository } from './servers.repository';
 import { ServersService } from './servers.service';
 
-@Module({ controllers: [ServersController], providers: [ServersService, ServersRepository], exports: [ServersService] })
+@Module({
+  controllers: [ServersController],
+  providers: [ServersService, ServersRepository, ServerStatusStore],
+  exports: [ServersService, ServerStatusStore],
+})
 export class ServersModule {}
