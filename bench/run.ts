@@ -5,9 +5,15 @@
  */
 import { benchContext } from './lib/context';
 import { renderTable, type BenchRow } from './lib/table';
+import { accountsRows } from './accounts.bench';
 import { platformRows } from './platform.bench';
+import { presenceRows } from './presence.bench';
 
-const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<BenchRow[]>]> = [['platform', platformRows]];
+const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<BenchRow[]>]> = [
+  ['platform', platformRows],
+  ['accounts', accountsRows],
+  ['presence', presenceRows],
+];
 
 async function main(): Promise<void> {
   const ctx = benchContext();

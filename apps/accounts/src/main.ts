@@ -1,6 +1,10 @@
 import { loadConfigOrExit, serviceConfigSchema } from '@trustno1/config';
 import { exitOnStartupFailure, startService } from '@trustno1/host';
+import { CharactersModule } from './characters/characters.module';
+import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
+import { MatchmakingModule } from './matchmaking/matchmaking.module';
+import { PresenceModule } from './presence/presence.module';
 import { ServersModule } from './servers/servers.module';
 import { SessionsModule } from './sessions/sessions.module';
 
@@ -10,5 +14,5 @@ startService({
   app: 'accounts',
   config,
   natsServer: true,
-  imports: [CommonModule, SessionsModule, ServersModule],
+  imports: [CommonModule, AuthModule, SessionsModule, ServersModule, CharactersModule, PresenceModule, MatchmakingModule],
 }).catch(exitOnStartupFailure('accounts'));

@@ -64,7 +64,7 @@ describe('worker app (in process)', () => {
     connection = createQueueConnection(testInfra().redisUrl, 'worker-spec');
     schedules = createQueue('schedules', { connection, redisKeyPrefix: ns.redisKeyPrefix });
     // Left behind by an older deployment: the worker must remove a scheduler the table disables.
-    await schedules.upsertJobScheduler('positions.flush', { every: 60_000 }, { name: 'positions.flush' });
+    await schedules.upsertJobScheduler('chunks.compress', { every: 60_000 }, { name: 'chunks.compress' });
 
     const config = loadConfig(workerAppConfigSchema, workerEnv(db, ns, archiveDir)) as WorkerAppConfig;
     app = await startService({

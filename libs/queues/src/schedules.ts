@@ -22,6 +22,7 @@ export interface ScheduleDefinition {
 
 export const SCHEDULE_NAMES = [
   'positions.flush',
+  'matchmaking.assign',
   'leaderboards.recompute',
   'market.prices.update',
   'market.listings.expire',
@@ -41,10 +42,17 @@ const MINUTE = 60 * SECOND;
 export const SCHEDULES: readonly ScheduleDefinition[] = [
   {
     name: 'positions.flush',
-    domain: 'world',
-    description: 'Write player positions from Redis state to PostgreSQL in one batch',
+    domain: 'accounts',
+    description: 'Write player states from Redis to PostgreSQL in batches; take lingering players offline',
     repeat: { every: 10 * SECOND },
-    enabled: false,
+    enabled: true,
+  },
+  {
+    name: 'matchmaking.assign',
+    domain: 'accounts',
+    description: 'Place queued matchmaking tickets on live servers of their region with free seats',
+    repeat: { every: 2 * SECOND },
+    enabled: true,
   },
   {
     name: 'leaderboards.recompute',

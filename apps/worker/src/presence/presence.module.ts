@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { PositionsFlushProcessor } from './positions-flush.processor';
+
+@Module({ providers: [PositionsFlushProcessor] })
+export class PresenceModule {}
