@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LogsArchiveModule } from './logs-archive/logs-archive.module';
+import { MatchmakingModule } from './matchmaking/matchmaking.module';
+import { OutboxRelayModule } from './outbox/outbox-relay.module';
 import { PartitionsModule } from './partitions/partitions.module';
+import { PresenceModule } from './presence/presence.module';
 import { WorkerCoreModule } from './runtime/worker-core.module';
 import { WorkerRuntime } from './runtime/worker-runtime';
 import type { WorkerAppConfig } from './worker.config';
@@ -14,7 +17,14 @@ export class WorkerModule {
   static forRoot(config: WorkerAppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [WorkerCoreModule.forRoot(config), PartitionsModule, LogsArchiveModule],
+      imports: [
+        WorkerCoreModule.forRoot(config),
+        PartitionsModule,
+        LogsArchiveModule,
+        PresenceModule,
+        MatchmakingModule,
+        OutboxRelayModule,
+      ],
       providers: [WorkerRuntime],
     };
   }
