@@ -1,0 +1,275 @@
+/**
+ * The route × principal table of SPEC §8: every /v1 route of accounts, sessions, characters,
+ * servers, presence and matchmaking, called as a player, another player, a server, another
+ * server, an admin and nobody. "allowed" means the request got past authorization (any answer
+ * but 401/403: often a 400 for an empty body, since the guard runs before validation).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import {
+  appEnv,
+  createTestDatabase,
+  createTestNamespace,
+  registerServer,
+  signUp,
+  startApp,
+  type RunningApp,
+  type SignedUpPlayer,
+  type TestDatabase,
+  type TestNamespace,
+} from '@trustno1/testing';
+
+const ADMIN_KEY = 'k'.repeat(40);
+type Who = 'player' | 'otherPlayer' | 'server' | 'otherServer' | 'admin' | 'nobody';
+type Expect = 'allowed' | 401 | 403 | 'denied';
+const WHO: Who[] = ['player', 'otherPlayer', 'server', 'otherServer', 'admin', 'nobody'];
+
+interface Row {
+  route: string;
+  request: () => { method: string; path: string; body?: unknown };
+  expect: Record<Who, Expect>;
+}
+
+/** Admin-only, player-only and server-only columns, to keep the table readable. */
+const adminOnly: Record<Who, Expect> = {
+  player: 403,
+  otherPlayer: 403,
+  server: 403,
+  otherServer: 403,
+  admin: 'allowed',
+  nobody: 401,
+};
+const playerOnly: Record<Who, Expect> = {
+  player: 'allowed',
+  otherPlayer: 'allowed',
+  server: 403,
+  otherServer: 403,
+  admin: 403,
+  nobody: 401,
+};
+const serverOnly: Record<Who, Expect> = {
+  player: 403,
+  otherPlayer: 403,
+  server: 'allowed',
+  otherServer: 'allowed',
+  admin: 403,
+  nobody: 401,
+};
+
+describe('authorization: route × principal', () => {
+  let db: TestDatabase;
+  let ns: TestNamespace;
+  let accounts: RunningApp;
+  let gateway: RunningApp;
+  let a: SignedUpPlayer;
+  let b: SignedUpPlayer;
+  let s1: { id: string; apiKey: string; headers: Record<string, string> };
+  let s2: { id: string; apiKey: string; headers: Record<string, string> };
+  let characterA: string;
+  let ticketA: string;
+  const headersOf = (): Record<Who, Record<string, string>> => ({
+    player: a.headers,
+    otherPlayer: b.headers,
+    server: s1.headers,
+    otherServer: s2.headers,
+    admin: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
+    nobody: { 'content-type': 'application/json' },
+  });
+
+  const call = async (who: Who, req: { method: string; path: string; body?: unknown }) => {
+    const headers = { ...headersOf()[who] };
+    if (req.body === undefined) delete headers['content-type'];
+    const response = await fetch(`${gateway.url}${req.path}`, {
+      method: req.method,
+      headers,
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+    });
+    const body: unknown = await response.json().catch(() => null);
+    return { status: response.status, body };
+  };
+
+  before(async () => {
+    db = await createTestDatabase();
+    ns = createTestNamespace();
+    const env = appEnv(db, ns, { ADMIN_API_KEY: ADMIN_KEY });
+    [accounts] = await Promise.all([startApp('accounts', env)]);
+    gateway = await startApp('gateway', env);
+    [a, b] = await Promise.all([signUp(gateway.url), signUp(gateway.url)]);
+    [s1, s2] = await Promise.all([registerServer(gateway.url, ADMIN_KEY), registerServer(gateway.url, ADMIN_KEY)]);
+    for (const s of [s1, s2]) {
+      const beat = await call(s === s1 ? 'server' : 'otherServer', {
+        method: 'PUT',
+        path: '/v1/servers/me/status',
+        body: { players: 0, maxPlayers: 100, tickRate: 30, version: '1.0.0' },
+      });
+      assert.equal(beat.status, 204);
+    }
+    const created = await call('player', { method: 'POST', path: '/v1/characters', body: { name: `auth_${randomUUID().slice(0, 8)}` } });
+    assert.equal(created.status, 201);
+    characterA = (created.body as { id: string }).id;
+    assert.equal((await call('server', { method: 'POST', path: `/v1/players/${characterA}/join` })).status, 200);
+    const ticket = await call('player', {
+      method: 'POST',
+      path: '/v1/matchmaking/eu-west/tickets',
+      body: { characterId: characterA },
+    });
+    assert.equal(ticket.status, 202);
+    ticketA = (ticket.body as { ticketId: string }).ticketId;
+  });
+
+  after(async () => {
+    await Promise.all([gateway?.kill(), accounts?.kill()]);
+    await ns?.cleanup();
+    await db?.drop();
+  });
+
+  const rows: Row[] = [
+    {
+      route: 'POST /v1/accounts',
+      request: () => ({ method: 'POST', path: '/v1/accounts', body: {} }),
+      expect: { player: 'allowed', otherPlayer: 'allowed', server: 403, otherServer: 403, admin: 'allowed', nobody: 'allowed' },
+    },
+    {
+      route: 'POST /v1/sessions',
+      request: () => ({ method: 'POST', path: '/v1/sessions', body: {} }),
+      expect: { player: 'allowed', otherPlayer: 'allowed', server: 403, otherServer: 403, admin: 403, nobody: 'allowed' },
+    },
+    {
+      route: 'DELETE /v1/sessions/current',
+      // Only the refusals: a player's own logout is tested where it cannot end this table's sessions.
+      request: () => ({ method: 'DELETE', path: '/v1/sessions/current' }),
+      expect: { player: 'allowed', otherPlayer: 'allowed', server: 403, otherServer: 403, admin: 403, nobody: 401 },
+    },
+    { route: 'GET /v1/accounts/me', request: () => ({ method: 'GET', path: '/v1/accounts/me' }), expect: playerOnly },
+    {
+      route: 'PUT /v1/accounts/me/password',
+      request: () => ({ method: 'PUT', path: '/v1/accounts/me/password', body: {} }),
+      expect: playerOnly,
+    },
+    {
+      route: 'POST /v1/accounts/me/2fa/verify',
+      request: () => ({ method: 'POST', path: '/v1/accounts/me/2fa/verify', body: {} }),
+      expect: playerOnly,
+    },
+    {
+      route: 'POST /v1/admin/accounts/{id}/ban',
+      request: () => ({ method: 'POST', path: `/v1/admin/accounts/${b.accountId}/ban`, body: {} }),
+      expect: adminOnly,
+    },
+    {
+      route: 'DELETE /v1/admin/accounts/{id}/ban',
+      request: () => ({ method: 'DELETE', path: `/v1/admin/accounts/${randomUUID()}/ban` }),
+      expect: adminOnly,
+    },
+    {
+      route: 'POST /v1/admin/accounts/{id}/premium',
+      request: () => ({ method: 'POST', path: `/v1/admin/accounts/${b.accountId}/premium`, body: {} }),
+      expect: adminOnly,
+    },
+    {
+      route: 'POST /v1/characters',
+      request: () => ({ method: 'POST', path: '/v1/characters', body: {} }),
+      expect: playerOnly,
+    },
+    { route: 'GET /v1/characters', request: () => ({ method: 'GET', path: '/v1/characters' }), expect: playerOnly },
+    {
+      route: 'POST /v1/admin/servers',
+      request: () => ({ method: 'POST', path: '/v1/admin/servers', body: {} }),
+      expect: adminOnly,
+    },
+    {
+      route: 'DELETE /v1/admin/servers/{id}',
+      request: () => ({ method: 'DELETE', path: `/v1/admin/servers/${randomUUID()}` }),
+      expect: adminOnly,
+    },
+    {
+      route: 'PUT /v1/servers/me/status',
+      request: () => ({ method: 'PUT', path: '/v1/servers/me/status', body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'GET /v1/servers?region=',
+      request: () => ({ method: 'GET', path: '/v1/servers?region=eu-west' }),
+      expect: playerOnly,
+    },
+    {
+      route: 'POST /v1/players/{id}/join',
+      // The other server may call the route, and is then refused by the game rule (409).
+      request: () => ({ method: 'POST', path: `/v1/players/${characterA}/join` }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/players/{id}/leave',
+      // Only the server the character is joined to may make it leave.
+      request: () => ({ method: 'POST', path: `/v1/players/${characterA}/leave` }),
+      expect: { ...serverOnly, server: 'allowed', otherServer: 'denied' },
+    },
+    {
+      route: 'PUT /v1/players/states',
+      request: () => ({
+        method: 'PUT',
+        path: '/v1/players/states',
+        body: { states: [{ playerId: characterA, position: { x: 1, y: 2, z: 3 }, rotation: { x: 0, y: 0, z: 0, w: 1 } }] },
+      }),
+      expect: { ...serverOnly, otherServer: 'denied' },
+    },
+    {
+      route: 'GET /v1/chunks/{x}/{z}/players',
+      request: () => ({ method: 'GET', path: '/v1/chunks/0/0/players' }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/matchmaking/{region}/tickets',
+      request: () => ({ method: 'POST', path: '/v1/matchmaking/eu-west/tickets', body: { characterId: characterA } }),
+      expect: { ...playerOnly, otherPlayer: 'denied' },
+    },
+    {
+      route: 'GET /v1/matchmaking/tickets/{ticketId}',
+      request: () => ({ method: 'GET', path: `/v1/matchmaking/tickets/${ticketA}` }),
+      expect: { ...playerOnly, otherPlayer: 'denied' },
+    },
+  ];
+
+  /** Runs the refusals first, so a request that is allowed cannot change what a later one sees. */
+  const order = (row: Row): Who[] => [...WHO].sort((x, y) => Number(row.expect[x] === 'allowed') - Number(row.expect[y] === 'allowed'));
+
+  for (const row of rows) {
+    it(row.route, async () => {
+      for (const who of order(row)) {
+        if (row.route === 'DELETE /v1/sessions/current' && (who === 'player' || who === 'otherPlayer')) continue;
+        if (row.route === 'POST /v1/players/{id}/leave' && who === 'server') continue;
+        const { status, body } = await call(who, row.request());
+        const expected = row.expect[who];
+        const detail = `${row.route} as ${who}: ${status} ${JSON.stringify(body)}`;
+        if (expected === 'allowed') assert.ok(status !== 401 && status !== 403, detail);
+        else if (expected === 'denied') assert.ok([403, 404].includes(status), detail);
+        else assert.equal(status, expected, detail);
+      }
+    });
+  }
+
+  it('refuses a wrong credential with 401 instead of treating it as nobody', async () => {
+    const tries: Array<Record<string, string>> = [
+      { authorization: 'Bearer not-a-real-session-token-000000' },
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      { 'x-server-key': 'not-a-real-server-key' },
+      { 'x-admin-key': 'not-the-admin-key' },
+    ];
+    for (const headers of tries) {
+      const response = await fetch(`${gateway.url}/v1/accounts`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(response.status, 401, JSON.stringify(headers));
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
+    }
+  });
+
+  it('lets a player read only its own characters', async () => {
+    const { body } = await call('otherPlayer', { method: 'GET', path: '/v1/characters' });
+    assert.ok(Array.isArray(body));
+    assert.ok(!(body as Array<{ id: string }>).some((c) => c.id === characterA));
+  });
+});
