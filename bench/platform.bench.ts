@@ -49,7 +49,12 @@ async function natsRow(ctx: BenchContext): Promise<BenchRow> {
     const opts = { iterations: ctx.iterations, concurrency: ctx.concurrency };
     const measured = await measure(() => client.request('bench.echo.ping.v1', PAYLOAD), opts);
     const raw = await measure(() => rawClient.request(rawSubject, body, { timeout: 5_000 }), opts);
-    return { operation: 'NATS request/reply (NestJS service)', measured, raw, note: 'raw: @nats-io request to a bare responder' };
+    return {
+      operation: 'NATS request/reply (NestJS service)',
+      measured,
+      raw,
+      note: 'raw: @nats-io request to a bare responder',
+    };
   } finally {
     await client.close();
     await service.close();
@@ -62,7 +67,9 @@ function get(agent: Agent, port: number, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`)),
+      );
     });
     req.on('error', reject);
     req.end();

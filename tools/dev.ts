@@ -12,7 +12,8 @@ const ROOT = join(__dirname, '..');
 const watch = process.argv.includes('--watch');
 
 const FIXES = {
-  PostgreSQL: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start   (or: docker compose up -d postgres)',
+  PostgreSQL:
+    'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start   (or: docker compose up -d postgres)',
   Redis: 'redis-server --daemonize yes --maxmemory-policy noeviction   (or: docker compose up -d redis)',
   NATS: 'nats-server -js -a 127.0.0.1 -p 4222 &   (or: docker compose up -d nats)',
 };
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   const down: Array<keyof typeof FIXES> = [];
   for (const [name, url, port] of checks) if (!(await reachable(url, port))) down.push(name);
   if (down.length > 0) {
-    for (const name of down) process.stderr.write(`${name} is not reachable. Start it with:\n  ${FIXES[name]}\n`);
+    for (const name of down)
+      process.stderr.write(`${name} is not reachable. Start it with:\n  ${FIXES[name]}\n`);
     process.exit(1);
   }
   await createDatabaseIfMissing(config.DATABASE_URL);
@@ -36,7 +38,15 @@ async function main(): Promise<void> {
   const target = watch ? 'serve' : 'start';
   const nx = spawn(
     process.execPath,
-    [join(ROOT, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', target, '--projects=tag:type:app', '--parallel=8', '--outputStyle=stream'],
+    [
+      join(ROOT, 'node_modules/nx/dist/bin/nx.js'),
+      'run-many',
+      '-t',
+      target,
+      '--projects=tag:type:app',
+      '--parallel=8',
+      '--outputStyle=stream',
+    ],
     { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } },
   );
   const forward = (signal: NodeJS.Signals) => nx.kill(signal);

@@ -47,7 +47,13 @@ function dockerAvailable(): boolean {
 export async function resolveInfra(env: NodeJS.ProcessEnv = process.env): Promise<Infra> {
   const fromEnv = env.DATABASE_URL && env.REDIS_URL && env.NATS_URL;
   if (fromEnv) {
-    return { databaseUrl: env.DATABASE_URL!, redisUrl: env.REDIS_URL!, natsUrl: env.NATS_URL!, source: 'environment', stop: async () => {} };
+    return {
+      databaseUrl: env.DATABASE_URL!,
+      redisUrl: env.REDIS_URL!,
+      natsUrl: env.NATS_URL!,
+      source: 'environment',
+      stop: async () => {},
+    };
   }
   const local = {
     databaseUrl: env.DATABASE_URL ?? LOCAL.databaseUrl,
@@ -78,7 +84,10 @@ async function startContainers(): Promise<Infra> {
       .withExposedPorts(5432)
       .withWaitStrategy(Wait.forLogMessage(/ready to accept connections/, 2))
       .start(),
-    new GenericContainer('redis:7').withCommand(['redis-server', '--maxmemory-policy', 'noeviction']).withExposedPorts(6379).start(),
+    new GenericContainer('redis:7')
+      .withCommand(['redis-server', '--maxmemory-policy', 'noeviction'])
+      .withExposedPorts(6379)
+      .start(),
     new GenericContainer('nats:2').withCommand(['-js']).withExposedPorts(4222).start(),
   ]);
   return {

@@ -13,5 +13,8 @@ const env = {
       ? process.env.PRISMA_SCHEMA_ENGINE_BINARY
       : process.execPath,
 };
-const result = spawnSync(process.execPath, ['node_modules/prisma/build/index.js', 'generate'], { env, stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['node_modules/prisma/build/index.js', 'generate'], {
+  env,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

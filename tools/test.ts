@@ -41,7 +41,14 @@ function withDatabase(url: string, database: string): string {
 
 function run(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-  const args = ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', '-r', '@swc-node/register', ...files];
+  const args = [
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-timeout=300000',
+    '-r',
+    '@swc-node/register',
+    ...files,
+  ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
@@ -60,7 +67,9 @@ async function main(): Promise<number> {
   const infra = await resolveInfra();
   const adminUrl = withDatabase(infra.databaseUrl, 'postgres');
   const template = `tn1_template_${process.pid}`;
-  process.stdout.write(`# infrastructure: ${infra.source}; template database ${template}; ${files.length} spec files\n`);
+  process.stdout.write(
+    `# infrastructure: ${infra.source}; template database ${template}; ${files.length} spec files\n`,
+  );
   await sql(adminUrl, `DROP DATABASE IF EXISTS ${template}`);
   await sql(adminUrl, `CREATE DATABASE ${template}`);
   try {

@@ -21,7 +21,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, index)];
 }
 
-async function drive(op: (i: number) => Promise<unknown>, count: number, concurrency: number, latencies?: number[]) {
+async function drive(
+  op: (i: number) => Promise<unknown>,
+  count: number,
+  concurrency: number,
+  latencies?: number[],
+) {
   let next = 0;
   let errors = 0;
   const lane = async () => {
@@ -40,7 +45,10 @@ async function drive(op: (i: number) => Promise<unknown>, count: number, concurr
   return errors;
 }
 
-export async function measure(op: (i: number) => Promise<unknown>, options: MeasureOptions): Promise<Measurement> {
+export async function measure(
+  op: (i: number) => Promise<unknown>,
+  options: MeasureOptions,
+): Promise<Measurement> {
   await drive(op, options.warmup ?? Math.min(200, options.iterations), options.concurrency);
   const latencies: number[] = [];
   const started = performance.now();

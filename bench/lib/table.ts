@@ -26,5 +26,10 @@ export function renderTable(rows: BenchRow[]): string {
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   const notes = rows.filter((r) => r.note).map((r) => `- ${r.operation}: ${r.note}`);
-  return [line(header), `|${widths.map((w, i) => (i === 0 ? '-' : '') + '-'.repeat(w + 1) + (i === 0 ? '' : ':')).join('|')}|`, ...body.map(line), ...(notes.length ? ['', ...notes] : [])].join('\n');
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i === 0 ? '-' : '') + '-'.repeat(w + 1) + (i === 0 ? '' : ':')).join('|')}|`,
+    ...body.map(line),
+    ...(notes.length ? ['', ...notes] : []),
+  ].join('\n');
 }

@@ -14,5 +14,13 @@ startService({
   app: 'accounts',
   config,
   natsServer: true,
-  imports: [CommonModule, AuthModule, SessionsModule, ServersModule, CharactersModule, PresenceModule, MatchmakingModule],
+  imports: [
+    CommonModule,
+    AuthModule,
+    SessionsModule,
+    ServersModule,
+    CharactersModule,
+    PresenceModule,
+    MatchmakingModule,
+  ],
 }).catch(exitOnStartupFailure('accounts'));

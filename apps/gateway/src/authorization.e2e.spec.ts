@@ -96,7 +96,10 @@ describe('authorization: route × principal', () => {
     [accounts] = await Promise.all([startApp('accounts', env)]);
     gateway = await startApp('gateway', env);
     [a, b] = await Promise.all([signUp(gateway.url), signUp(gateway.url)]);
-    [s1, s2] = await Promise.all([registerServer(gateway.url, ADMIN_KEY), registerServer(gateway.url, ADMIN_KEY)]);
+    [s1, s2] = await Promise.all([
+      registerServer(gateway.url, ADMIN_KEY),
+      registerServer(gateway.url, ADMIN_KEY),
+    ]);
     for (const s of [s1, s2]) {
       const beat = await call(s === s1 ? 'server' : 'otherServer', {
         method: 'PUT',
@@ -105,10 +108,17 @@ describe('authorization: route × principal', () => {
       });
       assert.equal(beat.status, 204);
     }
-    const created = await call('player', { method: 'POST', path: '/v1/characters', body: { name: `auth_${randomUUID().slice(0, 8)}` } });
+    const created = await call('player', {
+      method: 'POST',
+      path: '/v1/characters',
+      body: { name: `auth_${randomUUID().slice(0, 8)}` },
+    });
     assert.equal(created.status, 201);
     characterA = (created.body as { id: string }).id;
-    assert.equal((await call('server', { method: 'POST', path: `/v1/players/${characterA}/join` })).status, 200);
+    assert.equal(
+      (await call('server', { method: 'POST', path: `/v1/players/${characterA}/join` })).status,
+      200,
+    );
     const ticket = await call('player', {
       method: 'POST',
       path: '/v1/matchmaking/eu-west/tickets',
@@ -128,20 +138,45 @@ describe('authorization: route × principal', () => {
     {
       route: 'POST /v1/accounts',
       request: () => ({ method: 'POST', path: '/v1/accounts', body: {} }),
-      expect: { player: 'allowed', otherPlayer: 'allowed', server: 403, otherServer: 403, admin: 'allowed', nobody: 'allowed' },
+      expect: {
+        player: 'allowed',
+        otherPlayer: 'allowed',
+        server: 403,
+        otherServer: 403,
+        admin: 'allowed',
+        nobody: 'allowed',
+      },
     },
     {
       route: 'POST /v1/sessions',
       request: () => ({ method: 'POST', path: '/v1/sessions', body: {} }),
-      expect: { player: 'allowed', otherPlayer: 'allowed', server: 403, otherServer: 403, admin: 403, nobody: 'allowed' },
+      expect: {
+        player: 'allowed',
+        otherPlayer: 'allowed',
+        server: 403,
+        otherServer: 403,
+        admin: 403,
+        nobody: 'allowed',
+      },
     },
     {
       route: 'DELETE /v1/sessions/current',
       // Only the refusals: a player's own logout is tested where it cannot end this table's sessions.
       request: () => ({ method: 'DELETE', path: '/v1/sessions/current' }),
-      expect: { player: 'allowed', otherPlayer: 'allowed', server: 403, otherServer: 403, admin: 403, nobody: 401 },
+      expect: {
+        player: 'allowed',
+        otherPlayer: 'allowed',
+        server: 403,
+        otherServer: 403,
+        admin: 403,
+        nobody: 401,
+      },
     },
-    { route: 'GET /v1/accounts/me', request: () => ({ method: 'GET', path: '/v1/accounts/me' }), expect: playerOnly },
+    {
+      route: 'GET /v1/accounts/me',
+      request: () => ({ method: 'GET', path: '/v1/accounts/me' }),
+      expect: playerOnly,
+    },
     {
       route: 'PUT /v1/accounts/me/password',
       request: () => ({ method: 'PUT', path: '/v1/accounts/me/password', body: {} }),
@@ -172,7 +207,11 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'POST', path: '/v1/characters', body: {} }),
       expect: playerOnly,
     },
-    { route: 'GET /v1/characters', request: () => ({ method: 'GET', path: '/v1/characters' }), expect: playerOnly },
+    {
+      route: 'GET /v1/characters',
+      request: () => ({ method: 'GET', path: '/v1/characters' }),
+      expect: playerOnly,
+    },
     {
       route: 'POST /v1/admin/servers',
       request: () => ({ method: 'POST', path: '/v1/admin/servers', body: {} }),
@@ -210,7 +249,11 @@ describe('authorization: route × principal', () => {
       request: () => ({
         method: 'PUT',
         path: '/v1/players/states',
-        body: { states: [{ playerId: characterA, position: { x: 1, y: 2, z: 3 }, rotation: { x: 0, y: 0, z: 0, w: 1 } }] },
+        body: {
+          states: [
+            { playerId: characterA, position: { x: 1, y: 2, z: 3 }, rotation: { x: 0, y: 0, z: 0, w: 1 } },
+          ],
+        },
       }),
       expect: { ...serverOnly, otherServer: 'denied' },
     },
@@ -221,7 +264,11 @@ describe('authorization: route × principal', () => {
     },
     {
       route: 'POST /v1/matchmaking/{region}/tickets',
-      request: () => ({ method: 'POST', path: '/v1/matchmaking/eu-west/tickets', body: { characterId: characterA } }),
+      request: () => ({
+        method: 'POST',
+        path: '/v1/matchmaking/eu-west/tickets',
+        body: { characterId: characterA },
+      }),
       expect: { ...playerOnly, otherPlayer: 'denied' },
     },
     {
@@ -232,12 +279,14 @@ describe('authorization: route × principal', () => {
   ];
 
   /** Runs the refusals first, so a request that is allowed cannot change what a later one sees. */
-  const order = (row: Row): Who[] => [...WHO].sort((x, y) => Number(row.expect[x] === 'allowed') - Number(row.expect[y] === 'allowed'));
+  const order = (row: Row): Who[] =>
+    [...WHO].sort((x, y) => Number(row.expect[x] === 'allowed') - Number(row.expect[y] === 'allowed'));
 
   for (const row of rows) {
     it(row.route, async () => {
       for (const who of order(row)) {
-        if (row.route === 'DELETE /v1/sessions/current' && (who === 'player' || who === 'otherPlayer')) continue;
+        if (row.route === 'DELETE /v1/sessions/current' && (who === 'player' || who === 'otherPlayer'))
+          continue;
         if (row.route === 'POST /v1/players/{id}/leave' && who === 'server') continue;
         const { status, body } = await call(who, row.request());
         const expected = row.expect[who];

@@ -20,7 +20,12 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        InfraModule.forRoot({ app: 'gateway', config, poolSize: 2, requestTimeoutMs: config.SERVICE_TIMEOUT_MS }),
+        InfraModule.forRoot({
+          app: 'gateway',
+          config,
+          poolSize: 2,
+          requestTimeoutMs: config.SERVICE_TIMEOUT_MS,
+        }),
         ...ROUTE_MODULES,
       ],
       providers: [

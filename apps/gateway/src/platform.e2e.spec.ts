@@ -62,7 +62,9 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
     const given = 'req-0123456789abcdef';
     const echoed = await fetch(`${gateway.url}/health/live`, { headers: { 'x-request-id': given } });
     assert.equal(echoed.headers.get('x-request-id'), given);
-    const made = await fetch(`${gateway.url}/health/live`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    const made = await fetch(`${gateway.url}/health/live`, {
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     assert.match(made.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
   });
 
@@ -72,11 +74,13 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
     const body = (await unknown.json()) as { error: { code: string; requestId: string } };
     assert.equal(body.error.code, 'NOT_FOUND');
     assert.equal(body.error.requestId, unknown.headers.get('x-request-id'));
-
   });
 
   it('publishes the OpenAPI document and its UI', async () => {
-    const doc = (await (await fetch(`${gateway.url}/docs/openapi.json`)).json()) as { openapi: string; info: { title: string } };
+    const doc = (await (await fetch(`${gateway.url}/docs/openapi.json`)).json()) as {
+      openapi: string;
+      info: { title: string };
+    };
     assert.match(doc.openapi, /^3\./);
     assert.equal(doc.info.title, 'TRUST-NO-1 World Services');
     const ui = await fetch(`${gateway.url}/docs`);

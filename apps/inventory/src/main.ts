@@ -3,4 +3,6 @@ import { exitOnStartupFailure, startService } from '@trustno1/host';
 
 const config = loadConfigOrExit(serviceConfigSchema('inventory'), 'inventory');
 
-startService({ app: 'inventory', config, natsServer: true, imports: [] }).catch(exitOnStartupFailure('inventory'));
+startService({ app: 'inventory', config, natsServer: true, imports: [] }).catch(
+  exitOnStartupFailure('inventory'),
+);

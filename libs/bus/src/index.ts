@@ -6,7 +6,13 @@ export type { BusOptions, RequestOptions } from './rpc/bus-client';
 export { BusServer, createBusServer } from './rpc/bus-server';
 export type { BusServerOptions } from './rpc/bus-server';
 export { RpcErrorFilter } from './rpc/rpc-error.filter';
-export { IDEMPOTENCY_KEY_HEADER, Meta, parsePrincipal, PRINCIPAL_HEADER, requestMetaFrom } from './rpc/request-meta';
+export {
+  IDEMPOTENCY_KEY_HEADER,
+  Meta,
+  parsePrincipal,
+  PRINCIPAL_HEADER,
+  requestMetaFrom,
+} from './rpc/request-meta';
 export type { RequestMeta } from './rpc/request-meta';
 export { toClientError, toWireError } from './rpc/wire-errors';
 

@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, gatewayConfigSchema, loadConfig, queueRedisUrl, serviceConfigSchema } from '@trustno1/config';
+import {
+  ConfigError,
+  gatewayConfigSchema,
+  loadConfig,
+  queueRedisUrl,
+  serviceConfigSchema,
+} from '@trustno1/config';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -28,7 +34,8 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig(gatewayConfigSchema, { DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
     assert.throws(
       () => loadConfig(gatewayConfigSchema, { ADMIN_API_KEY: 'short-secret' }),
-      (error: unknown) => error instanceof Error && /ADMIN_API_KEY/.test(error.message) && !/short-secret/.test(error.message),
+      (error: unknown) =>
+        error instanceof Error && /ADMIN_API_KEY/.test(error.message) && !/short-secret/.test(error.message),
     );
   });
 

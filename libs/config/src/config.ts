@@ -3,14 +3,16 @@ import { z } from 'zod';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const url = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
-
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
 
 /** Variables every app reads. Defaults are the local development services. */
 export const baseConfigSchema = z.object({
@@ -72,7 +74,8 @@ export function loadConfig<S extends z.ZodObject>(
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const name = issue.path.join('.') || '(environment)';
-        const shown = input[name] === undefined ? 'missing' : `got ${JSON.stringify(redact(name, input[name]))}`;
+        const shown =
+          input[name] === undefined ? 'missing' : `got ${JSON.stringify(redact(name, input[name]))}`;
         return `${name}: ${issue.message} (${shown})`;
       }),
     );

@@ -17,7 +17,9 @@ export const PASSWORD_MAX = 128;
 export const usernameSchema = z
   .string({ message: 'must be a string' })
   .regex(/^[A-Za-z0-9_]{3,32}$/, 'must be 3 to 32 letters, digits or underscores');
-export const emailSchema = z.email({ message: 'must be an email address' }).max(255, 'must be at most 255 characters');
+export const emailSchema = z
+  .email({ message: 'must be an email address' })
+  .max(255, 'must be at most 255 characters');
 export const passwordSchema = z
   .string({ message: 'must be a string' })
   .refine((v) => codePoints(v) >= PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
@@ -35,11 +37,22 @@ export const rotationSchema = z.strictObject({ x: finite, y: finite, z: finite, 
 export type Position = z.infer<typeof positionSchema>;
 export type Rotation = z.infer<typeof rotationSchema>;
 
-export const BODY_PARTS = ['head', 'thorax', 'stomach', 'left_arm', 'right_arm', 'left_leg', 'right_leg'] as const;
+export const BODY_PARTS = [
+  'head',
+  'thorax',
+  'stomach',
+  'left_arm',
+  'right_arm',
+  'left_leg',
+  'right_leg',
+] as const;
 export type BodyPart = (typeof BODY_PARTS)[number];
 /** Health per body part, 0 (destroyed) to 100 (whole). */
 export const healthSchema = z.strictObject(
-  Object.fromEntries(BODY_PARTS.map((part) => [part, finite.min(0).max(100)])) as Record<BodyPart, z.ZodNumber>,
+  Object.fromEntries(BODY_PARTS.map((part) => [part, finite.min(0).max(100)])) as Record<
+    BodyPart,
+    z.ZodNumber
+  >,
 );
 export type Health = z.infer<typeof healthSchema>;
 
@@ -93,7 +106,10 @@ export const playerStateSchema = z.strictObject({
   health: healthSchema.optional(),
 });
 export const playerStatesBody = z.strictObject({
-  states: z.array(playerStateSchema).min(1).max(PLAYER_STATES_MAX, `at most ${PLAYER_STATES_MAX} states per call`),
+  states: z
+    .array(playerStateSchema)
+    .min(1)
+    .max(PLAYER_STATES_MAX, `at most ${PLAYER_STATES_MAX} states per call`),
 });
 export const matchmakingTicketBody = z.strictObject({ characterId: uuid });
 

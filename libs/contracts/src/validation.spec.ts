@@ -23,13 +23,18 @@ describe('parsePayload', () => {
     } catch (error) {
       assert.ok(error instanceof AppError);
       assert.equal(error.code, ErrorCode.VALIDATION_FAILED);
-      const fields = (error.details as { fields: Array<{ field: string }> }).fields.map((f) => f.field).sort();
+      const fields = (error.details as { fields: Array<{ field: string }> }).fields
+        .map((f) => f.field)
+        .sort();
       assert.deepEqual(fields, ['extra', 'name', 'position.x', 'position.z']);
     }
   });
 
   it('reports a body that is not an object', () => {
-    assert.throws(() => parsePayload(body, 'text'), (e: unknown) => e instanceof AppError && /\(body\)/.test(e.message));
+    assert.throws(
+      () => parsePayload(body, 'text'),
+      (e: unknown) => e instanceof AppError && /\(body\)/.test(e.message),
+    );
   });
 });
 

@@ -20,7 +20,9 @@ describe('runIdempotent', () => {
   });
 
   const effect = (label: string) => async (tx: PoolClient) => {
-    const row = await tx.query<{ id: number }>(`INSERT INTO effects (label) VALUES ($1) RETURNING id`, [label]);
+    const row = await tx.query<{ id: number }>(`INSERT INTO effects (label) VALUES ($1) RETURNING id`, [
+      label,
+    ]);
     return { id: row.rows[0].id, label };
   };
   const count = async (label: string) =>
@@ -55,7 +57,9 @@ describe('runIdempotent', () => {
 
   it('applies once when 20 retries race with one key', async () => {
     const claim = { principal: 'server:s', key: 'k-race', requestHash: requestHash('op', { race: true }) };
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => runIdempotent(pool, claim, effect('race'))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => runIdempotent(pool, claim, effect('race'))),
+    );
     assert.equal(outcomes.filter((o) => !o.replayed).length, 1);
     assert.equal(new Set(outcomes.map((o) => JSON.stringify(o.result))).size, 1);
     assert.equal(await count('race'), 1);
@@ -91,7 +95,11 @@ describe('runIdempotent', () => {
 
   it('refuses an oversize key before touching the database', async () => {
     await assert.rejects(
-      runIdempotent(pool, { principal: 'p', key: 'x'.repeat(256), requestHash: requestHash('op', {}) }, effect('big')),
+      runIdempotent(
+        pool,
+        { principal: 'p', key: 'x'.repeat(256), requestHash: requestHash('op', {}) },
+        effect('big'),
+      ),
       (e: unknown) => e instanceof AppError && e.code === 'VALIDATION_FAILED',
     );
     assert.equal(await count('big'), 0);
@@ -105,7 +113,9 @@ describe('withTransaction', () => {
   before(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 4 });
-    await pool.query(`CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL); INSERT INTO counters VALUES (1, 0), (2, 0)`);
+    await pool.query(
+      `CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL); INSERT INTO counters VALUES (1, 0), (2, 0)`,
+    );
   });
   after(async () => {
     await pool?.end();

@@ -45,7 +45,11 @@ export class InfraModule {
         loggingModule({ service: app, level: config.LOG_LEVEL }),
         MetricsModule.forRoot(app),
         HealthModule.forRoot(),
-        DbModule.forRoot({ url: config.DATABASE_URL, poolSize: poolSize ?? config.DATABASE_POOL_SIZE, application: app }),
+        DbModule.forRoot({
+          url: config.DATABASE_URL,
+          poolSize: poolSize ?? config.DATABASE_POOL_SIZE,
+          application: app,
+        }),
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: app }),
         BusModule.forRoot({
           natsUrl: config.NATS_URL,

@@ -6,7 +6,13 @@ import { BusClient } from '@trustno1/bus';
 import { loadConfig, serviceConfigSchema } from '@trustno1/config';
 import { AppError, ErrorCode, PlatformSubjects } from '@trustno1/contracts';
 import { startService } from '@trustno1/host';
-import { createTestDatabase, createTestNamespace, testInfra, type TestDatabase, type TestNamespace } from '@trustno1/testing';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  testInfra,
+  type TestDatabase,
+  type TestNamespace,
+} from '@trustno1/testing';
 
 @Controller()
 class FailingController {
@@ -43,8 +49,18 @@ describe('startService', () => {
       HEALTH_PORT: '0',
       LOG_LEVEL: 'silent',
     });
-    app = await startService({ app: 'market', config, natsServer: true, imports: [FailingModule], handleSignals: false });
-    bus = new BusClient({ natsUrl: infra.natsUrl, serviceName: 'host-spec', subjectPrefix: ns.natsSubjectPrefix });
+    app = await startService({
+      app: 'market',
+      config,
+      natsServer: true,
+      imports: [FailingModule],
+      handleSignals: false,
+    });
+    bus = new BusClient({
+      natsUrl: infra.natsUrl,
+      serviceName: 'host-spec',
+      subjectPrefix: ns.natsSubjectPrefix,
+    });
   });
   after(async () => {
     await bus?.close();
@@ -61,7 +77,10 @@ describe('startService', () => {
   it("carries a handler's AppError across NATS with its code and details", async () => {
     await assert.rejects(
       bus.request('market.listing.buy.v1', {}),
-      (e: unknown) => e instanceof AppError && e.code === 'INSUFFICIENT_FUNDS' && (e.details as { needed: number }).needed === 10,
+      (e: unknown) =>
+        e instanceof AppError &&
+        e.code === 'INSUFFICIENT_FUNDS' &&
+        (e.details as { needed: number }).needed === 10,
     );
   });
 

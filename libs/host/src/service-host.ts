@@ -40,7 +40,9 @@ function rootModule<C extends ServiceConfig>(options: HostOptions<C>): DynamicMo
  * asked, and a graceful shutdown on SIGTERM/SIGINT (readiness turns 503, NATS subscriptions
  * drain, queues and pools close, then the process exits).
  */
-export async function startService<C extends ServiceConfig>(options: HostOptions<C>): Promise<INestApplication> {
+export async function startService<C extends ServiceConfig>(
+  options: HostOptions<C>,
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(rootModule(options), new FastifyAdapter(), {
     bufferLogs: true,
   });
@@ -90,7 +92,9 @@ export function installShutdown(app: INestApplication, graceMs: number): void {
 export function exitOnStartupFailure(app: string): (error: unknown) => never {
   return (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', service: app, msg: 'start-up failed', error: message })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', service: app, msg: 'start-up failed', error: message })}\n`,
+    );
     process.exit(1);
   };
 }

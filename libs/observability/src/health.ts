@@ -46,7 +46,10 @@ export class HealthRegistry {
       await Promise.race([
         check.check(),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${this.timeoutMs} ms`)),
+            this.timeoutMs,
+          );
         }),
       ]);
       return { status: 'up', ms: Math.round(performance.now() - started) };

@@ -44,7 +44,9 @@ export function loggingModule(options: { service: string; level: string }): Dyna
         return id;
       },
       customAttributeKeys: { reqId: 'requestId' },
-      autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
+      autoLogging: {
+        ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') || req.url === '/metrics',
+      },
     },
     microservice: {
       customAttributeKeys: { reqId: 'requestId' },

@@ -88,9 +88,12 @@ describe('Redis keys', () => {
     );
     assert.equal(playerSlots.size, 1);
     const chunkSlots = new Set(
-      [RedisKeys.chunkPlayers(9, 9), RedisKeys.chunkEntities(9, 9), RedisKeys.chunkEvents(9, 9), RedisKeys.chunkModified(9, 9)].map(
-        (k) => calculateSlot(k),
-      ),
+      [
+        RedisKeys.chunkPlayers(9, 9),
+        RedisKeys.chunkEntities(9, 9),
+        RedisKeys.chunkEvents(9, 9),
+        RedisKeys.chunkModified(9, 9),
+      ].map((k) => calculateSlot(k)),
     );
     assert.equal(chunkSlots.size, 1);
   });
@@ -106,8 +109,14 @@ describe('Redis keys', () => {
   });
 
   it('lists the five leaderboards and four queues of the seed', () => {
-    assert.deepEqual([...LEADERBOARDS], ['kills:daily', 'kills:weekly', 'wealth', 'playtime', 'faction:power']);
-    assert.deepEqual([...PROCESSING_QUEUES], ['loot_generation', 'structure_decay', 'event_spawn', 'ai_pathfinding']);
+    assert.deepEqual(
+      [...LEADERBOARDS],
+      ['kills:daily', 'kills:weekly', 'wealth', 'playtime', 'faction:power'],
+    );
+    assert.deepEqual(
+      [...PROCESSING_QUEUES],
+      ['loot_generation', 'structure_decay', 'event_spawn', 'ai_pathfinding'],
+    );
   });
 
   it('refuses parts that would break the key space', () => {

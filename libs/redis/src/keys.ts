@@ -35,13 +35,15 @@ export const COMBAT_LINGER_SECONDS = 30;
 
 function tag(value: string | number): string {
   const text = String(value);
-  if (text.length === 0 || /[{}\s]/.test(text)) throw new Error(`invalid Redis key part: ${JSON.stringify(text)}`);
+  if (text.length === 0 || /[{}\s]/.test(text))
+    throw new Error(`invalid Redis key part: ${JSON.stringify(text)}`);
   return `{${text}}`;
 }
 
 function part(value: string | number): string {
   const text = String(value);
-  if (text.length === 0 || /[{}\s:]/.test(text)) throw new Error(`invalid Redis key part: ${JSON.stringify(text)}`);
+  if (text.length === 0 || /[{}\s:]/.test(text))
+    throw new Error(`invalid Redis key part: ${JSON.stringify(text)}`);
   return text;
 }
 
@@ -53,7 +55,12 @@ function chunkCoord(value: number): number {
 export const LEADERBOARDS = ['kills:daily', 'kills:weekly', 'wealth', 'playtime', 'faction:power'] as const;
 export type Leaderboard = (typeof LEADERBOARDS)[number];
 
-export const PROCESSING_QUEUES = ['loot_generation', 'structure_decay', 'event_spawn', 'ai_pathfinding'] as const;
+export const PROCESSING_QUEUES = [
+  'loot_generation',
+  'structure_decay',
+  'event_spawn',
+  'ai_pathfinding',
+] as const;
 export type ProcessingQueue = (typeof PROCESSING_QUEUES)[number];
 
 /** Key builders. Services never concatenate key strings themselves. */

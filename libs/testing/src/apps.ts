@@ -7,7 +7,8 @@ import type { TestNamespace } from './namespaces';
 
 const ROOT = join(__dirname, '../../..');
 
-export type AppName = 'gateway' | 'accounts' | 'world' | 'inventory' | 'combat' | 'market' | 'factions' | 'worker';
+export type AppName =
+  'gateway' | 'accounts' | 'world' | 'inventory' | 'combat' | 'market' | 'factions' | 'worker';
 
 /** An app running as its own process, as in production. */
 export interface RunningApp {
@@ -32,13 +33,19 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 /** The environment an app needs to run against this test file's database and namespace. */
-export function appEnv(db: TestDatabase, ns: TestNamespace, extra: Record<string, string> = {}): Record<string, string> {
+export function appEnv(
+  db: TestDatabase,
+  ns: TestNamespace,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const infra = testInfra();
   return {
     NODE_ENV: 'test',
@@ -59,14 +66,22 @@ export function appEnv(db: TestDatabase, ns: TestNamespace, extra: Record<string
  * Starts `apps/<name>/src/main.ts` in a child process on a free port and waits until
  * `/health/live` answers (or the process dies, which rejects with its output).
  */
-export async function startApp(name: AppName, env: Record<string, string>, timeoutMs = 30_000): Promise<RunningApp> {
+export async function startApp(
+  name: AppName,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<RunningApp> {
   const port = await freePort();
   const portVar = name === 'gateway' ? 'HTTP_PORT' : 'HEALTH_PORT';
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, `apps/${name}/src/main.ts`)], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env, [portVar]: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(ROOT, `apps/${name}/src/main.ts`)],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env, [portVar]: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -85,7 +100,11 @@ export async function startApp(name: AppName, env: Record<string, string>, timeo
   return app;
 }
 
-async function signal(child: ChildProcess, exited: Promise<number | null>, sig: NodeJS.Signals): Promise<number | null> {
+async function signal(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  sig: NodeJS.Signals,
+): Promise<number | null> {
   if (child.exitCode === null && child.signalCode === null) child.kill(sig);
   return exited;
 }
@@ -120,5 +139,7 @@ export async function waitReady(url: string, status = 200, timeoutMs = 20_000): 
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${url}/health/ready did not answer ${status} within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+  throw new Error(
+    `${url}/health/ready did not answer ${status} within ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+  );
 }

@@ -20,7 +20,10 @@ describe('factories', () => {
   it('builds a character with stats, one zero wallet per currency and a player inventory', async () => {
     const f = factories(pool);
     const c = await f.character();
-    const wallets = await pool.query(`SELECT currency, balance FROM wallets WHERE player_id = $1 ORDER BY currency`, [c.id]);
+    const wallets = await pool.query(
+      `SELECT currency, balance FROM wallets WHERE player_id = $1 ORDER BY currency`,
+      [c.id],
+    );
     assert.deepEqual(
       wallets.rows.map((w) => [w.currency, w.balance]),
       [

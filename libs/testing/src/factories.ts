@@ -44,7 +44,11 @@ export interface GameServerRow {
 export function factories(db: Db) {
   const account = async (over: Partial<AccountRow> = {}): Promise<AccountRow> => {
     const username = over.username ?? uniqueName('user');
-    const row = { id: over.id ?? randomUUID(), username, email: over.email ?? `${username.toLowerCase()}@example.test` };
+    const row = {
+      id: over.id ?? randomUUID(),
+      username,
+      email: over.email ?? `${username.toLowerCase()}@example.test`,
+    };
     await db.query(`INSERT INTO accounts (id, username, email, password_hash) VALUES ($1, $2, $3, $4)`, [
       row.id,
       row.username,
@@ -92,10 +96,21 @@ export function factories(db: Db) {
   /** A registered game server; `apiKey` is the only copy of the key, as at registration. */
   const gameServer = async (over: Partial<Omit<GameServerRow, 'apiKey'>> = {}): Promise<GameServerRow> => {
     const apiKey = randomBytes(32).toString('base64url');
-    const row = { id: over.id ?? randomUUID(), apiKey, region: over.region ?? 'eu-west', maxPlayers: over.maxPlayers ?? 100 };
+    const row = {
+      id: over.id ?? randomUUID(),
+      apiKey,
+      region: over.region ?? 'eu-west',
+      maxPlayers: over.maxPlayers ?? 100,
+    };
     await db.query(
       `INSERT INTO game_servers (id, name, region, api_key_hash, max_players) VALUES ($1, $2, $3, $4, $5)`,
-      [row.id, uniqueName('server'), row.region, createHash('sha256').update(apiKey).digest('hex'), row.maxPlayers],
+      [
+        row.id,
+        uniqueName('server'),
+        row.region,
+        createHash('sha256').update(apiKey).digest('hex'),
+        row.maxPlayers,
+      ],
     );
     return row;
   };

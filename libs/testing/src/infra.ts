@@ -19,7 +19,9 @@ export const DEFAULT_LOCAL_INFRA = {
 /** Reads the infrastructure chosen by the runner, else the environment, else the local defaults. */
 export function testInfra(env: NodeJS.ProcessEnv = process.env): TestInfra {
   return {
-    postgresAdminUrl: env.TN1_TEST_PG_ADMIN_URL ?? withDatabase(env.DATABASE_URL ?? DEFAULT_LOCAL_INFRA.databaseUrl, 'postgres'),
+    postgresAdminUrl:
+      env.TN1_TEST_PG_ADMIN_URL ??
+      withDatabase(env.DATABASE_URL ?? DEFAULT_LOCAL_INFRA.databaseUrl, 'postgres'),
     templateDatabase: env.TN1_TEST_TEMPLATE || undefined,
     redisUrl: env.REDIS_URL ?? DEFAULT_LOCAL_INFRA.redisUrl,
     natsUrl: env.NATS_URL ?? DEFAULT_LOCAL_INFRA.natsUrl,

@@ -20,7 +20,8 @@ export async function signUp(gatewayUrl: string): Promise<SignedUpPlayer> {
     headers: JSON_TYPE,
     body: JSON.stringify({ username, email: `${username}@example.test`, password }),
   });
-  if (created.status !== 201) throw new Error(`registration failed: ${created.status} ${await created.text()}`);
+  if (created.status !== 201)
+    throw new Error(`registration failed: ${created.status} ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
   const session = await fetch(`${gatewayUrl}/v1/sessions`, {
     method: 'POST',
@@ -29,7 +30,13 @@ export async function signUp(gatewayUrl: string): Promise<SignedUpPlayer> {
   });
   if (session.status !== 201) throw new Error(`login failed: ${session.status} ${await session.text()}`);
   const { token } = (await session.json()) as { token: string };
-  return { accountId: id, username, password, token, headers: { authorization: `Bearer ${token}`, ...JSON_TYPE } };
+  return {
+    accountId: id,
+    username,
+    password,
+    token,
+    headers: { authorization: `Bearer ${token}`, ...JSON_TYPE },
+  };
 }
 
 /** Registers a game server with the admin key; returns its id and the only copy of its key. */
@@ -41,9 +48,15 @@ export async function registerServer(
   const response = await fetch(`${gatewayUrl}/v1/admin/servers`, {
     method: 'POST',
     headers: { 'x-admin-key': adminKey, ...JSON_TYPE },
-    body: JSON.stringify({ name: `srv-${randomBytes(3).toString('hex')}`, region: 'eu-west', maxPlayers: 100, ...body }),
+    body: JSON.stringify({
+      name: `srv-${randomBytes(3).toString('hex')}`,
+      region: 'eu-west',
+      maxPlayers: 100,
+      ...body,
+    }),
   });
-  if (response.status !== 201) throw new Error(`server registration failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`server registration failed: ${response.status} ${await response.text()}`);
   const { id, apiKey } = (await response.json()) as { id: string; apiKey: string };
   return { id, apiKey, headers: { 'x-server-key': apiKey, ...JSON_TYPE } };
 }

@@ -34,7 +34,11 @@ export class SessionStore {
     const expiresAt = new Date(now.getTime() + TTL.session * 1000);
     await this.redis
       .pipeline()
-      .hset(RedisKeys.session(sessionId), { accountId, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() })
+      .hset(RedisKeys.session(sessionId), {
+        accountId,
+        createdAt: now.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+      })
       .expire(RedisKeys.session(sessionId), TTL.session)
       .sadd(RedisKeys.sessionsActive(), sessionId)
       .sadd(RedisKeys.accountSessions(accountId), sessionId)

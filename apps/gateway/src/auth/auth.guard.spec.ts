@@ -58,7 +58,11 @@ describe('AuthGuard', () => {
     ];
     for (const [handler, principal, expected] of table) {
       const { ctx } = context(handler, '/v1/x');
-      assert.equal(await code(guardFor(principal).canActivate(ctx)), expected, `${handler} as ${principal.kind}`);
+      assert.equal(
+        await code(guardFor(principal).canActivate(ctx)),
+        expected,
+        `${handler} as ${principal.kind}`,
+      );
     }
   });
 
@@ -69,7 +73,13 @@ describe('AuthGuard', () => {
   });
 
   it('shuts a /v1 route that forgot @Access, and leaves health and docs open', async () => {
-    assert.equal(await code(guardFor(admin).canActivate(context('undecorated', '/v1/forgot').ctx)), 'FORBIDDEN');
-    assert.equal(await code(guardFor(nobody).canActivate(context('undecorated', '/health/ready').ctx)), 'allowed');
+    assert.equal(
+      await code(guardFor(admin).canActivate(context('undecorated', '/v1/forgot').ctx)),
+      'FORBIDDEN',
+    );
+    assert.equal(
+      await code(guardFor(nobody).canActivate(context('undecorated', '/health/ready').ctx)),
+      'allowed',
+    );
   });
 });

@@ -45,14 +45,19 @@ export class PrincipalResolver {
   }
 
   private async server(apiKey: string): Promise<Principal> {
-    const server = await this.bus.request<AuthenticatedServer>(AccountsSubjects.authenticateServer, { apiKey });
+    const server = await this.bus.request<AuthenticatedServer>(AccountsSubjects.authenticateServer, {
+      apiKey,
+    });
     return { kind: 'server', serverId: server.serverId, region: server.region };
   }
 
   private async player(authorization: string): Promise<Principal> {
     const match = /^Bearer ([A-Za-z0-9_-]{16,512})$/.exec(authorization);
-    if (!match) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Authorization must be "Bearer <session token>"');
-    const session = await this.bus.request<ResolvedSession>(AccountsSubjects.resolveSession, { token: match[1] });
+    if (!match)
+      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Authorization must be "Bearer <session token>"');
+    const session = await this.bus.request<ResolvedSession>(AccountsSubjects.resolveSession, {
+      token: match[1],
+    });
     return { kind: 'player', accountId: session.accountId };
   }
 }

@@ -6,14 +6,20 @@ import { toHttpError } from './http-errors';
 
 /** What Nest's Fastify adapter hands the filter for Fastify's own errors. */
 function fastifyError(statusCode: number, code: string): HttpException {
-  return new HttpException('fastify says no', statusCode, { cause: Object.assign(new Error('x'), { statusCode, code }) });
+  return new HttpException('fastify says no', statusCode, {
+    cause: Object.assign(new Error('x'), { statusCode, code }),
+  });
 }
 
 describe('toHttpError', () => {
   it('keeps the code, details and status of an AppError', () => {
     const mapped = toHttpError(new AppError(ErrorCode.INVENTORY_LOCKED, 'locked', { inventoryId: 'i' }));
     assert.equal(mapped.status, 423);
-    assert.deepEqual(mapped.envelope, { code: 'INVENTORY_LOCKED', message: 'locked', details: { inventoryId: 'i' } });
+    assert.deepEqual(mapped.envelope, {
+      code: 'INVENTORY_LOCKED',
+      message: 'locked',
+      details: { inventoryId: 'i' },
+    });
   });
 
   it('carries Retry-After for rate limits', () => {
@@ -27,11 +33,16 @@ describe('toHttpError', () => {
     assert.equal(mapped.status, 400);
     assert.equal(mapped.envelope.code, 'VALIDATION_FAILED');
     assert.equal(mapped.envelope.message, 'Malformed JSON body');
-    assert.deepEqual(mapped.envelope.details, { fields: [{ field: '(body)', message: 'Malformed JSON body' }] });
+    assert.deepEqual(mapped.envelope.details, {
+      fields: [{ field: '(body)', message: 'Malformed JSON body' }],
+    });
   });
 
   it('maps an oversize body to 413 and an unknown route to 404', () => {
-    assert.equal(toHttpError(fastifyError(413, 'FST_ERR_CTP_BODY_TOO_LARGE')).envelope.code, 'PAYLOAD_TOO_LARGE');
+    assert.equal(
+      toHttpError(fastifyError(413, 'FST_ERR_CTP_BODY_TOO_LARGE')).envelope.code,
+      'PAYLOAD_TOO_LARGE',
+    );
     assert.equal(toHttpError(new NotFoundException()).envelope.code, 'NOT_FOUND');
   });
 

@@ -33,9 +33,15 @@ export function toHttpError(error: unknown): HttpError {
     case 404:
       return { status: 404, envelope: { code: ErrorCode.NOT_FOUND, message: 'No such route' } };
     case 405:
-      return { status: 405, envelope: { code: ErrorCode.NOT_FOUND, message: 'Method not allowed on this route' } };
+      return {
+        status: 405,
+        envelope: { code: ErrorCode.NOT_FOUND, message: 'Method not allowed on this route' },
+      };
     case 413:
-      return { status: 413, envelope: { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'Request body too large' } };
+      return {
+        status: 413,
+        envelope: { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'Request body too large' },
+      };
     case 415:
       return {
         status: 415,

@@ -49,7 +49,11 @@ export class RateLimitGuard implements CanActivate {
   private async count(subject: string, window: number): Promise<number | undefined> {
     const key = RedisKeys.rateLimit(subject, window);
     try {
-      const results = await this.redis.multi().incr(key).pexpire(key, WINDOW_MS * 2).exec();
+      const results = await this.redis
+        .multi()
+        .incr(key)
+        .pexpire(key, WINDOW_MS * 2)
+        .exec();
       return Number(results?.[0]?.[1]);
     } catch (error) {
       this.logger.warn({ err: error }, 'rate limit not counted: Redis failed');

@@ -10,6 +10,8 @@ export class RequestContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const requestId = String(request.headers[REQUEST_ID_HEADER]);
-    return new Observable((subscriber) => runWithRequestId(requestId, () => next.handle().subscribe(subscriber)));
+    return new Observable((subscriber) =>
+      runWithRequestId(requestId, () => next.handle().subscribe(subscriber)),
+    );
   }
 }

@@ -16,7 +16,8 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
 export function uuidParam(name: string): ZodPipe<z.ZodType<string>> {
   return new ZodPipe(
     z.string().check((ctx) => {
-      if (!z.uuid().safeParse(ctx.value).success) ctx.issues.push({ code: 'custom', message: 'must be a UUID', path: [name], input: ctx.value });
+      if (!z.uuid().safeParse(ctx.value).success)
+        ctx.issues.push({ code: 'custom', message: 'must be a UUID', path: [name], input: ctx.value });
     }),
   );
 }

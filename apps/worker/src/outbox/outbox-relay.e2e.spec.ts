@@ -39,7 +39,8 @@ describe('worker: the outbox relay publishes committed events', () => {
   });
 
   const published = async (id: string) =>
-    (await pool.query(`SELECT published_at FROM outbox WHERE id = $1`, [id])).rows[0]?.published_at as Date | null;
+    (await pool.query(`SELECT published_at FROM outbox WHERE id = $1`, [id])).rows[0]
+      ?.published_at as Date | null;
 
   it('delivers an event committed before the worker started, once, under its own id', async () => {
     const id = await withTransaction(pool, (tx) =>

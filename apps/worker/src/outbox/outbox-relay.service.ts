@@ -21,7 +21,11 @@ import type { WorkerAppConfig } from '../worker.config';
 export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly relay: OutboxRelay;
 
-  constructor(@Inject(PG_POOL) pool: Pool, @Inject(WORKER_CONFIG) config: WorkerAppConfig, health: HealthRegistry) {
+  constructor(
+    @Inject(PG_POOL) pool: Pool,
+    @Inject(WORKER_CONFIG) config: WorkerAppConfig,
+    health: HealthRegistry,
+  ) {
     this.relay = new OutboxRelay({
       pool,
       natsUrl: config.NATS_URL,

@@ -27,7 +27,9 @@ export function parsePrincipal(raw: string | undefined): Principal {
     const value = JSON.parse(raw) as Partial<Record<string, unknown>>;
     switch (value.kind) {
       case 'player':
-        return typeof value.accountId === 'string' ? { kind: 'player', accountId: value.accountId } : ANONYMOUS;
+        return typeof value.accountId === 'string'
+          ? { kind: 'player', accountId: value.accountId }
+          : ANONYMOUS;
       case 'server':
         return typeof value.serverId === 'string' && typeof value.region === 'string'
           ? { kind: 'server', serverId: value.serverId, region: value.region }

@@ -88,8 +88,16 @@ describe('bus request/reply through a NestJS microservice', () => {
   });
 
   it('carries the principal and idempotency key to the handler', async () => {
-    const principal = { kind: 'server', serverId: '0b9e3f55-3d5c-4f3a-9d6e-0c0f1f2e3d4c', region: 'eu-west' } as const;
-    const reply = await bus.request<RequestMeta>('probe.meta.get.v1', {}, { principal, idempotencyKey: 'k-1' });
+    const principal = {
+      kind: 'server',
+      serverId: '0b9e3f55-3d5c-4f3a-9d6e-0c0f1f2e3d4c',
+      region: 'eu-west',
+    } as const;
+    const reply = await bus.request<RequestMeta>(
+      'probe.meta.get.v1',
+      {},
+      { principal, idempotencyKey: 'k-1' },
+    );
     assert.deepEqual(reply.principal, principal);
     assert.equal(reply.idempotencyKey, 'k-1');
     const bare = await bus.request<RequestMeta>('probe.meta.get.v1', {});
