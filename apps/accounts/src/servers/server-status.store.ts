@@ -1,20 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { ServerStatusBody } from '@trustno1/contracts';
+import type { LiveServerView, ServerStatusBody } from '@trustno1/contracts';
 import { REDIS, RedisKeys, TTL } from '@trustno1/redis';
 import type { ServerRegistration } from './servers.repository';
 
-/** The status a heartbeat left in `server:status:{id}`. */
-export interface StoredStatus {
-  id: string;
-  name: string;
-  region: string;
-  players: number;
-  maxPlayers: number;
-  tickRate: number;
-  version: string;
-  updatedAt: string;
-}
+/** The status a heartbeat left in `server:status:{id}`: the listing's fields, without load. */
+export type StoredStatus = Omit<LiveServerView, 'load'> & { updatedAt: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
