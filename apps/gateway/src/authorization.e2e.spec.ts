@@ -8,19 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  appEnv,
-  createTestDatabase,
-  createTestNamespace,
   registerServer,
   signUp,
-  startApp,
-  type RunningApp,
+  startCluster,
+  TEST_ADMIN_KEY as ADMIN_KEY,
   type SignedUpPlayer,
-  type TestDatabase,
-  type TestNamespace,
+  type TestCluster,
 } from '@trustno1/testing';
 
-const ADMIN_KEY = 'k'.repeat(40);
 type Who = 'player' | 'otherPlayer' | 'server' | 'otherServer' | 'admin' | 'nobody';
 type Expect = 'allowed' | 401 | 403 | 'denied';
 const WHO: Who[] = ['player', 'otherPlayer', 'server', 'otherServer', 'admin', 'nobody'];
@@ -58,10 +53,7 @@ const serverOnly: Record<Who, Expect> = {
 };
 
 describe('authorization: route × principal', () => {
-  let db: TestDatabase;
-  let ns: TestNamespace;
-  let accounts: RunningApp;
-  let gateway: RunningApp;
+  let cluster: TestCluster;
   let a: SignedUpPlayer;
   let b: SignedUpPlayer;
   let s1: { id: string; apiKey: string; headers: Record<string, string> };
@@ -80,7 +72,7 @@ describe('authorization: route × principal', () => {
   const call = async (who: Who, req: { method: string; path: string; body?: unknown }) => {
     const headers = { ...headersOf()[who] };
     if (req.body === undefined) delete headers['content-type'];
-    const response = await fetch(`${gateway.url}${req.path}`, {
+    const response = await fetch(`${cluster.url}${req.path}`, {
       method: req.method,
       headers,
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
@@ -90,16 +82,9 @@ describe('authorization: route × principal', () => {
   };
 
   before(async () => {
-    db = await createTestDatabase();
-    ns = createTestNamespace();
-    const env = appEnv(db, ns, { ADMIN_API_KEY: ADMIN_KEY });
-    [accounts] = await Promise.all([startApp('accounts', env)]);
-    gateway = await startApp('gateway', env);
-    [a, b] = await Promise.all([signUp(gateway.url), signUp(gateway.url)]);
-    [s1, s2] = await Promise.all([
-      registerServer(gateway.url, ADMIN_KEY),
-      registerServer(gateway.url, ADMIN_KEY),
-    ]);
+    cluster = await startCluster(['accounts', 'gateway']);
+    [a, b] = await Promise.all([signUp(cluster.url), signUp(cluster.url)]);
+    [s1, s2] = await Promise.all([registerServer(cluster.url, ADMIN_KEY), registerServer(cluster.url, ADMIN_KEY)]);
     for (const s of [s1, s2]) {
       const beat = await call(s === s1 ? 'server' : 'otherServer', {
         method: 'PUT',
@@ -128,11 +113,7 @@ describe('authorization: route × principal', () => {
     ticketA = (ticket.body as { ticketId: string }).ticketId;
   });
 
-  after(async () => {
-    await Promise.all([gateway?.kill(), accounts?.kill()]);
-    await ns?.cleanup();
-    await db?.drop();
-  });
+  after(() => cluster?.stop());
 
   const rows: Row[] = [
     {
@@ -306,7 +287,7 @@ describe('authorization: route × principal', () => {
       { 'x-admin-key': 'not-the-admin-key' },
     ];
     for (const headers of tries) {
-      const response = await fetch(`${gateway.url}/v1/accounts`, {
+      const response = await fetch(`${cluster.url}/v1/accounts`, {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json' },
         body: '{}',

@@ -1,19 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SERVICES } from '@trustno1/contracts';
-import {
-  appEnv,
-  createTestDatabase,
-  createTestNamespace,
-  freePort,
-  startApp,
-  waitReady,
-  type RunningApp,
-  type TestDatabase,
-  type TestNamespace,
-} from '@trustno1/testing';
-
-const ADMIN_KEY = 'a'.repeat(40);
+import { appEnv, freePort, startApp, startCluster, waitReady, type RunningApp, type TestCluster } from '@trustno1/testing';
 
 interface ReadyBody {
   status: string;
@@ -22,25 +10,17 @@ interface ReadyBody {
 }
 
 describe('platform: every app boots, reports readiness and shuts down cleanly', () => {
-  let db: TestDatabase;
-  let ns: TestNamespace;
+  let cluster: TestCluster;
   let gateway: RunningApp;
-  const services = new Map<string, RunningApp>();
+  let services: RunningApp[];
 
   before(async () => {
-    db = await createTestDatabase();
-    ns = createTestNamespace();
-    const env = appEnv(db, ns, { ADMIN_API_KEY: ADMIN_KEY, BODY_LIMIT_BYTES: '4096' });
-    const started = await Promise.all(SERVICES.map((name) => startApp(name, env)));
-    for (const app of started) services.set(app.name, app);
-    gateway = await startApp('gateway', env);
+    cluster = await startCluster([...SERVICES, 'gateway'], { BODY_LIMIT_BYTES: '4096' });
+    gateway = cluster.app('gateway');
+    services = SERVICES.map((name) => cluster.app(name));
   });
 
-  after(async () => {
-    await Promise.all([gateway, ...services.values()].map((app) => app?.kill()));
-    await ns?.cleanup();
-    await db?.drop();
-  });
+  after(() => cluster?.stop());
 
   it('is ready when PostgreSQL, Redis, NATS and all six services answer', async () => {
     const body = (await waitReady(gateway.url, 200)) as ReadyBody;
@@ -48,11 +28,11 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
     for (const name of ['postgres', 'redis', 'nats', ...SERVICES.map((s) => `service:${s}`)]) {
       assert.equal(body.checks[name]?.status, 'up', name);
     }
-    for (const app of services.values()) await waitReady(app.url, 200);
+    for (const app of services) await waitReady(app.url, 200);
   });
 
   it('serves Prometheus metrics on every app', async () => {
-    for (const app of [gateway, ...services.values()]) {
+    for (const app of [gateway, ...services]) {
       const text = await (await fetch(`${app.url}/metrics`)).text();
       assert.match(text, new RegExp(`process_cpu_user_seconds_total\\{service="${app.name}"\\}`), app.name);
     }
@@ -89,7 +69,7 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
   });
 
   it('turns 503 naming the service that stops, and exits 0 on SIGTERM', async () => {
-    const inventory = services.get('inventory')!;
+    const inventory = cluster.app('inventory');
     assert.equal(await inventory.stop(), 0);
     const body = (await waitReady(gateway.url, 503)) as ReadyBody;
     assert.deepEqual(body.down, ['service:inventory']);
@@ -99,7 +79,7 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
     const closedPort = await freePort();
     const broken = await startApp(
       'world',
-      appEnv(db, ns, { DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/nowhere` }),
+      appEnv(cluster.db, cluster.ns, { DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/nowhere` }),
     );
     try {
       const body = (await waitReady(broken.url, 503)) as ReadyBody;
@@ -113,7 +93,7 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
 
   it('refuses to start with a bad variable, naming it', async () => {
     await assert.rejects(
-      startApp('accounts', appEnv(db, ns, { LOG_LEVEL: 'chatty' })),
+      startApp('accounts', appEnv(cluster.db, cluster.ns, { LOG_LEVEL: 'chatty' })),
       (error: Error) => /LOG_LEVEL/.test(error.message) && /exited during start-up/.test(error.message),
     );
   });

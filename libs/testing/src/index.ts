@@ -4,3 +4,4 @@ export * from './namespaces';
 export * from './apps';
 export * from './factories';
 export * from './players';
+export * from './cluster';
