@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { BusClient } from '@trustno1/bus';
 import {
@@ -11,18 +11,7 @@ import {
   BODY_PARTS,
   type CharacterView,
 } from '@trustno1/contracts';
-import { createRedisClient } from '@trustno1/redis';
-import {
-  appEnv,
-  createTestDatabase,
-  createTestNamespace,
-  factories,
-  startApp,
-  testInfra,
-  type RunningApp,
-  type TestDatabase,
-  type TestNamespace,
-} from '@trustno1/testing';
+import { factories, type RunningApp, startCluster, type TestCluster } from '@trustno1/testing';
 import { chunkOf, DEFAULT_SPAWN_POINTS, MAX_CHARACTERS_PER_ACCOUNT } from './character.rules';
 import { e2ePlayers, type TestPlayer } from './e2e-players';
 
@@ -36,28 +25,18 @@ interface ErrorBody {
 const uniqueName = (prefix = 'c') => `${prefix}_${randomBytes(5).toString('hex')}`;
 
 describe('characters: creation in one transaction, listing, limits and names', () => {
-  let db: TestDatabase;
-  let ns: TestNamespace;
+  let cluster: TestCluster;
   let pool: Pool;
   let redis: Redis;
   let bus: BusClient;
-  let accounts: RunningApp;
   let gateway: RunningApp;
   let players: ReturnType<typeof e2ePlayers>;
 
   before(async () => {
-    db = await createTestDatabase();
-    ns = createTestNamespace();
-    pool = new Pool({ connectionString: db.url, max: 4 });
-    redis = createRedisClient({ url: testInfra().redisUrl, keyPrefix: ns.redisKeyPrefix });
-    bus = new BusClient({
-      natsUrl: testInfra().natsUrl,
-      serviceName: 'characters-test',
-      subjectPrefix: ns.natsSubjectPrefix,
-    });
-    const env = appEnv(db, ns, { ADMIN_API_KEY: ADMIN_KEY });
-    accounts = await startApp('accounts', env);
-    gateway = await startApp('gateway', env);
+    cluster = await startCluster(['accounts', 'gateway']);
+    ({ pool, redis } = cluster);
+    gateway = cluster.app('gateway');
+    bus = new BusClient({ ...cluster.bus, serviceName: 'characters-test' });
     players = e2ePlayers(gateway.url, redis, () => factories(pool).account());
   });
 
@@ -65,12 +44,8 @@ describe('characters: creation in one transaction, listing, limits and names', (
     process.stdout.write(
       `# players made through ${players?.usesLogin() ? 'registration and login' : 'the SessionStore'}\n`,
     );
-    await Promise.all([gateway?.kill(), accounts?.kill()]);
     await bus?.close();
-    redis?.disconnect();
-    await pool?.end();
-    await ns?.cleanup();
-    await db?.drop();
+    await cluster?.stop();
   });
 
   const create = (player: TestPlayer, body: unknown, extra: Record<string, string> = {}) =>

@@ -1,22 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { BusClient } from '@trustno1/bus';
 import { AccountsSubjects, type AssignView, type TicketView } from '@trustno1/contracts';
-import { createRedisClient, RedisKeys, TTL } from '@trustno1/redis';
+import { RedisKeys, TTL } from '@trustno1/redis';
 import {
-  appEnv,
-  createTestDatabase,
-  createTestNamespace,
   factories,
-  startApp,
   testInfra,
   type Factories,
   type RunningApp,
-  type TestDatabase,
   type TestNamespace,
+  startCluster,
+  type TestCluster,
 } from '@trustno1/testing';
 import { e2ePlayers, type TestPlayer } from '../characters/e2e-players';
 import { call, codeOf, fieldsOf, heartbeat, redisSnapshot } from '../presence/e2e-kit';
@@ -25,13 +22,12 @@ const ADMIN_KEY = 'a'.repeat(40);
 const newRegion = () => `mm-${randomBytes(4).toString('hex')}`;
 
 describe('matchmaking through the gateway: tickets, ownership and assignment', () => {
-  let db: TestDatabase;
+  let cluster: TestCluster;
   let ns: TestNamespace;
   let pool: Pool;
   let redis: Redis;
   let bus: BusClient;
   let f: Factories;
-  let accounts: RunningApp;
   let gateway: RunningApp;
   let alice: TestPlayer;
   let bob: TestPlayer;
@@ -55,18 +51,11 @@ describe('matchmaking through the gateway: tickets, ownership and assignment', (
   const snapshot = () => redisSnapshot(testInfra().redisUrl, ns.redisKeyPrefix);
 
   before(async () => {
-    db = await createTestDatabase();
-    ns = createTestNamespace();
-    pool = new Pool({ connectionString: db.url, max: 4 });
-    redis = createRedisClient({ url: testInfra().redisUrl, keyPrefix: ns.redisKeyPrefix });
-    bus = new BusClient({
-      natsUrl: testInfra().natsUrl,
-      serviceName: 'matchmaking-spec',
-      subjectPrefix: ns.natsSubjectPrefix,
-    });
+    cluster = await startCluster(['accounts', 'gateway']);
+    ({ ns, pool, redis } = cluster);
+    gateway = cluster.app('gateway');
+    bus = new BusClient({ ...cluster.bus, serviceName: 'matchmaking-spec' });
     f = factories(pool);
-    const env = appEnv(db, ns, { ADMIN_API_KEY: ADMIN_KEY });
-    [accounts, gateway] = await Promise.all([startApp('accounts', env), startApp('gateway', env)]);
     const players = e2ePlayers(gateway.url, redis, () => f.account());
     alice = await players.player();
     bob = await players.player();
@@ -74,12 +63,8 @@ describe('matchmaking through the gateway: tickets, ownership and assignment', (
   });
 
   after(async () => {
-    await Promise.all([accounts?.kill(), gateway?.kill()]);
     await bus?.close();
-    redis?.disconnect();
-    await pool?.end();
-    await ns?.cleanup();
-    await db?.drop();
+    await cluster?.stop();
   });
 
   it('queues a ticket for an own character: 202 {ticketId}, readable as queued by its owner', async () => {

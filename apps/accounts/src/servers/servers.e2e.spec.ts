@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { BusClient } from '@trustno1/bus';
 import {
@@ -10,17 +10,13 @@ import {
   type LiveServerView,
   type RegisteredServerView,
 } from '@trustno1/contracts';
-import { createRedisClient, RedisKeys } from '@trustno1/redis';
+import { RedisKeys } from '@trustno1/redis';
 import {
-  appEnv,
-  createTestDatabase,
-  createTestNamespace,
   factories,
-  startApp,
-  testInfra,
   type RunningApp,
-  type TestDatabase,
   type TestNamespace,
+  startCluster,
+  type TestCluster,
 } from '@trustno1/testing';
 import { e2ePlayers, type TestPlayer } from '../characters/e2e-players';
 
@@ -44,38 +40,25 @@ const beat = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('game servers: registration, keys, heartbeats and the live listing', () => {
-  let db: TestDatabase;
+  let cluster: TestCluster;
   let ns: TestNamespace;
   let pool: Pool;
   let redis: Redis;
   let bus: BusClient;
-  let accounts: RunningApp;
   let gateway: RunningApp;
   let player: TestPlayer;
 
   before(async () => {
-    db = await createTestDatabase();
-    ns = createTestNamespace();
-    pool = new Pool({ connectionString: db.url, max: 4 });
-    redis = createRedisClient({ url: testInfra().redisUrl, keyPrefix: ns.redisKeyPrefix });
-    bus = new BusClient({
-      natsUrl: testInfra().natsUrl,
-      serviceName: 'servers-test',
-      subjectPrefix: ns.natsSubjectPrefix,
-    });
-    const env = appEnv(db, ns, { ADMIN_API_KEY: ADMIN_KEY });
-    accounts = await startApp('accounts', env);
-    gateway = await startApp('gateway', env);
+    cluster = await startCluster(['accounts', 'gateway']);
+    ({ ns, pool, redis } = cluster);
+    gateway = cluster.app('gateway');
+    bus = new BusClient({ ...cluster.bus, serviceName: 'servers-test' });
     player = await e2ePlayers(gateway.url, redis, () => factories(pool).account()).player();
   });
 
   after(async () => {
-    await Promise.all([gateway?.kill(), accounts?.kill()]);
     await bus?.close();
-    redis?.disconnect();
-    await pool?.end();
-    await ns?.cleanup();
-    await db?.drop();
+    await cluster?.stop();
   });
 
   const post = (body: unknown, headers: Record<string, string> = ADMIN) =>

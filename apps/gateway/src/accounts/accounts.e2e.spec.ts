@@ -1,22 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { BusClient } from '@trustno1/bus';
 import { AccountsSubjects, type AppError, type Principal } from '@trustno1/contracts';
-import { createRedisClient, RedisKeys } from '@trustno1/redis';
-import {
-  appEnv,
-  createTestDatabase,
-  createTestNamespace,
-  factories,
-  startApp,
-  testInfra,
-  type RunningApp,
-  type TestDatabase,
-  type TestNamespace,
-} from '@trustno1/testing';
+import { RedisKeys } from '@trustno1/redis';
+import { factories, type RunningApp, startCluster, type TestCluster } from '@trustno1/testing';
 import { base32Encode, totpCode } from '../../../accounts/src/auth/totp';
 
 const ADMIN_KEY = 'a'.repeat(40);
@@ -38,43 +28,25 @@ interface Call {
 }
 
 describe('accounts, sessions, 2FA, bans and premium through the gateway', () => {
-  let db: TestDatabase;
-  let ns: TestNamespace;
-  let accounts: RunningApp;
+  let cluster: TestCluster;
   let gateway: RunningApp;
   let pool: Pool;
   let redis: Redis;
   let bus: BusClient;
 
   before(async () => {
-    db = await createTestDatabase();
-    ns = createTestNamespace();
-    const env = appEnv(db, ns, {
-      ADMIN_API_KEY: ADMIN_KEY,
+    cluster = await startCluster(['accounts', 'gateway'], {
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
       RATE_LIMIT_PLAYER_PER_MINUTE: '100000',
     });
-    [accounts, gateway] = await Promise.all([startApp('accounts', env), startApp('gateway', env)]);
-    pool = new Pool({ connectionString: db.url, max: 3 });
-    redis = createRedisClient({
-      url: testInfra().redisUrl,
-      keyPrefix: ns.redisKeyPrefix,
-      name: 'accounts-e2e',
-    });
-    bus = new BusClient({
-      natsUrl: testInfra().natsUrl,
-      serviceName: 'accounts-e2e',
-      subjectPrefix: ns.natsSubjectPrefix,
-    });
+    ({ pool, redis } = cluster);
+    gateway = cluster.app('gateway');
+    bus = new BusClient({ ...cluster.bus, serviceName: 'accounts-e2e' });
   });
 
   after(async () => {
-    await Promise.all([gateway?.kill(), accounts?.kill()]);
     await bus?.close();
-    redis?.disconnect();
-    await pool?.end();
-    await ns?.cleanup();
-    await db?.drop();
+    await cluster?.stop();
   });
 
   async function api(method: string, path: string, call: Call = {}): Promise<Reply> {
