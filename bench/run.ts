@@ -8,11 +8,15 @@ import { renderTable, type BenchRow } from './lib/table';
 import { accountsRows } from './accounts.bench';
 import { platformRows } from './platform.bench';
 import { presenceRows } from './presence.bench';
+import { inventoryRows } from './inventory.bench';
+import { worldRows } from './world.bench';
 
 const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<BenchRow[]>]> = [
   ['platform', platformRows],
   ['accounts', accountsRows],
   ['presence', presenceRows],
+  ['inventory', inventoryRows],
+  ['world', worldRows],
 ];
 
 async function main(): Promise<void> {

@@ -302,7 +302,10 @@ const ADDED_TABLES: Record<string, string> = {
     reason: VARCHAR(32) NOT NULL
     reference: VARCHAR(255)
     created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
-    INDEX idx_item_ledger_item (item_id, created_at)`,
+    operation: VARCHAR(16)
+    related_item_id: UUID
+    INDEX idx_item_ledger_item (item_id, created_at)
+    INDEX idx_item_ledger_related (related_item_id, created_at)`,
   wallets: `
     player_id: UUID NOT NULL REFERENCES players(id)
     currency: currency_type NOT NULL

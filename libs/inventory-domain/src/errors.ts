@@ -1,0 +1,54 @@
+/**
+ * The stable codes the inventory procedures raise (SQLSTATE P0001, MESSAGE = code, DETAIL = JSON),
+ * each the AppError code of the same name in the API (SPEC §7). LIMIT_REACHED is the service's
+ * (the active items per server limit needs the server, which the tables do not know).
+ */
+export const InventoryErrorCode = {
+  OUT_OF_BOUNDS: 'OUT_OF_BOUNDS',
+  OVER_WEIGHT: 'OVER_WEIGHT',
+  SLOT_OCCUPIED: 'SLOT_OCCUPIED',
+  INVENTORY_LOCKED: 'INVENTORY_LOCKED',
+  NOT_FOUND: 'NOT_FOUND',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  LIMIT_REACHED: 'LIMIT_REACHED',
+  FORBIDDEN: 'FORBIDDEN',
+} as const;
+export type InventoryErrorCode = (typeof InventoryErrorCode)[keyof typeof InventoryErrorCode];
+
+export interface InventoryDbError {
+  code: InventoryErrorCode;
+  details: Record<string, unknown>;
+}
+
+const CODES = new Set<string>(Object.values(InventoryErrorCode));
+
+/** SQLSTATEs of constraints the procedures pre-check; reachable only by writers that bypass them. */
+const CONSTRAINT_CODES: Record<string, InventoryErrorCode> = {
+  '23P01': InventoryErrorCode.SLOT_OCCUPIED, // inventory_items_no_overlap_excl
+  '23505': InventoryErrorCode.SLOT_OCCUPIED, // UNIQUE (inventory_id, grid_x, grid_y)
+  '23514': InventoryErrorCode.VALIDATION_FAILED, // CHECK constraints
+};
+
+/**
+ * Reads an inventory error out of a pg error, or returns null for anything else (deadlocks and
+ * serialization failures stay with withTransaction's retry; the rest is a 5xx).
+ */
+export function inventoryErrorOf(error: unknown): InventoryDbError | null {
+  const e = error as { code?: unknown; message?: unknown; detail?: unknown; constraint?: unknown };
+  if (e?.code === 'P0001' && typeof e.message === 'string' && CODES.has(e.message))
+    return { code: e.message as InventoryErrorCode, details: parseDetail(e.detail) };
+  const mapped = typeof e?.code === 'string' ? CONSTRAINT_CODES[e.code] : undefined;
+  if (mapped)
+    return { code: mapped, details: typeof e.constraint === 'string' ? { constraint: e.constraint } : {} };
+  return null;
+}
+
+function parseDetail(detail: unknown): Record<string, unknown> {
+  if (typeof detail !== 'string') return {};
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
