@@ -69,7 +69,7 @@ export function appEnv(
 export async function startApp(
   name: AppName,
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<RunningApp> {
   const port = await freePort();
   const portVar = name === 'gateway' ? 'HTTP_PORT' : 'HEALTH_PORT';
@@ -128,7 +128,7 @@ async function waitLive(app: RunningApp, timeoutMs: number): Promise<void> {
 }
 
 /** Polls `/health/ready` until it returns `status` (200 or 503) or the timeout passes. */
-export async function waitReady(url: string, status = 200, timeoutMs = 20_000): Promise<unknown> {
+export async function waitReady(url: string, status = 200, timeoutMs = 30_000): Promise<unknown> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
