@@ -75,7 +75,21 @@ describe('sessions when Redis loses everything', () => {
   const me = (token: string) =>
     fetch(`${gateway.url}/v1/accounts/me`, { headers: { authorization: `Bearer ${token}` } });
 
-  it('fails closed (401) after FLUSHALL, loses no account, and logging in again works', async () => {
+  const createCharacter = (token: string, name: string) =>
+    fetch(`${gateway.url}/v1/characters`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name }),
+    });
+  /** Everything of value a Redis loss must not touch: accounts and characters with what they own. */
+  const valuables = () =>
+    pool.query(`SELECT
+        (SELECT json_agg(a ORDER BY a.id) FROM (SELECT id, username, password_hash FROM accounts) a) AS accounts,
+        (SELECT json_agg(p ORDER BY p.id) FROM (SELECT id, account_id, character_name FROM players) p) AS players,
+        (SELECT json_agg(i ORDER BY i.id) FROM (SELECT id, owner_id, owner_type FROM inventories) i) AS inventories,
+        (SELECT json_agg(w ORDER BY w.player_id, w.currency) FROM wallets w) AS wallets`);
+
+  it('fails closed (401) after FLUSHALL, loses no account or character, and logging in again works', async () => {
     const users = Array.from({ length: 5 }, () => `loss_${randomBytes(5).toString('hex')}`);
     for (const username of users) {
       assert.equal(
@@ -88,7 +102,11 @@ describe('sessions when Redis loses everything', () => {
     for (const username of users)
       tokens.push((await post('/v1/sessions', { login: username, password: PASSWORD })).body.token!);
     for (const token of tokens) assert.equal((await me(token)).status, 200);
-    const before = await pool.query(`SELECT id, username, password_hash FROM accounts ORDER BY id`);
+    for (const [i, token] of tokens.entries()) {
+      assert.equal((await createCharacter(token, `${users[i]}_c`.slice(0, 32))).status, 201);
+    }
+    const before = (await valuables()).rows[0];
+    assert.equal(before.players.length, 5);
 
     await redis.flushall();
 
@@ -97,10 +115,16 @@ describe('sessions when Redis loses everything', () => {
       assert.equal(reply.status, 401);
       assert.equal(((await reply.json()) as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
     }
-    const after = await pool.query(`SELECT id, username, password_hash FROM accounts ORDER BY id`);
-    assert.deepEqual(after.rows, before.rows);
+    assert.deepEqual((await valuables()).rows[0], before);
     const again = await post('/v1/sessions', { login: users[0], password: PASSWORD });
     assert.equal(again.status, 201);
     assert.equal((await me(again.body.token!)).status, 200);
+    const mine = await fetch(`${gateway.url}/v1/characters`, {
+      headers: { authorization: `Bearer ${again.body.token}` },
+    });
+    assert.deepEqual(
+      ((await mine.json()) as Array<{ characterName: string }>).map((c) => c.characterName),
+      [`${users[0]}_c`.slice(0, 32)],
+    );
   });
 });
