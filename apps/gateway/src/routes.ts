@@ -3,6 +3,7 @@ import { CharactersRoutesModule } from './characters/characters.routes';
 import { MatchmakingRoutesModule } from './matchmaking/matchmaking.routes';
 import { PresenceRoutesModule } from './presence/presence.routes';
 import { ServersRoutesModule } from './servers/servers.routes';
+import { WorldRoutesModule } from './world/world.routes';
 
 /** Every module of `/v1` routes; each domain adds its own. */
 export const ROUTE_MODULES = [
@@ -11,4 +12,5 @@ export const ROUTE_MODULES = [
   ServersRoutesModule,
   PresenceRoutesModule,
   MatchmakingRoutesModule,
+  WorldRoutesModule,
 ];

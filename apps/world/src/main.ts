@@ -1,6 +1,15 @@
-import { loadConfigOrExit, serviceConfigSchema } from '@trustno1/config';
+import { loadConfigOrExit } from '@trustno1/config';
 import { exitOnStartupFailure, startService } from '@trustno1/host';
+import { CatalogModule } from './catalog/catalog.module';
+import { ChunksModule } from './chunks/chunks.module';
+import { CommonModule } from './common/common.module';
+import { worldConfigSchema } from './common/world-config';
 
-const config = loadConfigOrExit(serviceConfigSchema('world'), 'world');
+const config = loadConfigOrExit(worldConfigSchema, 'world');
 
-startService({ app: 'world', config, natsServer: true, imports: [] }).catch(exitOnStartupFailure('world'));
+startService({
+  app: 'world',
+  config,
+  natsServer: true,
+  imports: [CommonModule.forRoot(config), CatalogModule, ChunksModule],
+}).catch(exitOnStartupFailure('world'));

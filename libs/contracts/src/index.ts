@@ -2,3 +2,4 @@ export * from './errors';
 export * from './validation';
 export * from './platform';
 export * from './accounts';
+export * from './world';
