@@ -1,5 +1,6 @@
 import { AccountsRoutesModule } from './accounts/accounts.routes';
 import { CharactersRoutesModule } from './characters/characters.routes';
+import { InventoryRoutesModule } from './inventory/inventory.routes';
 import { MatchmakingRoutesModule } from './matchmaking/matchmaking.routes';
 import { PresenceRoutesModule } from './presence/presence.routes';
 import { ServersRoutesModule } from './servers/servers.routes';
@@ -12,5 +13,6 @@ export const ROUTE_MODULES = [
   ServersRoutesModule,
   PresenceRoutesModule,
   MatchmakingRoutesModule,
+  InventoryRoutesModule,
   WorldRoutesModule,
 ];

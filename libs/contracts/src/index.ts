@@ -3,3 +3,4 @@ export * from './validation';
 export * from './platform';
 export * from './accounts';
 export * from './world';
+export * from './inventory';

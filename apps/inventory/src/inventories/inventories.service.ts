@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import type { z } from 'zod';
+import {
+  AppError,
+  ErrorCode,
+  type createInventoryBody,
+  type InventorySummaryView,
+  type InventoryView,
+  type Principal,
+} from '@trustno1/contracts';
+import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
+import { AccessRepository } from '../common/access.repository';
+import { InventoriesRepository } from './inventories.repository';
+
+type CreateInventory = z.infer<typeof createInventoryBody>;
+
+@Injectable()
+export class InventoriesService {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly repository: InventoriesRepository,
+    private readonly access: AccessRepository,
+  ) {}
+
+  /**
+   * A server creates world containers freely; a player inventory only for a character joined to
+   * it (the same rule as acting on one), so a server cannot plant items on someone else's player.
+   */
+  async create(
+    server: Extract<Principal, { kind: 'server' }>,
+    body: CreateInventory,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<InventorySummaryView> {
+    const { result } = await runIdempotent(this.pool, claim, async (tx) => {
+      if (body.ownerType === 'player') {
+        const character = await this.repository.character(tx, body.ownerId);
+        if (!character)
+          throw new AppError(ErrorCode.NOT_FOUND, 'Character not found', { ownerId: body.ownerId });
+        if (character.serverId !== server.serverId)
+          throw new AppError(ErrorCode.FORBIDDEN, 'The character is not joined to this server', {
+            ownerId: body.ownerId,
+          });
+      }
+      return this.repository.insert(tx, {
+        id: randomUUID(),
+        ownerId: body.ownerId,
+        ownerType: body.ownerType,
+        gridWidth: body.gridWidth,
+        gridHeight: body.gridHeight,
+        maxWeight: body.maxWeight ?? null,
+      });
+    });
+    return result;
+  }
+
+  async get(principal: Principal, inventoryId: string): Promise<InventoryView> {
+    await this.access.require(this.pool, principal, [inventoryId]);
+    const view = await this.repository.view(this.pool, inventoryId);
+    if (!view) throw new AppError(ErrorCode.NOT_FOUND, 'Inventory not found', { inventoryId });
+    return view;
+  }
+
+  async getForPlayer(principal: Principal, playerId: string): Promise<InventoryView> {
+    const inventoryId = await this.repository.playerInventoryId(this.pool, playerId);
+    if (!inventoryId)
+      throw new AppError(ErrorCode.NOT_FOUND, 'Character or inventory not found', { playerId });
+    return this.get(principal, inventoryId);
+  }
+
+  async setLock(
+    server: Extract<Principal, { kind: 'server' }>,
+    request: { inventoryId: string; locked: boolean; lockCode?: string },
+    claim: IdempotencyClaim | undefined,
+  ): Promise<void> {
+    await runIdempotent(this.pool, claim, async (tx) => {
+      await this.access.require(tx, server, [request.inventoryId]);
+      await this.repository.setLock(tx, request.inventoryId, request.locked, request.lockCode ?? null);
+      return null;
+    });
+  }
+}

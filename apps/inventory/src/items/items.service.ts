@@ -1,0 +1,134 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import type { z } from 'zod';
+import {
+  AppError,
+  ErrorCode,
+  type addItemRequest,
+  type destroyItemRequest,
+  type ItemView,
+  type LedgerEntryView,
+  type MoveItemView,
+  type moveItemRequest,
+  type Principal,
+} from '@trustno1/contracts';
+import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
+import { AccessRepository } from '../common/access.repository';
+import { referenceOf } from '../common/principals';
+import { mapProcedureErrors } from '../common/procedure-errors';
+import { ItemsRepository } from './items.repository';
+
+type Server = Extract<Principal, { kind: 'server' }>;
+
+/** The ledger reason of a move (the move body has none: moves are the one everyday operation). */
+const MOVE_REASON = 'move';
+const DESTROY_REASON = 'destroy';
+
+@Injectable()
+export class ItemsService {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly repository: ItemsRepository,
+    private readonly access: AccessRepository,
+  ) {}
+
+  /** add_item with the server's access checked first, in the same transaction. */
+  add(
+    server: Server,
+    req: z.infer<typeof addItemRequest>,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<ItemView> {
+    if ((req.gridX === undefined) !== (req.gridY === undefined)) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'Invalid request: gridY', {
+        fields: [
+          {
+            field: req.gridX === undefined ? 'gridX' : 'gridY',
+            message: 'give both gridX and gridY or neither',
+          },
+        ],
+      });
+    }
+    return this.run(claim, async (tx) => {
+      await this.access.require(tx, server, [req.inventoryId]);
+      return this.repository.add(tx, {
+        inventoryId: req.inventoryId,
+        templateId: req.templateId,
+        quantity: req.quantity,
+        gridX: req.gridX ?? null,
+        gridY: req.gridY ?? null,
+        durability: req.durability ?? null,
+        attachments: req.attachments,
+        customData: req.customData,
+        reason: req.reason,
+        reference: referenceOf(server),
+      });
+    });
+  }
+
+  /**
+   * Both ends are authorised, then transfer_item is told the source inventory that was checked:
+   * should the item move elsewhere between the check and its lock, the procedure refuses
+   * (FORBIDDEN) instead of moving an item this server was never allowed to touch.
+   */
+  move(
+    server: Server,
+    req: z.infer<typeof moveItemRequest>,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<MoveItemView> {
+    return this.run(claim, async (tx) => {
+      const from = await this.repository.inventoryOf(tx, req.itemId);
+      if (!from) throw new AppError(ErrorCode.NOT_FOUND, 'Item not found', { itemId: req.itemId });
+      await this.access.require(tx, server, [from, req.toInventoryId]);
+      return this.repository.transfer(tx, {
+        itemId: req.itemId,
+        toInventoryId: req.toInventoryId,
+        gridX: req.gridX,
+        gridY: req.gridY,
+        quantity: req.quantity ?? null,
+        lockCode: req.lockCode ?? null,
+        expectedFromInventoryId: from,
+        reason: MOVE_REASON,
+        reference: referenceOf(server),
+      });
+    });
+  }
+
+  /** destroy_item; its own ledger row tells which inventory it took from, checked before commit. */
+  async destroy(
+    server: Server,
+    req: z.infer<typeof destroyItemRequest>,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<void> {
+    await this.run(claim, async (tx) => {
+      const from = await this.repository.inventoryOf(tx, req.itemId);
+      if (!from) throw new AppError(ErrorCode.NOT_FOUND, 'Item not found', { itemId: req.itemId });
+      await this.access.require(tx, server, [from]);
+      const takenFrom = await this.repository.destroy(
+        tx,
+        req.itemId,
+        req.quantity ?? null,
+        req.reason ?? DESTROY_REASON,
+        referenceOf(server),
+      );
+      if (takenFrom !== from)
+        throw new AppError(ErrorCode.FORBIDDEN, 'The item moved while being destroyed', {
+          itemId: req.itemId,
+        });
+      return null;
+    });
+  }
+
+  /** The history is readable by whoever may act on the item's inventory (or its last one). */
+  async history(server: Server, itemId: string): Promise<LedgerEntryView[]> {
+    const inventoryId =
+      (await this.repository.inventoryOf(this.pool, itemId)) ??
+      (await this.repository.lastLedgerInventory(this.pool, itemId));
+    if (!inventoryId) throw new AppError(ErrorCode.NOT_FOUND, 'Item not found', { itemId });
+    await this.access.require(this.pool, server, [inventoryId]);
+    return this.repository.history(this.pool, itemId);
+  }
+
+  private async run<T>(claim: IdempotencyClaim | undefined, work: Parameters<typeof runIdempotent<T>>[2]) {
+    return mapProcedureErrors(async () => (await runIdempotent(this.pool, claim, work)).result);
+  }
+}
