@@ -1,6 +1,6 @@
 /**
  * The route × principal table of SPEC §8: every /v1 route of accounts, sessions, characters,
- * servers, presence and matchmaking, called as a player, another player, a server, another
+ * servers, presence, matchmaking, inventory and world, called as a player, another player, a server, another
  * server, an admin and nobody. "allowed" means the request got past authorization (any answer
  * but 401/403: often a 400 for an empty body, since the guard runs before validation).
  */
@@ -60,6 +60,7 @@ describe('authorization: route × principal', () => {
   let s2: { id: string; apiKey: string; headers: Record<string, string> };
   let characterA: string;
   let ticketA: string;
+  let inventoryA: string;
   const headersOf = (): Record<Who, Record<string, string>> => ({
     player: a.headers,
     otherPlayer: b.headers,
@@ -82,9 +83,12 @@ describe('authorization: route × principal', () => {
   };
 
   before(async () => {
-    cluster = await startCluster(['accounts', 'gateway']);
+    cluster = await startCluster(['accounts', 'inventory', 'world', 'gateway']);
     [a, b] = await Promise.all([signUp(cluster.url), signUp(cluster.url)]);
-    [s1, s2] = await Promise.all([registerServer(cluster.url, ADMIN_KEY), registerServer(cluster.url, ADMIN_KEY)]);
+    [s1, s2] = await Promise.all([
+      registerServer(cluster.url, ADMIN_KEY),
+      registerServer(cluster.url, ADMIN_KEY),
+    ]);
     for (const s of [s1, s2]) {
       const beat = await call(s === s1 ? 'server' : 'otherServer', {
         method: 'PUT',
@@ -111,6 +115,9 @@ describe('authorization: route × principal', () => {
     });
     assert.equal(ticket.status, 202);
     ticketA = (ticket.body as { ticketId: string }).ticketId;
+    const inventory = await call('server', { method: 'GET', path: `/v1/players/${characterA}/inventory` });
+    assert.equal(inventory.status, 200);
+    inventoryA = (inventory.body as { id: string }).id;
   });
 
   after(() => cluster?.stop());
@@ -258,6 +265,78 @@ describe('authorization: route × principal', () => {
       expect: { ...playerOnly, otherPlayer: 'denied' },
     },
   ];
+
+  // The character's own inventory: its player, and the server it is joined to.
+  const ownInventory: Record<Who, Expect> = {
+    player: 'allowed',
+    otherPlayer: 'denied',
+    server: 'allowed',
+    otherServer: 'denied',
+    admin: 403,
+    nobody: 401,
+  };
+  rows.push(
+    {
+      route: 'GET /v1/catalog/items',
+      request: () => ({ method: 'GET', path: '/v1/catalog/items' }),
+      expect: { ...serverOnly, player: 'allowed', otherPlayer: 'allowed' },
+    },
+    {
+      route: 'POST /v1/inventories',
+      request: () => ({ method: 'POST', path: '/v1/inventories', body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'GET /v1/inventories/{id}',
+      request: () => ({ method: 'GET', path: `/v1/inventories/${inventoryA}` }),
+      expect: ownInventory,
+    },
+    {
+      route: 'GET /v1/players/{id}/inventory',
+      request: () => ({ method: 'GET', path: `/v1/players/${characterA}/inventory` }),
+      expect: ownInventory,
+    },
+    {
+      route: 'POST /v1/inventories/{id}/items',
+      request: () => ({ method: 'POST', path: `/v1/inventories/${inventoryA}/items`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/items/{id}/move',
+      request: () => ({ method: 'POST', path: `/v1/items/${randomUUID()}/move`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'DELETE /v1/items/{id}',
+      request: () => ({ method: 'DELETE', path: `/v1/items/${randomUUID()}?quantity=1&reason=test` }),
+      expect: serverOnly,
+    },
+    {
+      route: 'PUT /v1/inventories/{id}/lock',
+      request: () => ({ method: 'PUT', path: `/v1/inventories/${inventoryA}/lock`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'GET /v1/items/{id}/history',
+      request: () => ({ method: 'GET', path: `/v1/items/${randomUUID()}/history` }),
+      expect: serverOnly,
+    },
+    {
+      route: 'GET /v1/catalog/structures',
+      request: () => ({ method: 'GET', path: '/v1/catalog/structures' }),
+      expect: serverOnly,
+    },
+    {
+      route: 'GET /v1/catalog/vehicles',
+      request: () => ({ method: 'GET', path: '/v1/catalog/vehicles' }),
+      expect: serverOnly,
+    },
+    {
+      route: 'GET /v1/chunks/{x}/{z}',
+      request: () => ({ method: 'GET', path: '/v1/chunks/3/-2' }),
+      expect: serverOnly,
+    },
+  );
 
   /** Runs the refusals first, so a request that is allowed cannot change what a later one sees. */
   const order = (row: Row): Who[] =>
