@@ -5,3 +5,4 @@ export * from './apps';
 export * from './factories';
 export * from './players';
 export * from './cluster';
+export * from './clock';

@@ -8,23 +8,16 @@ import {
   createTestDatabase,
   createTestNamespace,
   factories,
+  FakeClock,
   testInfra,
   type Factories,
   type TestDatabase,
   type TestNamespace,
 } from '@trustno1/testing';
-import type { Clock } from '../common/clock';
 import { MatchmakingAssigner } from './matchmaking-assigner.service';
 import { ASSIGNMENT_HOLD_MS, MatchmakingCache } from './matchmaking.cache';
 import { MatchmakingRepository } from './matchmaking.repository';
 import { MatchmakingService } from './matchmaking.service';
-
-class FakeClock implements Clock {
-  constructor(public ms: number) {}
-  now(): Date {
-    return new Date(this.ms);
-  }
-}
 
 describe('matchmaking assigner (real PostgreSQL and Redis, fake clock)', () => {
   let db: TestDatabase;

@@ -7,27 +7,16 @@ import {
   createTestDatabase,
   createTestNamespace,
   factories,
+  FakeClock,
   testInfra,
   type Factories,
   type TestDatabase,
   type TestNamespace,
 } from '@trustno1/testing';
-import type { Clock } from '../common/clock';
 import { PresenceFlushService } from './presence-flush.service';
 import { PresenceCache } from './presence.cache';
 import { PresenceRepository } from './presence.repository';
 import { PresenceService } from './presence.service';
-
-/** A clock the test moves by hand. */
-class FakeClock implements Clock {
-  constructor(private ms: number) {}
-  now(): Date {
-    return new Date(this.ms);
-  }
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
 
 const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 
