@@ -1,9 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,8 +15,11 @@ import { createQueue, createQueueConnection, SCHEDULES } from '@trustno1/queues'
 import {
   createTestDatabase,
   createTestNamespace,
+  hasRedisServerBinary,
+  startThrowawayRedis,
   testInfra,
   type TestDatabase,
+  type ThrowawayRedis,
   type TestNamespace,
 } from '@trustno1/testing';
 import { workerAppConfigSchema, type WorkerAppConfig } from './worker.config';
@@ -143,53 +145,22 @@ function runMain(
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
+const hasRedisServer = hasRedisServerBinary();
 
 describe('worker process refuses to start', () => {
   let db: TestDatabase;
   let ns: TestNamespace;
   let archiveDir: string;
-  let lru: ChildProcess | undefined;
-  let lruPort = 0;
+  let lru: ThrowawayRedis | undefined;
 
   before(async () => {
     ns = createTestNamespace();
     [db, archiveDir] = await Promise.all([createTestDatabase(), mkdtemp(join(tmpdir(), 'tn1-worker-'))]);
-    if (hasRedisServer) {
-      lruPort = await freePort();
-      const args = [
-        '--port',
-        String(lruPort),
-        '--bind',
-        '127.0.0.1',
-        '--maxmemory-policy',
-        'allkeys-lru',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-      ];
-      lru = spawn('redis-server', args, { stdio: 'ignore' });
-    }
+    if (hasRedisServer) lru = await startThrowawayRedis(['--maxmemory-policy', 'allkeys-lru']);
   });
 
   after(async () => {
-    if (lru && lru.exitCode === null) {
-      const exited = new Promise((resolve) => lru!.once('exit', resolve));
-      lru.kill('SIGTERM');
-      await exited;
-    }
+    await lru?.stop();
     await ns.cleanup();
     await db.drop();
     await rm(archiveDir, { recursive: true, force: true });
@@ -217,18 +188,7 @@ describe('worker process refuses to start', () => {
     'when the BullMQ Redis is not noeviction',
     { skip: !hasRedisServer && 'no redis-server binary' },
     async () => {
-      const url = `redis://127.0.0.1:${lruPort}`;
-      await waitFor('the throwaway redis-server', async () => {
-        const probe = createQueueConnection(url, 'probe');
-        probe.on('error', () => undefined);
-        try {
-          return (await probe.connect().then(() => probe.ping())) === 'PONG';
-        } catch {
-          return false;
-        } finally {
-          probe.disconnect();
-        }
-      });
+      const url = lru!.url;
       const { code, output } = await runMain({ ...workerEnv(db, ns, archiveDir), QUEUE_REDIS_URL: url });
       assert.equal(code, 1, output);
       assert.match(

@@ -1,11 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { assertNoEviction, createQueueConnection, QueueRedisPolicyError, redactUrl } from '@trustno1/queues';
-import { testInfra } from '@trustno1/testing';
+import { hasRedisServerBinary, startThrowawayRedis, testInfra, type ThrowawayRedis } from '@trustno1/testing';
 
 /** The smallest stand-in for a client: answers CONFIG GET like Redis does. */
 function fakeClient(reply: string[] | Error): Pick<Redis, 'config'> {
@@ -47,56 +45,22 @@ describe('assertNoEviction (unit)', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
+const hasRedisServer = hasRedisServerBinary();
 
 describe('assertNoEviction against real servers', () => {
-  let child: ChildProcess | undefined;
-  let port = 0;
+  let lru: ThrowawayRedis | undefined;
 
   before(async () => {
-    if (!hasRedisServer) return;
-    port = await freePort();
-    child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--maxmemory-policy',
-        'allkeys-lru',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-      ],
-      { stdio: 'ignore' },
-    );
+    if (hasRedisServer) lru = await startThrowawayRedis(['--maxmemory-policy', 'allkeys-lru']);
   });
 
-  after(async () => {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  });
+  after(() => lru?.stop());
 
   it(
     'refuses a throwaway redis-server running allkeys-lru',
     { skip: !hasRedisServer && 'no redis-server binary' },
     async () => {
-      const url = `redis://127.0.0.1:${port}`;
+      const url = lru!.url;
       const client = createQueueConnection(url, 'policy-spec');
       try {
         for (let attempt = 0; client.status !== 'ready'; attempt++) {

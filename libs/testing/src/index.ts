@@ -6,3 +6,4 @@ export * from './factories';
 export * from './players';
 export * from './cluster';
 export * from './clock';
+export * from './redis-server';

@@ -1,8 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { createRedisClient } from '@trustno1/redis';
@@ -10,18 +8,19 @@ import {
   appEnv,
   createTestDatabase,
   createTestNamespace,
-  freePort,
   startApp,
+  startThrowawayRedis,
   type RunningApp,
   type TestDatabase,
   type TestNamespace,
+  type ThrowawayRedis,
 } from '@trustno1/testing';
 
 const PASSWORD = 'Gl4cier-Wolf-Ember';
 
 // A Redis of this file's own: FLUSHALL on the shared one would wipe the files running beside it.
 describe('sessions when Redis loses everything', () => {
-  let redisServer: ChildProcess;
+  let redisServer: ThrowawayRedis;
   let redis: Redis;
   let db: TestDatabase;
   let ns: TestNamespace;
@@ -30,21 +29,10 @@ describe('sessions when Redis loses everything', () => {
   let pool: Pool;
 
   before(async () => {
-    const port = await freePort();
-    redisServer = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    const url = `redis://127.0.0.1:${port}`;
+    redisServer = await startThrowawayRedis();
+    const url = redisServer.url;
     redis = createRedisClient({ url, name: 'redis-loss-spec' });
-    redis.on('error', () => undefined); // refused while the server starts; the loop below retries
-    for (let attempt = 0; redis.status !== 'ready'; attempt++) {
-      await redis.connect().catch(() => sleep(100));
-      assert.ok(attempt < 50, 'throwaway redis-server did not start');
-    }
+    await redis.connect();
     db = await createTestDatabase();
     ns = createTestNamespace();
     const env = appEnv(db, ns, { REDIS_URL: url, ADMIN_API_KEY: 'a'.repeat(40) });
@@ -57,11 +45,7 @@ describe('sessions when Redis loses everything', () => {
     redis?.disconnect();
     await pool?.end();
     await db?.drop();
-    if (redisServer && redisServer.exitCode === null) {
-      const exited = new Promise((resolve) => redisServer.once('exit', resolve));
-      redisServer.kill('SIGTERM');
-      await exited;
-    }
+    await redisServer?.stop();
   });
 
   async function post(path: string, body: unknown): Promise<{ status: number; body: { token?: string } }> {
