@@ -2,7 +2,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Pool } from 'pg';
-import type { Redis } from 'ioredis';
 import { BusClient } from '@trustno1/bus';
 import {
   AccountsEvents,
@@ -11,9 +10,15 @@ import {
   BODY_PARTS,
   type CharacterView,
 } from '@trustno1/contracts';
-import { factories, type RunningApp, startCluster, type TestCluster } from '@trustno1/testing';
+import {
+  factories,
+  type RunningApp,
+  startCluster,
+  type TestCluster,
+  signUp,
+  type SignedUpPlayer,
+} from '@trustno1/testing';
 import { chunkOf, DEFAULT_SPAWN_POINTS, MAX_CHARACTERS_PER_ACCOUNT } from './character.rules';
-import { e2ePlayers, type TestPlayer } from './e2e-players';
 
 const ADMIN_KEY = 'a'.repeat(40);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -27,35 +32,29 @@ const uniqueName = (prefix = 'c') => `${prefix}_${randomBytes(5).toString('hex')
 describe('characters: creation in one transaction, listing, limits and names', () => {
   let cluster: TestCluster;
   let pool: Pool;
-  let redis: Redis;
   let bus: BusClient;
   let gateway: RunningApp;
-  let players: ReturnType<typeof e2ePlayers>;
 
   before(async () => {
     cluster = await startCluster(['accounts', 'gateway']);
-    ({ pool, redis } = cluster);
+    ({ pool } = cluster);
     gateway = cluster.app('gateway');
     bus = new BusClient({ ...cluster.bus, serviceName: 'characters-test' });
-    players = e2ePlayers(gateway.url, redis, () => factories(pool).account());
   });
 
   after(async () => {
-    process.stdout.write(
-      `# players made through ${players?.usesLogin() ? 'registration and login' : 'the SessionStore'}\n`,
-    );
     await bus?.close();
     await cluster?.stop();
   });
 
-  const create = (player: TestPlayer, body: unknown, extra: Record<string, string> = {}) =>
+  const create = (player: SignedUpPlayer, body: unknown, extra: Record<string, string> = {}) =>
     fetch(`${gateway.url}/v1/characters`, {
       method: 'POST',
       headers: { ...player.headers, ...extra },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
 
-  const list = async (player: TestPlayer) => {
+  const list = async (player: SignedUpPlayer) => {
     const response = await fetch(`${gateway.url}/v1/characters`, { headers: player.headers });
     assert.equal(response.status, 200);
     return (await response.json()) as CharacterView[];
@@ -92,7 +91,7 @@ describe('characters: creation in one transaction, listing, limits and names', (
   }
 
   it('creates a character with spawn, health, stats, wallets, inventory and its event', async () => {
-    const player = await players.player();
+    const player = await signUp(gateway.url);
     const name = uniqueName('Hero');
     const response = await create(player, { name });
     assert.equal(response.status, 201);
@@ -155,7 +154,7 @@ describe('characters: creation in one transaction, listing, limits and names', (
   });
 
   it('lists only the caller’s own characters', async () => {
-    const [alice, bob] = [await players.player(), await players.player()];
+    const [alice, bob] = [await signUp(gateway.url), await signUp(gateway.url)];
     const a1 = (await (await create(alice, { name: uniqueName('a') })).json()) as CharacterView;
     const a2 = (await (await create(alice, { name: uniqueName('a') })).json()) as CharacterView;
     const b1 = (await (await create(bob, { name: uniqueName('b') })).json()) as CharacterView;
@@ -164,11 +163,11 @@ describe('characters: creation in one transaction, listing, limits and names', (
       [a1.id, a2.id],
     );
     assert.deepEqual(await list(bob), [b1]);
-    assert.deepEqual(await list(await players.player()), []);
+    assert.deepEqual(await list(await signUp(gateway.url)), []);
   });
 
   it('refuses a taken name whatever its case (409 NAME_TAKEN) and writes nothing', async () => {
-    const [alice, bob] = [await players.player(), await players.player()];
+    const [alice, bob] = [await signUp(gateway.url), await signUp(gateway.url)];
     const name = uniqueName('Taken');
     assert.equal((await create(alice, { name })).status, 201);
     const before = await counts();
@@ -186,7 +185,7 @@ describe('characters: creation in one transaction, listing, limits and names', (
   });
 
   it('gives one name to exactly one of 50 parallel creations, case variants included', async () => {
-    const racers = await Promise.all(Array.from({ length: 10 }, () => players.player()));
+    const racers = await Promise.all(Array.from({ length: 10 }, () => signUp(gateway.url)));
     const base = uniqueName('Race');
     const variants = [
       base,
@@ -215,7 +214,7 @@ describe('characters: creation in one transaction, listing, limits and names', (
   });
 
   it(`stops at ${MAX_CHARACTERS_PER_ACCOUNT} characters per account (422 LIMIT_REACHED)`, async () => {
-    const player = await players.player();
+    const player = await signUp(gateway.url);
     for (let i = 0; i < MAX_CHARACTERS_PER_ACCOUNT; i++)
       assert.equal((await create(player, { name: uniqueName() })).status, 201);
     const before = await counts();
@@ -228,7 +227,7 @@ describe('characters: creation in one transaction, listing, limits and names', (
   });
 
   it('keeps the limit under 50 parallel creations with different names', async () => {
-    const player = await players.player();
+    const player = await signUp(gateway.url);
     const responses = await Promise.all(
       Array.from({ length: 50 }, () => create(player, { name: uniqueName('par') })),
     );
@@ -244,7 +243,7 @@ describe('characters: creation in one transaction, listing, limits and names', (
   });
 
   it('replays the same 201 for a repeated Idempotency-Key and refuses it with another body', async () => {
-    const player = await players.player();
+    const player = await signUp(gateway.url);
     const key = `create-${randomUUID()}`;
     const body = { name: uniqueName('Idem') };
     const first = await create(player, body, { 'idempotency-key': key });
@@ -262,7 +261,7 @@ describe('characters: creation in one transaction, listing, limits and names', (
     assert.deepEqual(await counts(), before);
     // Keys are per principal: another player's identical key is a new request.
     const stranger = await create(
-      await players.player(),
+      await signUp(gateway.url),
       { name: uniqueName('Idem') },
       { 'idempotency-key': key },
     );
@@ -270,7 +269,7 @@ describe('characters: creation in one transaction, listing, limits and names', (
   });
 
   it('answers 400 naming the field for every bad body and writes nothing', async () => {
-    const player = await players.player();
+    const player = await signUp(gateway.url);
     const cases: [string, unknown, string][] = [
       ['missing name', {}, 'name'],
       ['number', { name: 42 }, 'name'],

@@ -14,8 +14,9 @@ import {
   type TestNamespace,
   startCluster,
   type TestCluster,
+  signUp,
+  type SignedUpPlayer,
 } from '@trustno1/testing';
-import { e2ePlayers, type TestPlayer } from '../characters/e2e-players';
 import { call, codeOf, fieldsOf, heartbeat, redisSnapshot } from '../presence/e2e-kit';
 
 const ADMIN_KEY = 'a'.repeat(40);
@@ -29,13 +30,13 @@ describe('matchmaking through the gateway: tickets, ownership and assignment', (
   let bus: BusClient;
   let f: Factories;
   let gateway: RunningApp;
-  let alice: TestPlayer;
-  let bob: TestPlayer;
+  let alice: SignedUpPlayer;
+  let bob: SignedUpPlayer;
 
   const api = <T = unknown>(method: string, path: string, options: Parameters<typeof call>[3] = {}) =>
     call<T>(gateway.url, method, path, options);
   const enqueue = (
-    player: TestPlayer,
+    player: SignedUpPlayer,
     region: string,
     characterId: string,
     headers: Record<string, string> = {},
@@ -44,7 +45,7 @@ describe('matchmaking through the gateway: tickets, ownership and assignment', (
       headers: { ...player.headers, ...headers },
       body: { characterId },
     });
-  const ticket = (player: TestPlayer, ticketId: string) =>
+  const ticket = (player: SignedUpPlayer, ticketId: string) =>
     api<TicketView>('GET', `/v1/matchmaking/tickets/${ticketId}`, { headers: player.headers });
   const assign = () =>
     bus.request<AssignView>(AccountsSubjects.assignTickets, {}, { principal: { kind: 'admin' } });
@@ -56,10 +57,7 @@ describe('matchmaking through the gateway: tickets, ownership and assignment', (
     gateway = cluster.app('gateway');
     bus = new BusClient({ ...cluster.bus, serviceName: 'matchmaking-spec' });
     f = factories(pool);
-    const players = e2ePlayers(gateway.url, redis, () => f.account());
-    alice = await players.player();
-    bob = await players.player();
-    assert.ok(players.usesLogin(), 'players come from POST /v1/accounts and POST /v1/sessions');
+    [alice, bob] = await Promise.all([signUp(gateway.url), signUp(gateway.url)]);
   });
 
   after(async () => {

@@ -12,13 +12,13 @@ import {
 } from '@trustno1/contracts';
 import { RedisKeys } from '@trustno1/redis';
 import {
-  factories,
   type RunningApp,
   type TestNamespace,
   startCluster,
   type TestCluster,
+  signUp,
+  type SignedUpPlayer,
 } from '@trustno1/testing';
-import { e2ePlayers, type TestPlayer } from '../characters/e2e-players';
 
 const ADMIN_KEY = 'a'.repeat(40);
 const ADMIN = { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' };
@@ -46,14 +46,14 @@ describe('game servers: registration, keys, heartbeats and the live listing', ()
   let redis: Redis;
   let bus: BusClient;
   let gateway: RunningApp;
-  let player: TestPlayer;
+  let player: SignedUpPlayer;
 
   before(async () => {
     cluster = await startCluster(['accounts', 'gateway']);
     ({ ns, pool, redis } = cluster);
     gateway = cluster.app('gateway');
     bus = new BusClient({ ...cluster.bus, serviceName: 'servers-test' });
-    player = await e2ePlayers(gateway.url, redis, () => factories(pool).account()).player();
+    player = await signUp(gateway.url);
   });
 
   after(async () => {
