@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** Header that carries the request id across NATS (requests and events). */
-export const REQUEST_ID_HEADER = 'x-request-id';
+// One header name from the gateway's HTTP request through NATS requests and events.
+export { REQUEST_ID_HEADER } from '@trustno1/observability';
 
 const storage = new AsyncLocalStorage<string>();
 
