@@ -7,3 +7,4 @@ export * from './players';
 export * from './cluster';
 export * from './clock';
 export * from './redis-server';
+export * from './stores';

@@ -1,27 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
 import type { Redis } from 'ioredis';
-import { createRedisClient, RedisKeys } from '@trustno1/redis';
-import {
-  createTestDatabase,
-  createTestNamespace,
-  factories,
-  FakeClock,
-  testInfra,
-  type Factories,
-  type TestDatabase,
-  type TestNamespace,
-} from '@trustno1/testing';
+import { RedisKeys } from '@trustno1/redis';
+import { factories, FakeClock, openTestStores, type TestStores, type Factories } from '@trustno1/testing';
 import { MatchmakingAssigner } from './matchmaking-assigner.service';
 import { ASSIGNMENT_HOLD_MS, MatchmakingCache } from './matchmaking.cache';
 import { MatchmakingRepository } from './matchmaking.repository';
 import { MatchmakingService } from './matchmaking.service';
 
 describe('matchmaking assigner (real PostgreSQL and Redis, fake clock)', () => {
-  let db: TestDatabase;
-  let ns: TestNamespace;
+  let stores: TestStores;
   let pool: Pool;
   let redis: Redis;
   let f: Factories;
@@ -46,10 +36,8 @@ describe('matchmaking assigner (real PostgreSQL and Redis, fake clock)', () => {
   };
 
   before(async () => {
-    db = await createTestDatabase();
-    ns = createTestNamespace();
-    pool = new Pool({ connectionString: db.url, max: 6 });
-    redis = createRedisClient({ url: testInfra().redisUrl, keyPrefix: ns.redisKeyPrefix });
+    stores = await openTestStores(6);
+    ({ pool, redis } = stores);
     f = factories(pool);
     clock = new FakeClock(Date.now());
     cache = new MatchmakingCache(redis);
@@ -57,12 +45,7 @@ describe('matchmaking assigner (real PostgreSQL and Redis, fake clock)', () => {
     service = new MatchmakingService(repository, cache, clock);
   });
 
-  after(async () => {
-    redis?.disconnect();
-    await pool?.end();
-    await ns?.cleanup();
-    await db?.drop();
-  });
+  after(() => stores?.close());
 
   it('flips a ticket to assigned exactly once among 50 racing attempts', async () => {
     const region = `r-${randomBytes(3).toString('hex')}`;

@@ -1,18 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
 import type { Redis } from 'ioredis';
-import { createRedisClient, RedisKeys } from '@trustno1/redis';
-import {
-  createTestDatabase,
-  createTestNamespace,
-  factories,
-  FakeClock,
-  testInfra,
-  type Factories,
-  type TestDatabase,
-  type TestNamespace,
-} from '@trustno1/testing';
+import { RedisKeys } from '@trustno1/redis';
+import { factories, FakeClock, openTestStores, type TestStores, type Factories } from '@trustno1/testing';
 import { PresenceFlushService } from './presence-flush.service';
 import { PresenceCache } from './presence.cache';
 import { PresenceRepository } from './presence.repository';
@@ -21,8 +12,7 @@ import { PresenceService } from './presence.service';
 const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 
 describe('presence service with a fake clock (real PostgreSQL and Redis)', () => {
-  let db: TestDatabase;
-  let ns: TestNamespace;
+  let stores: TestStores;
   let pool: Pool;
   let redis: Redis;
   let f: Factories;
@@ -46,10 +36,8 @@ describe('presence service with a fake clock (real PostgreSQL and Redis)', () =>
   const live = (serverId: string) => redis.set(RedisKeys.serverStatus(serverId), '1', 'EX', 30);
 
   before(async () => {
-    db = await createTestDatabase();
-    ns = createTestNamespace();
-    pool = new Pool({ connectionString: db.url, max: 4 });
-    redis = createRedisClient({ url: testInfra().redisUrl, keyPrefix: ns.redisKeyPrefix });
+    stores = await openTestStores(4);
+    ({ pool, redis } = stores);
     f = factories(pool);
     // Real time as the base: PostgreSQL defaults (last_seen) and Redis TTLs stay plausible.
     clock = new FakeClock(Date.now());
@@ -59,12 +47,7 @@ describe('presence service with a fake clock (real PostgreSQL and Redis)', () =>
     flush = new PresenceFlushService(repository, cache, clock);
   });
 
-  after(async () => {
-    redis?.disconnect();
-    await pool?.end();
-    await ns?.cleanup();
-    await db?.drop();
-  });
+  after(() => stores?.close());
 
   it('lingers until last combat + 30 s, credits playtime for the stay and the linger, then finalizes', async () => {
     const server = await f.gameServer();
