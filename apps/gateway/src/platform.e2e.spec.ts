@@ -1,7 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SERVICES } from '@trustno1/contracts';
-import { appEnv, freePort, startApp, startCluster, waitReady, type RunningApp, type TestCluster } from '@trustno1/testing';
+import {
+  appEnv,
+  freePort,
+  startApp,
+  startCluster,
+  waitReady,
+  type RunningApp,
+  type TestCluster,
+} from '@trustno1/testing';
 
 interface ReadyBody {
   status: string;
@@ -56,6 +64,34 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
     assert.equal(body.error.requestId, unknown.headers.get('x-request-id'));
   });
 
+  it('answers malformed JSON with 400 and an oversize body with 413, writing nothing', async () => {
+    const accountsBefore = await cluster.pool.query(`SELECT count(*)::int AS n FROM accounts`);
+    const post = (body: string) =>
+      fetch(`${gateway.url}/v1/accounts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    const malformed = await post('{"username": "x", ');
+    assert.equal(malformed.status, 400);
+    const malformedBody = (await malformed.json()) as {
+      error: { code: string; details: { fields: Array<{ field: string }> } };
+    };
+    assert.equal(malformedBody.error.code, 'VALIDATION_FAILED');
+    assert.deepEqual(
+      malformedBody.error.details.fields.map((f) => f.field),
+      ['(body)'],
+    );
+    // BODY_LIMIT_BYTES is 4096 in this cluster.
+    const tooLarge = await post(
+      JSON.stringify({ username: 'big_one', email: 'big@example.test', password: 'x'.repeat(8_000) }),
+    );
+    assert.equal(tooLarge.status, 413);
+    assert.equal(((await tooLarge.json()) as { error: { code: string } }).error.code, 'PAYLOAD_TOO_LARGE');
+    const accountsAfter = await cluster.pool.query(`SELECT count(*)::int AS n FROM accounts`);
+    assert.equal(accountsAfter.rows[0].n, accountsBefore.rows[0].n);
+  });
+
   it('publishes the OpenAPI document and its UI', async () => {
     const doc = (await (await fetch(`${gateway.url}/docs/openapi.json`)).json()) as {
       openapi: string;
@@ -79,7 +115,9 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
     const closedPort = await freePort();
     const broken = await startApp(
       'world',
-      appEnv(cluster.db, cluster.ns, { DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/nowhere` }),
+      appEnv(cluster.db, cluster.ns, {
+        DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/nowhere`,
+      }),
     );
     try {
       const body = (await waitReady(broken.url, 503)) as ReadyBody;
