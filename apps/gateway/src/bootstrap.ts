@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from '@trustno1/config';
@@ -20,15 +21,35 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
     void reply.header(REQUEST_ID_HEADER, id);
     done();
   });
+  acceptEmptyJsonBodies(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bufferLogs: true,
+    // JSON is parsed by acceptEmptyJsonBodies; other content types are refused (415).
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalInterceptors(new RequestContextInterceptor());
   mountOpenApi(app);
   return app;
+}
+
+/**
+ * Clients (and some HTTP libraries) send `Content-Type: application/json` on a DELETE or a POST
+ * without a body; Fastify's JSON parser refuses that with a 400. An empty body means "no body";
+ * anything else goes to the default parser, which keeps its prototype-poisoning protection.
+ */
+function acceptEmptyJsonBodies(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) {
+      done(null, undefined);
+      return;
+    }
+    void parseJson(request, body, done);
+  });
 }
 
 function mountOpenApi(app: NestFastifyApplication): void {

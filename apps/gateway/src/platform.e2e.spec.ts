@@ -4,6 +4,7 @@ import { SERVICES } from '@trustno1/contracts';
 import {
   appEnv,
   freePort,
+  signUp,
   startApp,
   startCluster,
   waitReady,
@@ -88,6 +89,39 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
     );
     assert.equal(tooLarge.status, 413);
     assert.equal(((await tooLarge.json()) as { error: { code: string } }).error.code, 'PAYLOAD_TOO_LARGE');
+    const accountsAfter = await cluster.pool.query(`SELECT count(*)::int AS n FROM accounts`);
+    assert.equal(accountsAfter.rows[0].n, accountsBefore.rows[0].n);
+  });
+
+  it('reads an empty JSON body as no body, and still refuses prototype poisoning', async () => {
+    const player = await signUp(gateway.url);
+    const logout = await fetch(`${gateway.url}/v1/sessions/current`, {
+      method: 'DELETE',
+      headers: player.headers,
+    });
+    assert.equal(logout.status, 204);
+    const me = await fetch(`${gateway.url}/v1/accounts/me`, { headers: player.headers });
+    assert.equal(me.status, 401);
+
+    const accountsBefore = await cluster.pool.query(`SELECT count(*)::int AS n FROM accounts`);
+    const post = (body: string) =>
+      fetch(`${gateway.url}/v1/accounts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    const empty = await post('  ');
+    assert.equal(empty.status, 400);
+    const emptyBody = (await empty.json()) as { error: { code: string } };
+    assert.equal(emptyBody.error.code, 'VALIDATION_FAILED');
+    const poisoned = await post('{"__proto__": {"admin": true}, "username": "poison_1"}');
+    assert.equal(poisoned.status, 400);
+    const form = await fetch(`${gateway.url}/v1/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'username=form_user&email=f%40example.test&password=long-enough-pw',
+    });
+    assert.equal(form.status, 415);
     const accountsAfter = await cluster.pool.query(`SELECT count(*)::int AS n FROM accounts`);
     assert.equal(accountsAfter.rows[0].n, accountsBefore.rows[0].n);
   });
