@@ -232,6 +232,27 @@ export interface CharacterCreatedEvent {
 export interface LeaveView {
   lingerUntil?: string;
 }
+/** Payload of `evt.accounts.player.joined.v1`: a character entered a game server's world. */
+export interface PlayerJoinedEvent {
+  playerId: string;
+  serverId: string;
+  /** The server that held the character before (a take-over from a dead server), if any. */
+  previousServerId: string | null;
+  chunkX: number;
+  chunkZ: number;
+  joinedAt: string;
+}
+/**
+ * Payload of `evt.accounts.player.left.v1`: the character is out of the world (`left`), or stays
+ * killable until `lingerUntil` (`lingering`), or its combat linger ended (`linger_ended`).
+ */
+export interface PlayerLeftEvent {
+  playerId: string;
+  serverId: string;
+  reason: 'left' | 'lingering' | 'linger_ended';
+  lingerUntil: string | null;
+  at: string;
+}
 export interface TicketView {
   ticketId: string;
   status: 'queued' | 'assigned';

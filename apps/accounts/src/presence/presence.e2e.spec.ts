@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { BusClient } from '@trustno1/bus';
-import { AccountsSubjects, type FlushView, type PlayerStateView } from '@trustno1/contracts';
+import { AccountsEvents, AccountsSubjects, type FlushView, type PlayerStateView } from '@trustno1/contracts';
 import { RedisKeys, TTL } from '@trustno1/redis';
 import {
   factories,
@@ -51,6 +51,14 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     position: { x, y: 5, z },
     rotation: ROTATION,
   });
+  /** The player's presence events in the outbox, oldest first. */
+  const presenceEvents = async (playerId: string) =>
+    (
+      await pool.query<{ subject: string; payload: Record<string, unknown> }>(
+        `SELECT subject, payload FROM outbox WHERE subject LIKE 'evt.accounts.player.%' AND payload->>'playerId' = $1 ORDER BY created_at`,
+        [playerId],
+      )
+    ).rows;
   const nothingChanged = async () => ({
     redis: await redisSnapshot(testInfra().redisUrl, ns.redisKeyPrefix),
     players: await playersSnapshot(pool),
@@ -183,9 +191,15 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     const again = await join(server, c1.id, key);
     assert.equal(again.status, 200);
     assert.deepEqual(again.body, first.body);
+    assert.deepEqual(
+      (await presenceEvents(c1.id)).map((e) => e.subject),
+      [AccountsEvents.playerJoined],
+      'a replay writes no second event',
+    );
     const reused = await join(server, c2.id, key);
     assert.equal(reused.status, 409);
     assert.equal(codeOf(reused), 'IDEMPOTENCY_KEY_REUSED');
+    assert.deepEqual(await presenceEvents(c2.id), []);
     assert.equal(
       (await pool.query(`SELECT is_online FROM players WHERE id = $1`, [c2.id])).rows[0].is_online,
       false,
@@ -238,7 +252,11 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     for (let i = 0; i < ids.length; i += 25) {
       const replies = await Promise.all(ids.slice(i, i + 25).map((id) => join(server, id)));
       const failed = replies.filter((r) => r.status !== 200);
-      assert.deepEqual(failed.map((r) => [r.status, r.body]), [], 'every arranged join succeeds');
+      assert.deepEqual(
+        failed.map((r) => [r.status, r.body]),
+        [],
+        'every arranged join succeeds',
+      );
     }
     // Shorten the TTLs to see the batch renew them.
     await Promise.all(ids.map((id) => redis.expire(RedisKeys.playerState(id), 10)));
@@ -393,6 +411,14 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     assert.equal(await redis.exists(RedisKeys.playerState(c.id)), 0);
     assert.equal(await redis.sismember(RedisKeys.chunkPlayers(-2, 5), c.id), 0);
     assert.equal(await redis.sismember(RedisKeys.positionsDirty(), c.id), 0);
+    const events = await presenceEvents(c.id);
+    assert.deepEqual(
+      events.map((e) => [e.subject, e.payload.serverId, e.payload.reason ?? null]),
+      [
+        [AccountsEvents.playerJoined, server.id, null],
+        [AccountsEvents.playerLeft, server.id, 'left'],
+      ],
+    );
 
     const again = await api('POST', `/v1/players/${c.id}/leave`, { headers: asServer(server) });
     assert.equal(again.status, 403);
@@ -435,6 +461,14 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
       await pool.query(`SELECT server_id, is_online, linger_until FROM players WHERE id = $1`, [c.id])
     ).rows[0];
     assert.deepEqual(row, { server_id: null, is_online: false, linger_until: null });
+    assert.deepEqual(
+      (await presenceEvents(c.id)).map((e) => [e.subject, e.payload.reason ?? null, e.payload.serverId]),
+      [
+        [AccountsEvents.playerJoined, null, server.id],
+        [AccountsEvents.playerLeft, 'lingering', server.id],
+        [AccountsEvents.playerLeft, 'linger_ended', server.id],
+      ],
+    );
     assert.equal(await redis.sismember(RedisKeys.chunkPlayers(0, 0), c.id), 0);
     assert.equal(await redis.exists(RedisKeys.playerState(c.id)), 0);
   });

@@ -1,7 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
-import type { Health, Position, Rotation } from '@trustno1/contracts';
-import { PG_POOL, runIdempotent, type IdempotencyClaim, type IdempotentOutcome } from '@trustno1/db';
+import { enqueueEvent } from '@trustno1/bus';
+import {
+  AccountsEvents,
+  type Health,
+  type PlayerLeftEvent,
+  type Position,
+  type Rotation,
+} from '@trustno1/contracts';
+import {
+  PG_POOL,
+  runIdempotent,
+  withTransaction,
+  type IdempotencyClaim,
+  type IdempotentOutcome,
+} from '@trustno1/db';
 
 /** Who a character is joined to, as PostgreSQL (the authority) has it. */
 export interface PresenceRow {
@@ -227,17 +240,30 @@ export class PresenceRepository {
     players: { id: string; joinedAtMs: number | null }[],
   ): Promise<string[]> {
     if (players.length === 0) return [];
-    const { rows } = await this.pool.query<{ id: string }>(
-      `UPDATE players p
-          SET is_online = false, server_id = NULL, last_seen = p.linger_until, linger_until = NULL,
-              playtime_seconds = coalesce(p.playtime_seconds, 0)
-                + CASE WHEN u.joined_ms IS NULL THEN 0
-                       ELSE greatest(0, floor(extract(epoch FROM p.linger_until) - u.joined_ms / 1000.0))::bigint END
-         FROM unnest($2::uuid[], $3::float8[]) AS u(id, joined_ms)
-        WHERE p.id = u.id AND p.linger_until <= $1
-       RETURNING p.id`,
-      [now, players.map((p) => p.id), players.map((p) => p.joinedAtMs)],
-    );
-    return rows.map((r) => r.id);
+    return withTransaction(this.pool, async (tx) => {
+      // `was` is the row before the update: it still names the server the player lingered on.
+      const { rows } = await tx.query<{ id: string; server_id: string; left_at: Date }>(
+        `UPDATE players p
+            SET is_online = false, server_id = NULL, last_seen = p.linger_until, linger_until = NULL,
+                playtime_seconds = coalesce(p.playtime_seconds, 0)
+                  + CASE WHEN u.joined_ms IS NULL THEN 0
+                         ELSE greatest(0, floor(extract(epoch FROM p.linger_until) - u.joined_ms / 1000.0))::bigint END
+           FROM unnest($2::uuid[], $3::float8[]) AS u(id, joined_ms), players was
+          WHERE p.id = u.id AND was.id = u.id AND p.linger_until <= $1
+         RETURNING p.id, was.server_id, was.linger_until AS left_at`,
+        [now, players.map((p) => p.id), players.map((p) => p.joinedAtMs)],
+      );
+      for (const row of rows) {
+        const event: PlayerLeftEvent = {
+          playerId: row.id,
+          serverId: row.server_id,
+          reason: 'linger_ended',
+          lingerUntil: null,
+          at: row.left_at.toISOString(),
+        };
+        await enqueueEvent(tx, AccountsEvents.playerLeft, event);
+      }
+      return rows.map((r) => r.id);
+    });
   }
 }

@@ -1,8 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { enqueueEvent } from '@trustno1/bus';
 import {
+  AccountsEvents,
   AppError,
   ErrorCode,
   type LeaveView,
+  type PlayerJoinedEvent,
+  type PlayerLeftEvent,
   type PlayerState,
   type PlayerStateView,
   type ChunkPlayersView,
@@ -93,6 +97,15 @@ export class PresenceService {
       if (joined.kind === 'moved') throw new MovedMeanwhile();
       const { position, rotation, chunkX, chunkZ, health } = joined.row;
       const view: PlayerStateView = { playerId, serverId, position, rotation, chunkX, chunkZ, health };
+      const event: PlayerJoinedEvent = {
+        playerId,
+        serverId,
+        previousServerId: previous === serverId ? null : previous,
+        chunkX,
+        chunkZ,
+        joinedAt: now.toISOString(),
+      };
+      await enqueueEvent(tx, AccountsEvents.playerJoined, event);
       return view;
     });
     // A replay answers what the first call answered; its Redis state was written then (and if that
@@ -133,7 +146,16 @@ export class PresenceService {
       });
       if (!left)
         throw new AppError(ErrorCode.FORBIDDEN, 'The character is not joined to this server', { playerId });
-      const view: LeaveView = until === null ? {} : { lingerUntil: new Date(until).toISOString() };
+      const lingerAt = until === null ? null : new Date(until).toISOString();
+      const event: PlayerLeftEvent = {
+        playerId,
+        serverId,
+        reason: lingerAt === null ? 'left' : 'lingering',
+        lingerUntil: lingerAt,
+        at: now.toISOString(),
+      };
+      await enqueueEvent(tx, AccountsEvents.playerLeft, event);
+      const view: LeaveView = lingerAt === null ? {} : { lingerUntil: lingerAt };
       return view;
     });
     // A replay changes nothing: the first call already did the Redis side.
