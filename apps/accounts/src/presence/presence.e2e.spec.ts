@@ -309,6 +309,35 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     assert.equal(await redis.scard(RedisKeys.positionsDirty()), 0);
   });
 
+  it('adds the flushed path to distance_traveled, but not a teleport', async () => {
+    const server = await liveServer();
+    const c = await f.character();
+    assert.equal((await join(server, c.id)).status, 200);
+    const start = (await pool.query(`SELECT position FROM players WHERE id = $1`, [c.id])).rows[0]
+      .position as { x: number; y: number; z: number };
+    const travelled = async () =>
+      Number(
+        (await pool.query(`SELECT distance_traveled FROM player_stats WHERE player_id = $1`, [c.id])).rows[0]
+          .distance_traveled,
+      );
+    const moveTo = async (x: number, z: number) => {
+      const put = await api('PUT', '/v1/players/states', {
+        headers: asServer(server),
+        body: { states: [{ playerId: c.id, position: { x, y: start.y, z }, rotation: ROTATION }] },
+      });
+      assert.equal(put.status, 204);
+      await flush();
+    };
+    await moveTo(start.x + 30, start.z + 40);
+    assert.equal(await travelled(), 50);
+    await moveTo(start.x + 30, start.z + 40);
+    assert.equal(await travelled(), 50, 'standing still adds nothing');
+    await moveTo(start.x + 30 + 5_000, start.z + 40);
+    assert.equal(await travelled(), 50, 'a teleport is not travel');
+    await moveTo(start.x + 30 + 5_000, start.z + 40 + 12);
+    assert.equal(await travelled(), 62);
+  });
+
   it('refuses a batch naming one foreign player with 403 and writes nothing', async () => {
     const server = await liveServer();
     const other = await liveServer();

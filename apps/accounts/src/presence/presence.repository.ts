@@ -16,6 +16,12 @@ import {
   type IdempotentOutcome,
 } from '@trustno1/db';
 
+/**
+ * The longest straight line between two flushes (10 s apart) that counts as travel: a fast vehicle
+ * covers a few hundred units; anything longer is a teleport or a respawn.
+ */
+export const MAX_FLUSH_DISTANCE = 1_000;
+
 /** Who a character is joined to, as PostgreSQL (the authority) has it. */
 export interface PresenceRow {
   id: string;
@@ -201,13 +207,29 @@ export class PresenceRepository {
    */
   async flushPositions(rows: FlushRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    const result = await this.pool.query(
-      `UPDATE players p
-          SET position = u.position, rotation = u.rotation, chunk_x = u.chunk_x, chunk_z = u.chunk_z,
-              health = coalesce(u.health, p.health), last_seen = greatest(p.last_seen, to_timestamp(u.seen_ms / 1000.0))
-         FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::jsonb[], $5::int[], $6::int[], $7::jsonb[], $8::float8[])
-              AS u(id, server_id, position, rotation, chunk_x, chunk_z, health, seen_ms)
-        WHERE p.id = u.id AND p.server_id = u.server_id`,
+    // `was` is the row before the update: the straight line from the last stored position to the
+    // new one is added to distance_traveled (teleports and respawns, longer than
+    // MAX_FLUSH_DISTANCE, are not travel).
+    const result = await this.pool.query<{ n: number }>(
+      `WITH moved AS (
+         UPDATE players p
+            SET position = u.position, rotation = u.rotation, chunk_x = u.chunk_x, chunk_z = u.chunk_z,
+                health = coalesce(u.health, p.health), last_seen = greatest(p.last_seen, to_timestamp(u.seen_ms / 1000.0))
+           FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::jsonb[], $5::int[], $6::int[], $7::jsonb[], $8::float8[])
+                AS u(id, server_id, position, rotation, chunk_x, chunk_z, health, seen_ms),
+                players was
+          WHERE p.id = u.id AND was.id = u.id AND p.server_id = u.server_id
+         RETURNING p.id,
+                   sqrt(power((u.position->>'x')::float8 - (was.position->>'x')::float8, 2)
+                      + power((u.position->>'y')::float8 - (was.position->>'y')::float8, 2)
+                      + power((u.position->>'z')::float8 - (was.position->>'z')::float8, 2)) AS distance
+       ), travelled AS (
+         UPDATE player_stats s
+            SET distance_traveled = coalesce(s.distance_traveled, 0) + m.distance
+           FROM moved m
+          WHERE s.player_id = m.id AND m.distance > 0 AND m.distance <= $9
+       )
+       SELECT count(*)::int AS n FROM moved`,
       [
         rows.map((r) => r.playerId),
         rows.map((r) => r.serverId),
@@ -217,9 +239,10 @@ export class PresenceRepository {
         rows.map((r) => r.chunkZ),
         rows.map((r) => jsonOrNull(r.health)),
         rows.map((r) => r.seenAtMs),
+        MAX_FLUSH_DISTANCE,
       ],
     );
-    return result.rowCount ?? 0;
+    return result.rows[0].n;
   }
 
   /** Lingering players whose window has ended (the partial index on server_id keeps this small). */
