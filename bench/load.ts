@@ -1,0 +1,340 @@
+/**
+ * `npm run load`: the load generator of SPEC §10. It boots accounts, inventory and the gateway as
+ * real processes on a fresh database and namespace, then plays N game servers with M players each
+ * through the gateway, as game servers would: a state batch per server every tick, item moves,
+ * leave/join churn and heartbeats. It prints throughput, latency percentiles and errors per request,
+ * and whether the servers kept their tick rate.
+ *
+ * Usage: npm run load -- [--profile smoke|seed] [--servers N] [--players M] [--seconds S]
+ *          [--tick-hz H] [--moves-per-player-minute R] [--churn-per-server-minute C]
+ * Characters and servers are set up directly (SQL factories and the admin route): signing up
+ * 10,000 accounts is Argon2id work the run is not about.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { factories, registerServer, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
+import { Recorder, renderLoadTable } from './lib/recorder';
+
+interface Profile {
+  servers: number;
+  players: number;
+  seconds: number;
+  tickHz: number;
+  movesPerPlayerMinute: number;
+  churnPerServerMinute: number;
+}
+
+const PROFILES: Record<string, Profile> = {
+  /** A minute's sanity check on a laptop. */
+  smoke: {
+    servers: 2,
+    players: 100,
+    seconds: 20,
+    tickHz: 10,
+    movesPerPlayerMinute: 6,
+    churnPerServerMinute: 30,
+  },
+  /** The seed's first target: 10,000 concurrent players on 10 full servers. */
+  seed: {
+    servers: 10,
+    players: 1000,
+    seconds: 60,
+    tickHz: 10,
+    movesPerPlayerMinute: 2,
+    churnPerServerMinute: 60,
+  },
+};
+
+const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
+const MOVE_SLOTS = 5;
+
+function profileFromArgs(): Profile {
+  const { values } = parseArgs({
+    options: {
+      profile: { type: 'string', default: 'smoke' },
+      servers: { type: 'string' },
+      players: { type: 'string' },
+      seconds: { type: 'string' },
+      'tick-hz': { type: 'string' },
+      'moves-per-player-minute': { type: 'string' },
+      'churn-per-server-minute': { type: 'string' },
+    },
+  });
+  const base = PROFILES[values.profile];
+  if (!base) throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(', ')}`);
+  const num = (name: keyof typeof values, fallback: number, max: number) => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0 || n > max)
+      throw new Error(`--${name} must be a number from 0 to ${max}`);
+    return n;
+  };
+  return {
+    servers: num('servers', base.servers, 100),
+    players: num('players', base.players, 1000),
+    seconds: num('seconds', base.seconds, 3600),
+    tickHz: num('tick-hz', base.tickHz, 60),
+    movesPerPlayerMinute: num('moves-per-player-minute', base.movesPerPlayerMinute, 600),
+    churnPerServerMinute: num('churn-per-server-minute', base.churnPerServerMinute, 6000),
+  };
+}
+
+/** One virtual game server: its key, its characters and what is in flight. */
+interface VirtualServer {
+  id: string;
+  headers: Record<string, string>;
+  players: { id: string; inventoryId: string; itemId: string; slot: number; x: number; z: number }[];
+  joined: Set<number>;
+  busy: Set<number>;
+  batch: Promise<void> | null;
+}
+
+class Http {
+  constructor(private readonly base: string) {}
+
+  async send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ): Promise<unknown> {
+    const response = await fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status >= 300) {
+      const code = text ? ((JSON.parse(text) as { error?: { code?: string } }).error?.code ?? '') : '';
+      throw new Error(`HTTP ${response.status} ${code}`.trim());
+    }
+    return text ? JSON.parse(text) : undefined;
+  }
+}
+
+async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+}
+
+async function setUp(cluster: TestCluster, http: Http, profile: Profile): Promise<VirtualServer[]> {
+  const f = factories(cluster.pool);
+  const servers: VirtualServer[] = [];
+  for (let s = 0; s < profile.servers; s++) {
+    const server = await registerServer(cluster.url, TEST_ADMIN_KEY, {
+      name: `load-${s}`,
+      region: 'load',
+      maxPlayers: profile.players,
+    });
+    const characters = await Promise.all(Array.from({ length: profile.players }, () => f.character()));
+    servers.push({
+      id: server.id,
+      headers: server.headers,
+      players: characters.map((c, n) => ({
+        id: c.id,
+        inventoryId: c.inventoryId,
+        itemId: '',
+        slot: 0,
+        x: (s % 10) * 1280 + (n % 40) * 30 + 5,
+        z: Math.floor(n / 40) * 30 + 5,
+      })),
+      joined: new Set(),
+      busy: new Set(),
+      batch: null,
+    });
+  }
+  for (const server of servers) {
+    await heartbeat(http, server, profile);
+    await inBatches([...server.players.keys()], 50, async (n) => {
+      const player = server.players[n];
+      await http.send('POST', `/v1/players/${player.id}/join`, server.headers);
+      const item = (await http.send('POST', `/v1/inventories/${player.inventoryId}/items`, server.headers, {
+        templateId: 'wood',
+        quantity: 10,
+        gridX: 0,
+        gridY: 0,
+        reason: 'load_test',
+      })) as { id: string };
+      player.itemId = item.id;
+      server.joined.add(n);
+    });
+  }
+  return servers;
+}
+
+function heartbeat(http: Http, server: VirtualServer, profile: Profile): Promise<unknown> {
+  return http.send('PUT', '/v1/servers/me/status', server.headers, {
+    players: server.joined.size,
+    maxPlayers: profile.players,
+    tickRate: Math.max(1, profile.tickHz),
+    version: 'load',
+  });
+}
+
+function stateBatch(server: VirtualServer, tick: number) {
+  return {
+    states: [...server.joined].map((n) => {
+      const p = server.players[n];
+      const step = tick % 20 < 10 ? 0.5 : -0.5;
+      p.x += step;
+      return { playerId: p.id, position: { x: p.x, y: 2, z: p.z }, rotation: ROTATION };
+    }),
+  };
+}
+
+/** Picks a joined player with nothing in flight, or -1. */
+function idlePlayer(server: VirtualServer): number {
+  for (let tries = 0; tries < 8; tries++) {
+    const n = Math.floor(Math.random() * server.players.length);
+    if (server.joined.has(n) && !server.busy.has(n)) return n;
+  }
+  return -1;
+}
+
+interface Tally {
+  ticksDue: number;
+  ticksSkipped: number;
+  playerUpdates: number;
+}
+
+async function play(http: Http, servers: VirtualServer[], profile: Profile) {
+  const states = new Recorder('PUT /v1/players/states (batch)');
+  const moves = new Recorder('POST /v1/items/{id}/move');
+  const leaves = new Recorder('POST /v1/players/{id}/leave');
+  const joins = new Recorder('POST /v1/players/{id}/join');
+  const beats = new Recorder('PUT /v1/servers/me/status');
+  const tally: Tally = { ticksDue: 0, ticksSkipped: 0, playerUpdates: 0 };
+  const end = Date.now() + profile.seconds * 1000;
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+
+  const tickLoop = async (server: VirtualServer) => {
+    if (profile.tickHz === 0) return;
+    const period = 1000 / profile.tickHz;
+    for (let tick = 0, next = Date.now(); next < end; tick++, next += period) {
+      await sleep(Math.max(0, next - Date.now()));
+      tally.ticksDue++;
+      if (server.batch) {
+        tally.ticksSkipped++; // the previous batch is still in flight: the server falls behind
+        continue;
+      }
+      const body = stateBatch(server, tick);
+      tally.playerUpdates += body.states.length;
+      server.batch = states
+        .time(async () => void (await http.send('PUT', '/v1/players/states', server.headers, body)))
+        .then(() => {
+          server.batch = null;
+        });
+    }
+  };
+
+  const moveLoop = async (server: VirtualServer) => {
+    const perSecond = (profile.movesPerPlayerMinute * profile.players) / 60;
+    if (perSecond === 0) return;
+    let owed = 0;
+    while (Date.now() < end) {
+      await sleep(100);
+      owed += perSecond / 10;
+      for (; owed >= 1; owed--) {
+        const n = idlePlayer(server);
+        if (n < 0) continue;
+        const player = server.players[n];
+        const to = (player.slot + 1) % MOVE_SLOTS;
+        server.busy.add(n);
+        track(
+          moves
+            .time(async () => {
+              await http.send('POST', `/v1/items/${player.itemId}/move`, server.headers, {
+                toInventoryId: player.inventoryId,
+                gridX: to,
+                gridY: 0,
+              });
+              player.slot = to;
+            })
+            .finally(() => server.busy.delete(n)),
+        );
+      }
+    }
+  };
+
+  const churnLoop = async (server: VirtualServer) => {
+    if (profile.churnPerServerMinute === 0) return;
+    const period = 60_000 / profile.churnPerServerMinute;
+    while (Date.now() + period < end) {
+      await sleep(period);
+      const n = idlePlayer(server);
+      if (n < 0) continue;
+      const player = server.players[n];
+      server.busy.add(n);
+      server.joined.delete(n);
+      track(
+        (async () => {
+          await server.batch; // a batch naming a player who has left would be refused whole
+          const left = await leaves.time(
+            async () => void (await http.send('POST', `/v1/players/${player.id}/leave`, server.headers)),
+          );
+          if (left) {
+            await joins.time(
+              async () => void (await http.send('POST', `/v1/players/${player.id}/join`, server.headers)),
+            );
+          }
+          server.joined.add(n);
+          server.busy.delete(n);
+        })(),
+      );
+    }
+  };
+
+  const heartbeatLoop = async (server: VirtualServer) => {
+    while (Date.now() + 5_000 < end) {
+      await sleep(5_000);
+      track(beats.time(async () => void (await heartbeat(http, server, profile))));
+    }
+  };
+
+  const started = Date.now();
+  await Promise.all(servers.flatMap((s) => [tickLoop(s), moveLoop(s), churnLoop(s), heartbeatLoop(s)]));
+  await Promise.all([...pending, ...servers.map((s) => s.batch)]);
+  const seconds = (Date.now() - started) / 1000;
+  return { seconds, tally, summaries: [states, moves, joins, leaves, beats].map((r) => r.summary(seconds)) };
+}
+
+async function main(): Promise<void> {
+  const profile = profileFromArgs();
+  process.stdout.write(`# load: ${JSON.stringify(profile)}\n`);
+  const cluster = await startCluster(['accounts', 'inventory', 'gateway'], {
+    LOG_LEVEL: 'error',
+    DATABASE_POOL_SIZE: '16',
+  });
+  try {
+    const http = new Http(cluster.url);
+    const setUpStarted = Date.now();
+    const servers = await setUp(cluster, http, profile);
+    process.stdout.write(
+      `# set up ${profile.servers} servers × ${profile.players} joined players with one item each in ${((Date.now() - setUpStarted) / 1000).toFixed(1)} s\n`,
+    );
+    const { seconds, tally, summaries } = await play(http, servers, profile);
+    const sent = tally.ticksDue - tally.ticksSkipped;
+    process.stdout.write(`\n${renderLoadTable(summaries)}\n\n`);
+    process.stdout.write(
+      [
+        `- ran ${seconds.toFixed(1)} s; ticks due ${tally.ticksDue}, sent ${sent}, skipped ${tally.ticksSkipped} (previous batch still in flight)`,
+        `- achieved tick rate ${(sent / seconds / Math.max(1, profile.servers)).toFixed(2)} Hz per server of ${profile.tickHz} Hz; player updates ${(tally.playerUpdates / seconds).toFixed(0)}/s`,
+        `- not played: hits (combat service) and trades (market service) are not built yet`,
+      ].join('\n') + '\n',
+    );
+  } finally {
+    await cluster.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
