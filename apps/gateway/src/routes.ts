@@ -4,6 +4,7 @@ import { InventoryRoutesModule } from './inventory/inventory.routes';
 import { MatchmakingRoutesModule } from './matchmaking/matchmaking.routes';
 import { PresenceRoutesModule } from './presence/presence.routes';
 import { ServersRoutesModule } from './servers/servers.routes';
+import { StructuresRoutesModule } from './structures/structures.routes';
 import { WorldRoutesModule } from './world/world.routes';
 
 /** Every module of `/v1` routes; each domain adds its own. */
@@ -15,4 +16,5 @@ export const ROUTE_MODULES = [
   MatchmakingRoutesModule,
   InventoryRoutesModule,
   WorldRoutesModule,
+  StructuresRoutesModule,
 ];

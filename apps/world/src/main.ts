@@ -4,6 +4,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { ChunksModule } from './chunks/chunks.module';
 import { CommonModule } from './common/common.module';
 import { worldConfigSchema } from './common/world-config';
+import { StructuresModule } from './structures/structures.module';
 
 const config = loadConfigOrExit(worldConfigSchema, 'world');
 
@@ -11,5 +12,5 @@ startService({
   app: 'world',
   config,
   natsServer: true,
-  imports: [CommonModule.forRoot(config), CatalogModule, ChunksModule],
+  imports: [CommonModule.forRoot(config), CatalogModule, ChunksModule, StructuresModule],
 }).catch(exitOnStartupFailure('world'));

@@ -273,6 +273,10 @@ const ADDED_ENUMS = `
 const ADDED_COLUMNS: Record<string, string[]> = {
   market_listings: [`status: listing_status NOT NULL DEFAULT 'active'`],
   players: ['server_id: UUID', 'linger_until: TIMESTAMPTZ'],
+  structures: [
+    'decay_applied_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()',
+    'decay_per_hour: FLOAT NOT NULL DEFAULT 0',
+  ],
 };
 const ADDED_REFERENCES: Record<string, string> = {
   'inventory_items.item_template_id': 'item_templates(id)',
@@ -362,6 +366,7 @@ const ADDED_TABLES: Record<string, string> = {
 const ADDED_INDEXES = `
   CREATE INDEX idx_outbox_unpublished ON outbox(created_at) WHERE published_at IS NULL;
   CREATE INDEX idx_players_server ON players(server_id) WHERE server_id IS NOT NULL;
+  CREATE INDEX idx_structures_tool_cupboards ON structures(chunk_x, chunk_z) WHERE (structure_type)::text = 'tool_cupboard'::text;
   CREATE UNIQUE INDEX idx_accounts_username_lower ON accounts(lower(username::text));
   CREATE UNIQUE INDEX idx_accounts_email_lower ON accounts(lower(email::text));
   CREATE UNIQUE INDEX idx_players_character_name_lower ON players(lower(character_name::text));`;

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from 'pg';
+import type { z } from 'zod';
+import {
+  AppError,
+  ErrorCode,
+  UPKEEP_MAX_DAYS,
+  type DamageView,
+  type placeStructureBody,
+  type StructureView,
+  type UpkeepView,
+} from '@trustno1/contracts';
+import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
+import { WORLD_CATALOGS, type StructureType } from '@trustno1/world-domain';
+import { CLOCK, type Clock } from '../common/tokens';
+import { mapStructureErrors } from './structure-errors';
+import { STRUCTURES_CONFIG, type StructuresConfig } from './structures-config';
+import { StructuresRepository } from './structures.repository';
+
+type PlaceStructure = z.infer<typeof placeStructureBody>;
+
+const DAY_MS = 86_400_000;
+const TYPES = new Map<string, StructureType>(WORLD_CATALOGS.structures.map((s) => [s.id, s]));
+
+const invalid = (field: string, message: string) =>
+  new AppError(ErrorCode.VALIDATION_FAILED, `Invalid request: ${field}`, { fields: [{ field, message }] });
+
+/**
+ * Placement and the life of a structure. Each operation is one procedure call inside one
+ * transaction (with the idempotency record when the caller sent a key); the procedures hold every
+ * rule, the service adds what only it knows: the catalog, the configuration, the clock and the
+ * calling server.
+ */
+@Injectable()
+export class StructuresService {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly repository: StructuresRepository,
+    @Inject(STRUCTURES_CONFIG) private readonly config: StructuresConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The owner must be a character joined to the calling server (a server acts only on its own
+   * players); everything else (build rule, chunk limit, storage) is place_structure's.
+   */
+  place(serverId: string, body: PlaceStructure, claim: IdempotencyClaim | undefined): Promise<StructureView> {
+    const type = TYPES.get(body.structureType);
+    if (!type?.buildable) throw invalid('structureType', 'not a structure type of the catalog');
+    return this.run(claim, async (tx) => {
+      const owner = await this.repository.ownerServer(tx, body.ownerId);
+      if (!owner) throw new AppError(ErrorCode.NOT_FOUND, 'Character not found', { ownerId: body.ownerId });
+      if (owner.serverId !== serverId)
+        throw new AppError(ErrorCode.FORBIDDEN, 'The owner is not joined to this server', {
+          ownerId: body.ownerId,
+        });
+      return this.repository.place(tx, {
+        id: randomUUID(),
+        ownerId: body.ownerId,
+        factionId: body.factionId ?? null,
+        structureType: type.id,
+        position: body.position,
+        rotation: body.rotation,
+        buildData: body.buildData,
+        permissions: { ownerId: body.ownerId, factionId: body.factionId ?? null },
+        maxHealth: type.maxHealth,
+        decayPerHour: type.decayPerHour,
+        // Upkeep protects only what costs upkeep: twig is free and always decays.
+        decayProtection: type.upkeep.length > 0,
+        toolCupboard: type.toolCupboard,
+        storage: type.storage,
+        tcRange: this.config.TC_RANGE,
+        chunkLimit: this.config.STRUCTURES_PER_CHUNK,
+        now: this.clock.now(),
+      });
+    });
+  }
+
+  async get(structureId: string): Promise<StructureView> {
+    const view = await this.repository.view(this.pool, structureId);
+    if (!view) throw new AppError(ErrorCode.NOT_FOUND, 'Structure not found', { structureId });
+    return view;
+  }
+
+  damage(
+    req: { structureId: string; amount: number; attackerId?: string; explosive?: boolean },
+    reference: string,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<DamageView> {
+    return this.run(claim, (tx) =>
+      this.repository.damage(
+        tx,
+        req.structureId,
+        req.amount,
+        req.attackerId ?? null,
+        req.explosive ?? false,
+        this.clock.now(),
+        reference,
+      ),
+    );
+  }
+
+  repair(
+    req: { structureId: string; amount: number },
+    claim: IdempotencyClaim | undefined,
+  ): Promise<StructureView> {
+    return this.run(claim, (tx) => this.repository.repair(tx, req.structureId, req.amount));
+  }
+
+  /** Upkeep is paid ahead: strictly after now and at most UPKEEP_MAX_DAYS ahead. */
+  payUpkeep(
+    req: { structureId: string; paidUntil: string },
+    claim: IdempotencyClaim | undefined,
+  ): Promise<UpkeepView> {
+    const now = this.clock.now();
+    const paidUntil = new Date(req.paidUntil);
+    if (paidUntil.getTime() <= now.getTime()) throw invalid('paidUntil', 'must be in the future');
+    if (paidUntil.getTime() > now.getTime() + UPKEEP_MAX_DAYS * DAY_MS)
+      throw invalid('paidUntil', `must be at most ${UPKEEP_MAX_DAYS} days ahead`);
+    return this.run(claim, (tx) => this.repository.payUpkeep(tx, req.structureId, paidUntil, now));
+  }
+
+  setAuthorization(
+    req: { structureId: string; playerId: string },
+    authorized: boolean,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<StructureView> {
+    return this.run(claim, (tx) =>
+      this.repository.setAuthorization(tx, req.structureId, req.playerId, authorized),
+    );
+  }
+
+  private async run<T>(
+    claim: IdempotencyClaim | undefined,
+    work: (tx: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    const { result } = await mapStructureErrors(() => runIdempotent(this.pool, claim, work));
+    return result;
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * Structures of the world service (issue 5): placement under the build rule, damage, repair,
+ * upkeep, tool-cupboard authorization and decay. Game servers only; the decay subjects are
+ * internal (the worker calls them as the admin principal). The gateway validates bodies with these
+ * schemas and the world service validates NATS payloads with the same ones.
+ */
+import { z } from 'zod';
+import { CHUNK_COORD_LIMIT, chunkCoordinateSchema } from './world';
+
+const uuid = z.uuid({ message: 'must be a UUID' });
+const finite = z.number({ message: 'must be a number' }).finite('must be finite');
+
+/** Largest world coordinate: the chunk range times the 128-unit chunk size. */
+const COORD_LIMIT = CHUNK_COORD_LIMIT * 128;
+const coord = finite
+  .min(-COORD_LIMIT, `must be at least -${COORD_LIMIT}`)
+  .max(COORD_LIMIT, `must be at most ${COORD_LIMIT}`);
+const unit = finite.min(-1, 'must be at least -1').max(1, 'must be at most 1');
+
+export const structurePositionSchema = z.strictObject({
+  x: coord,
+  y: finite.min(-100_000, 'must be at least -100000').max(100_000, 'must be at most 100000'),
+  z: coord,
+});
+/** A unit quaternion: components in [-1, 1] and a length within 1 % of 1. */
+export const structureRotationSchema = z
+  .strictObject({ x: unit, y: unit, z: unit, w: unit })
+  .refine((q) => Math.abs(Math.hypot(q.x, q.y, q.z, q.w) - 1) <= 0.01, 'must be a unit quaternion');
+
+const slug = z
+  .string({ message: 'must be a string' })
+  .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be 1 to 32 lowercase letters, digits or underscores');
+
+/** Largest build_data, as JSON text: a structure is a few modules, not a document. */
+export const BUILD_DATA_MAX_BYTES = 4096;
+export const BUILD_MODULES_MAX = 32;
+
+/**
+ * The modular build of a piece (`structures.build_data`): the modules fitted to its sockets
+ * (a window in a wall socket, a lock on a door), the structure it snaps onto, and a cosmetic skin.
+ */
+export const buildDataSchema = z
+  .strictObject({
+    modules: z
+      .array(
+        z.strictObject({
+          socket: slug,
+          part: slug,
+          skin: z
+            .int({ message: 'must be an integer' })
+            .min(0, 'must not be negative')
+            .max(65_535)
+            .optional(),
+        }),
+        { message: 'must be an array' },
+      )
+      .max(BUILD_MODULES_MAX, `at most ${BUILD_MODULES_MAX} modules`)
+      .refine((ms) => new Set(ms.map((m) => m.socket)).size === ms.length, 'one module per socket')
+      .default([]),
+    attachedTo: uuid.optional(),
+    skin: z.int({ message: 'must be an integer' }).min(0, 'must not be negative').max(65_535).optional(),
+  })
+  .refine((v) => JSON.stringify(v).length <= BUILD_DATA_MAX_BYTES, {
+    message: `must be at most ${BUILD_DATA_MAX_BYTES} bytes of JSON`,
+  });
+export type BuildData = z.infer<typeof buildDataSchema>;
+
+export const structureTypeIdSchema = z
+  .string({ message: 'must be a string' })
+  .regex(/^[a-z][a-z0-9_]{1,63}$/, 'must be a structure type id');
+
+/** Health amounts: positive, and far beyond any structure's maximum is a mistake. */
+const amount = finite.gt(0, 'must be positive').max(1_000_000, 'must be at most 1000000');
+
+/** The longest upkeep a payment buys: a month ahead. */
+export const UPKEEP_MAX_DAYS = 30;
+
+// ---- requests (HTTP bodies; the NATS payloads add the id from the path) ------------------------
+
+export const placeStructureBody = z.strictObject({
+  ownerId: uuid,
+  structureType: structureTypeIdSchema,
+  position: structurePositionSchema,
+  rotation: structureRotationSchema,
+  buildData: buildDataSchema,
+  factionId: uuid.optional(),
+});
+export const structureIdRequest = z.strictObject({ structureId: uuid });
+export const structurePathParams = z.object({ id: uuid });
+
+export const damageStructureBody = z.strictObject({
+  amount,
+  attackerId: uuid.optional(),
+  explosive: z.boolean({ message: 'must be a boolean' }).optional(),
+});
+export const damageStructureRequest = damageStructureBody.extend({ structureId: uuid });
+
+export const repairStructureBody = z.strictObject({ amount });
+export const repairStructureRequest = repairStructureBody.extend({ structureId: uuid });
+
+/** Paid-until instant: ISO 8601 with an offset; the service refuses the past and > 30 days ahead. */
+export const upkeepBody = z.strictObject({
+  paidUntil: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset' }),
+});
+export const upkeepRequest = upkeepBody.extend({ structureId: uuid });
+
+export const cupboardPlayerBody = z.strictObject({ playerId: uuid });
+export const cupboardPlayerRequest = cupboardPlayerBody.extend({ structureId: uuid });
+
+/** Internal: decay one chunk at a tick (the structure_decay job). */
+export const decayChunkRequest = z.strictObject({
+  chunkX: chunkCoordinateSchema,
+  chunkZ: chunkCoordinateSchema,
+  tick: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset' }),
+});
+/** Internal: the chunks with decay to apply at a tick (the structures.decay-scan schedule). */
+export const decayChunksRequest = z.strictObject({
+  tick: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset' }),
+});
+
+// ---- subjects --------------------------------------------------------------------------------
+
+export const StructureSubjects = {
+  place: 'world.structure.place.v1',
+  get: 'world.structure.get.v1',
+  damage: 'world.structure.damage.v1',
+  repair: 'world.structure.repair.v1',
+  upkeep: 'world.structure.upkeep.v1',
+  authorize: 'world.structure.authorize.v1',
+  deauthorize: 'world.structure.deauthorize.v1',
+  decayChunk: 'world.structure.decay.v1',
+  decayChunks: 'world.structure.decay-chunks.v1',
+} as const;
+
+/** Events of structures (outbox, stream EVENTS). */
+export const StructureEvents = {
+  destroyed: 'evt.world.structure.destroyed.v1',
+} as const;
+
+// ---- views -----------------------------------------------------------------------------------
+
+export interface StructureStorageView {
+  inventoryId: string;
+  authorizedPlayers: string[];
+  /** The cupboard's range; null for storage boxes. */
+  tcRange: number | null;
+}
+
+export interface StructureView {
+  id: string;
+  chunkX: number;
+  chunkZ: number;
+  structureType: string;
+  position: { x: number; y: number; z: number };
+  rotation: { x: number; y: number; z: number; w: number };
+  ownerId: string | null;
+  factionId: string | null;
+  health: number;
+  maxHealth: number;
+  buildData: BuildData;
+  permissions: Record<string, unknown>;
+  upkeepPaidUntil: string | null;
+  decayProtection: boolean;
+  decayPerHour: number;
+  createdAt: string;
+  lastDamaged: string | null;
+  storage: StructureStorageView | null;
+}
+
+export interface DamageView {
+  health: number;
+  destroyed: boolean;
+  /** The loot container holding the destroyed structure's storage, when it held anything. */
+  containerInventoryId: string | null;
+}
+
+export interface UpkeepView extends StructureView {
+  /** Structures whose upkeep moved: the cupboard's whole base, or the one structure. */
+  covered: number;
+}
+
+export interface DecayChunkView {
+  chunkX: number;
+  chunkZ: number;
+  tick: string;
+  processed: number;
+  decayed: number;
+  destroyed: number;
+  batches: number;
+}
+
+export interface DecayChunksView {
+  chunks: { chunkX: number; chunkZ: number }[];
+}
+
+/** Payload of `evt.world.structure.destroyed.v1`. */
+export interface StructureDestroyedEvent {
+  structureId: string;
+  structureType: string;
+  ownerId: string | null;
+  factionId: string | null;
+  chunkX: number;
+  chunkZ: number;
+  position: { x: number; y: number; z: number };
+  cause: 'damage' | 'decay';
+  attackerId: string | null;
+  explosive: boolean;
+  containerInventoryId: string | null;
+  destroyedAt: string;
+}
