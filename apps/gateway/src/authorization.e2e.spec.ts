@@ -322,6 +322,12 @@ describe('authorization: route × principal', () => {
       expect: serverOnly,
     },
     {
+      // An empty body: past the guard a server gets 400; the joined-server rule is the service's.
+      route: 'POST /v1/players/{id}/corpse',
+      request: () => ({ method: 'POST', path: `/v1/players/${characterA}/corpse`, body: {} }),
+      expect: serverOnly,
+    },
+    {
       route: 'GET /v1/catalog/structures',
       request: () => ({ method: 'GET', path: '/v1/catalog/structures' }),
       expect: serverOnly,

@@ -1,15 +1,25 @@
-import { loadConfigOrExit, serviceConfigSchema } from '@trustno1/config';
+import { loadConfigOrExit } from '@trustno1/config';
 import { exitOnStartupFailure, startService } from '@trustno1/host';
 import { CatalogModule } from './catalog/catalog.module';
 import { CommonModule } from './common/common.module';
+import { inventoryConfigSchema } from './common/inventory-config';
+import { CorpsesModule } from './corpses/corpses.module';
 import { InventoriesModule } from './inventories/inventories.module';
 import { ItemsModule } from './items/items.module';
+import { LootModule } from './loot/loot.module';
 
-const config = loadConfigOrExit(serviceConfigSchema('inventory'), 'inventory');
+const config = loadConfigOrExit(inventoryConfigSchema, 'inventory');
 
 startService({
   app: 'inventory',
   config,
   natsServer: true,
-  imports: [CommonModule, CatalogModule, InventoriesModule, ItemsModule],
+  imports: [
+    CommonModule.forRoot(config),
+    CatalogModule,
+    InventoriesModule,
+    ItemsModule,
+    CorpsesModule,
+    LootModule,
+  ],
 }).catch(exitOnStartupFailure('inventory'));

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { InventoryJobsModule } from './inventory/inventory.module';
 import { LogsArchiveModule } from './logs-archive/logs-archive.module';
 import { MatchmakingModule } from './matchmaking/matchmaking.module';
 import { OutboxRelayModule } from './outbox/outbox-relay.module';
@@ -24,6 +25,7 @@ export class WorkerModule {
         PresenceModule,
         MatchmakingModule,
         OutboxRelayModule,
+        InventoryJobsModule,
       ],
       providers: [WorkerRuntime],
     };

@@ -114,10 +114,19 @@ describe('worker app (in process)', () => {
 
   it('closes cleanly: workers stop and the health port is gone', async () => {
     const runtime = app!.get(WorkerRuntime);
-    assert.deepEqual(runtime.status(), [{ queue: 'schedules', running: true }]);
+    // Every queue with a processor is served (schedules, loot_generation, … as domains land).
+    const served = runtime.status().map((s) => s.queue);
+    assert.ok(served.includes('schedules') && served.includes('loot_generation'), served.join());
+    assert.deepEqual(
+      runtime.status(),
+      served.map((queue) => ({ queue, running: true })),
+    );
     await app!.close();
     app = undefined;
-    assert.deepEqual(runtime.status(), [{ queue: 'schedules', running: false }]);
+    assert.deepEqual(
+      runtime.status(),
+      served.map((queue) => ({ queue, running: false })),
+    );
     await assert.rejects(fetch(`${base}/health/ready`));
   });
 });
@@ -169,10 +178,10 @@ describe('worker process refuses to start', () => {
   it('when a served queue has no processor', async () => {
     const { code, output } = await runMain({
       ...workerEnv(db, ns, archiveDir),
-      WORKER_QUEUES: 'schedules,loot_generation',
+      WORKER_QUEUES: 'schedules,ai_pathfinding',
     });
     assert.equal(code, 1, output);
-    assert.match(output, /queue loot_generation has no processor/);
+    assert.match(output, /queue ai_pathfinding has no processor/);
   });
 
   it('when WORKER_QUEUES names an unknown queue', async () => {

@@ -4,6 +4,7 @@
  * service validates NATS payloads with the same ones (game servers may call NATS directly).
  */
 import { z } from 'zod';
+import { positionSchema } from './accounts';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 
@@ -118,6 +119,25 @@ export const lockInventoryRequest = z
     path: ['lockCode'],
   });
 
+/** POST /v1/players/{id}/corpse: the character died at `position` (a death outside combat). */
+export const createCorpseBody = z.strictObject({ position: positionSchema });
+export const createCorpseRequest = createCorpseBody.extend({ playerId: uuid });
+
+/** The corpses.cleanup schedule: `now` is the tick (an injectable clock), internal callers only. */
+export const cleanupCorpsesRequest = z.strictObject({
+  now: z.iso.datetime({ offset: true, message: 'must be an ISO date-time' }),
+  limit: z.int().min(1).max(10_000).optional(),
+});
+
+const lootToken = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
+/** The loot_generation job (libs/queues lootGenerationJob), sent on by the worker. */
+export const fillLootRequest = z.strictObject({
+  containerId: uuid,
+  cycle: lootToken,
+  containerType: lootToken,
+  biome: lootToken.optional(),
+});
+
 export const InventorySubjects = {
   listCatalog: 'inventory.catalog.list.v1',
   createInventory: 'inventory.inventory.create.v1',
@@ -128,6 +148,9 @@ export const InventorySubjects = {
   moveItem: 'inventory.item.move.v1',
   destroyItem: 'inventory.item.destroy.v1',
   itemHistory: 'inventory.item.history.v1',
+  createCorpse: 'inventory.corpse.create.v1',
+  cleanupCorpses: 'inventory.corpse.cleanup.v1',
+  fillLoot: 'inventory.loot.fill.v1',
 } as const;
 
 export interface CatalogItemView {
@@ -190,4 +213,28 @@ export interface LedgerEntryView {
   reason: string;
   reference: string | null;
   createdAt: string;
+}
+
+/** A corpse inventory (create_corpse): where it lies, until when, and how many stacks it holds. */
+export interface CorpseView {
+  inventoryId: string;
+  playerId: string;
+  position: { x: number; y: number; z: number };
+  chunkX: number;
+  chunkZ: number;
+  expiresAt: string;
+  items: number;
+}
+
+export interface CorpseCleanupView {
+  corpses: number;
+  items: number;
+}
+
+/** fill_container's result: filled = false when the cycle was filled before (its items again). */
+export interface LootFillView {
+  filled: boolean;
+  tableId: string | null;
+  items: ItemView[];
+  skipped: number;
 }

@@ -1,7 +1,7 @@
 /**
  * The stable codes the inventory procedures raise (SQLSTATE P0001, MESSAGE = code, DETAIL = JSON),
- * each the AppError code of the same name in the API (SPEC §7). LIMIT_REACHED is the service's
- * (the active items per server limit needs the server, which the tables do not know).
+ * each the AppError code of the same name in the API (SPEC §7). LIMIT_REACHED: the active items
+ * per server limit (server_item_counts, 20261125030000_inventory_loot_corpses).
  */
 export const InventoryErrorCode = {
   OUT_OF_BOUNDS: 'OUT_OF_BOUNDS',

@@ -1,3 +1,4 @@
 export * from './catalog';
 export * from './grid';
 export * from './errors';
+export * from './loot';

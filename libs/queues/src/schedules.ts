@@ -116,7 +116,7 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     domain: 'inventory',
     description: 'Remove corpse inventories whose time in the world is over',
     repeat: { every: MINUTE },
-    enabled: false,
+    enabled: true,
   },
 ];
 

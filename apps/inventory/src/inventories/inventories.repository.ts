@@ -9,6 +9,8 @@ export interface NewInventory {
   gridWidth: number;
   gridHeight: number;
   maxWeight: number | null;
+  /** Whose active-items count the items take: the creating server for world inventories. */
+  serverId: string | null;
 }
 
 const SUMMARY_COLUMNS = `id, owner_id AS "ownerId", owner_type AS "ownerType", grid_width AS "gridWidth",
@@ -26,10 +28,10 @@ const VIEW_SQL = (where: string) => `
 export class InventoriesRepository {
   async insert(tx: PoolClient, inv: NewInventory): Promise<InventorySummaryView> {
     const { rows } = await tx.query<InventorySummaryView>(
-      `INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked)
-       VALUES ($1, $2, $3, $4, $5, $6, false)
+      `INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked, server_id)
+       VALUES ($1, $2, $3, $4, $5, $6, false, $7)
        RETURNING ${SUMMARY_COLUMNS}`,
-      [inv.id, inv.ownerId, inv.ownerType, inv.gridWidth, inv.gridHeight, inv.maxWeight],
+      [inv.id, inv.ownerId, inv.ownerType, inv.gridWidth, inv.gridHeight, inv.maxWeight, inv.serverId],
     );
     return rows[0];
   }

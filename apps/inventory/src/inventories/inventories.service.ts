@@ -50,6 +50,8 @@ export class InventoriesService {
         gridWidth: body.gridWidth,
         gridHeight: body.gridHeight,
         maxWeight: body.maxWeight ?? null,
+        // Player inventories travel with their character and count against no server (migration 20261125030000).
+        serverId: body.ownerType === 'player' ? null : server.serverId,
       });
     });
     return result;
