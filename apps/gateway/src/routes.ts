@@ -6,6 +6,7 @@ import { PresenceRoutesModule } from './presence/presence.routes';
 import { ServersRoutesModule } from './servers/servers.routes';
 import { StructuresRoutesModule } from './structures/structures.routes';
 import { WorldRoutesModule } from './world/world.routes';
+import { VehiclesRoutesModule } from './vehicles/vehicles.routes';
 
 /** Every module of `/v1` routes; each domain adds its own. */
 export const ROUTE_MODULES = [
@@ -17,4 +18,5 @@ export const ROUTE_MODULES = [
   InventoryRoutesModule,
   WorldRoutesModule,
   StructuresRoutesModule,
+  VehiclesRoutesModule,
 ];

@@ -7,6 +7,7 @@ import { PartitionsModule } from './partitions/partitions.module';
 import { PresenceModule } from './presence/presence.module';
 import { WorkerCoreModule } from './runtime/worker-core.module';
 import { WorkerRuntime } from './runtime/worker-runtime';
+import { VehiclesModule } from './vehicles/vehicles.module';
 import type { WorkerAppConfig } from './worker.config';
 
 /**
@@ -26,6 +27,7 @@ export class WorkerModule {
         MatchmakingModule,
         OutboxRelayModule,
         InventoryJobsModule,
+        VehiclesModule,
       ],
       providers: [WorkerRuntime],
     };

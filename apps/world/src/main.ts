@@ -5,6 +5,7 @@ import { ChunksModule } from './chunks/chunks.module';
 import { CommonModule } from './common/common.module';
 import { worldConfigSchema } from './common/world-config';
 import { StructuresModule } from './structures/structures.module';
+import { VehiclesModule } from './vehicles/vehicles.module';
 
 const config = loadConfigOrExit(worldConfigSchema, 'world');
 
@@ -12,5 +13,5 @@ startService({
   app: 'world',
   config,
   natsServer: true,
-  imports: [CommonModule.forRoot(config), CatalogModule, ChunksModule, StructuresModule],
+  imports: [CommonModule.forRoot(config), CatalogModule, ChunksModule, StructuresModule, VehiclesModule],
 }).catch(exitOnStartupFailure('world'));

@@ -277,6 +277,8 @@ const ADDED_COLUMNS: Record<string, string[]> = {
     'decay_applied_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()',
     'decay_per_hour: FLOAT NOT NULL DEFAULT 0',
   ],
+  vehicles: ['last_decay_at: TIMESTAMPTZ'],
+  territories: ['capturing_faction_id: UUID'],
 };
 const ADDED_REFERENCES: Record<string, string> = {
   'inventory_items.item_template_id': 'item_templates(id)',
@@ -361,9 +363,24 @@ const ADDED_TABLES: Record<string, string> = {
     max_players: INTEGER NOT NULL DEFAULT 1000
     created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
     revoked_at: TIMESTAMPTZ`,
+  territory_resource_ledger: `
+    id: BIGSERIAL PRIMARY KEY
+    territory_id: UUID NOT NULL
+    faction_id: UUID NOT NULL
+    hour: TIMESTAMPTZ NOT NULL
+    resources: JSONB NOT NULL
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    UNIQUE(territory_id, hour)
+    INDEX idx_territory_resource_ledger_faction (faction_id, hour)`,
+  world_event_spawns: `
+    spawn_key: VARCHAR(160) PRIMARY KEY
+    event_id: UUID NOT NULL
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()`,
 };
 
 const ADDED_INDEXES = `
+  CREATE INDEX idx_vehicles_chunk ON vehicles(chunk_x, chunk_z);
+  CREATE INDEX idx_vehicles_last_used ON vehicles(last_used);
   CREATE INDEX idx_outbox_unpublished ON outbox(created_at) WHERE published_at IS NULL;
   CREATE INDEX idx_players_server ON players(server_id) WHERE server_id IS NOT NULL;
   CREATE INDEX idx_structures_tool_cupboards ON structures(chunk_x, chunk_z) WHERE (structure_type)::text = 'tool_cupboard'::text;

@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import {
   ProcessorRegistry,
   ProcessorRegistryError,
+  SCHEDULE_NAMES,
   SCHEDULES,
   type ScheduleDefinition,
   type ScheduleRun,
@@ -159,7 +160,11 @@ describe('ProcessorRegistry bookkeeping', () => {
 describe('the schedule table', () => {
   it('lists every SPEC §6 schedule once, each with an owner and a valid repeat', () => {
     const names = SCHEDULES.map((s) => s.name);
-    assert.equal(new Set(names).size, 11); // SPEC §6's ten plus matchmaking.assign (issue 3)
+    // SPEC §6's ten, matchmaking.assign (issue 3) and the world's schedules (issue 5), each once.
+    assert.equal(new Set(names).size, names.length);
+    assert.deepEqual([...names].sort(), [...SCHEDULE_NAMES].sort());
+    for (const name of ['vehicles.decay', 'territories.resources', 'events.spawn', 'events.expire'])
+      assert.ok(names.includes(name as (typeof names)[number]), name);
     for (const s of SCHEDULES) {
       assert.ok(s.domain.length > 0);
       assert.ok(

@@ -32,6 +32,10 @@ export const SCHEDULE_NAMES = [
   'accounts.archive-inactive',
   'structures.decay-scan',
   'corpses.cleanup',
+  'vehicles.decay',
+  'territories.resources',
+  'events.spawn',
+  'events.expire',
 ] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
@@ -117,6 +121,34 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     description: 'Remove corpse inventories whose time in the world is over',
     repeat: { every: MINUTE },
     enabled: true,
+  },
+  {
+    name: 'vehicles.decay',
+    domain: 'world',
+    description: 'Decay vehicles unused for 24 h (10 % of max health per hour), destroy those at zero',
+    repeat: { pattern: '5 * * * *' },
+    enabled: true,
+  },
+  {
+    name: 'territories.resources',
+    domain: 'world',
+    description: "Credit each owned territory's hourly resources to territory_resource_ledger",
+    repeat: { pattern: '0 * * * *' },
+    enabled: false,
+  },
+  {
+    name: 'events.spawn',
+    domain: 'world',
+    description: 'Enqueue one event_spawn job per tick, cycling through the event templates',
+    repeat: { every: 15 * MINUTE },
+    enabled: false,
+  },
+  {
+    name: 'events.expire',
+    domain: 'world',
+    description: 'Complete world events whose time is over, without a winner',
+    repeat: { every: MINUTE },
+    enabled: false,
   },
 ];
 

@@ -1,0 +1,41 @@
+import { AppError, ErrorCode, isKnownCode } from '@trustno1/contracts';
+
+/**
+ * Runs `work` and turns the errors the world procedures raise (SQLSTATE P0001, MESSAGE = an
+ * ErrorCode, DETAIL = JSON) into the AppError of that code. A procedure names a bad field as
+ * {field, problem}; the API names fields as fields[]. Anything else propagates unchanged.
+ */
+export async function mapProcedureErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const e = error as { code?: unknown; message?: unknown; detail?: unknown };
+    if (e?.code !== 'P0001' || typeof e.message !== 'string' || !isKnownCode(e.message)) throw error;
+    const details = parseDetail(e.detail);
+    const { field, problem, ...rest } = details;
+    if (e.message === ErrorCode.VALIDATION_FAILED && typeof field === 'string') {
+      const message = typeof problem === 'string' ? problem : 'invalid';
+      throw new AppError(ErrorCode.VALIDATION_FAILED, `Invalid request: ${field}`, {
+        ...rest,
+        fields: [{ field, message }],
+      });
+    }
+    throw new AppError(e.message, messageOf(e.message, details), details);
+  }
+}
+
+function messageOf(code: string, details: Record<string, unknown>): string {
+  if (typeof details.reason === 'string') return `${code}: ${details.reason}`;
+  const ids = Object.keys(details).filter((k) => k.endsWith('Id'));
+  return code === ErrorCode.NOT_FOUND && ids.length ? `${ids[0].replace(/Id$/, '')} not found` : code;
+}
+
+function parseDetail(detail: unknown): Record<string, unknown> {
+  if (typeof detail !== 'string') return {};
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { enqueueEvent } from '@trustno1/bus';
+import {
+  AppError,
+  ErrorCode,
+  VehicleEvents,
+  type SpawnVehicleBody,
+  type UpdateVehicleRequest,
+  type VehicleDecayView,
+  type VehicleView,
+} from '@trustno1/contracts';
+import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
+import { chunkOf, WORLD_CATALOGS } from '@trustno1/world-domain';
+import { CLOCK, type Clock } from '../common/tokens';
+import { mapProcedureErrors } from './procedures';
+import { VehiclesRepository, type VehicleChanges } from './vehicles.repository';
+
+/**
+ * Abandonment decay (docs/world.md): a vehicle unused for ABANDON_HOURS loses LOSS_PER_HOUR of its
+ * max health per hour after that, so an abandoned vehicle is gone 24 + 10 hours after its last use.
+ */
+export const VEHICLE_DECAY_RULE = { abandonHours: 24, lossPerHour: 0.1, batch: 500 } as const;
+
+const invalid = (field: string, message: string) =>
+  new AppError(ErrorCode.VALIDATION_FAILED, `Invalid request: ${field}`, { fields: [{ field, message }] });
+
+@Injectable()
+export class VehiclesService {
+  private readonly templates = new Map(WORLD_CATALOGS.vehicles.map((v) => [v.id, v]));
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly repository: VehiclesRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Spawns a vehicle of a catalog template, full tank and health, with its empty inventory. */
+  async spawn(body: SpawnVehicleBody, claim: IdempotencyClaim | undefined): Promise<VehicleView> {
+    const template = this.templates.get(body.templateId);
+    if (!template) throw invalid('templateId', 'unknown vehicle template');
+    const { result } = await runIdempotent(this.pool, claim, async (tx) => {
+      if (body.ownerId && !(await this.repository.playerExists(tx, body.ownerId)))
+        throw new AppError(ErrorCode.NOT_FOUND, 'Owner not found', { ownerId: body.ownerId });
+      return this.repository.insert(tx, {
+        id: randomUUID(),
+        inventoryId: randomUUID(),
+        templateId: template.id,
+        position: body.position,
+        rotation: body.rotation,
+        chunkX: chunkOf(body.position.x),
+        chunkZ: chunkOf(body.position.z),
+        ownerId: body.ownerId ?? null,
+        fuelMax: template.fuelMax,
+        maxHealth: template.maxHealth,
+        tires: template.tires,
+        grid: template.inventory,
+        now: this.clock.now(),
+      });
+    });
+    return result;
+  }
+
+  async get(vehicleId: string): Promise<VehicleView> {
+    const view = await this.repository.view(this.pool, vehicleId);
+    if (!view) throw new AppError(ErrorCode.NOT_FOUND, 'Vehicle not found', { vehicleId });
+    return view;
+  }
+
+  /** Applies a PATCH; the chunk follows the position and last_used moves to now. */
+  async update(request: UpdateVehicleRequest, claim: IdempotencyClaim | undefined): Promise<VehicleView> {
+    const { vehicleId, ...fields } = request;
+    const changes: VehicleChanges = { ...fields };
+    if (fields.position) {
+      changes.chunkX = chunkOf(fields.position.x);
+      changes.chunkZ = chunkOf(fields.position.z);
+    }
+    const { result } = await runIdempotent(this.pool, claim, async (tx) => {
+      const updated = await this.repository.update(tx, vehicleId, changes, this.clock.now());
+      if (updated) return updated;
+      const limits = await this.repository.limits(tx, vehicleId);
+      if (!limits) throw new AppError(ErrorCode.NOT_FOUND, 'Vehicle not found', { vehicleId });
+      if (fields.fuelCurrent !== undefined && fields.fuelCurrent > limits.fuelMax)
+        throw invalid('fuelCurrent', `must be at most the vehicle's fuelMax (${limits.fuelMax})`);
+      if (fields.health !== undefined && fields.health > limits.maxHealth)
+        throw invalid('health', `must be at most the vehicle's maxHealth (${limits.maxHealth})`);
+      if (fields.tireDamage !== undefined && fields.tireDamage.length !== limits.tires)
+        throw invalid('tireDamage', `must have one entry per wheel (${limits.tires})`);
+      throw new AppError(ErrorCode.CONFLICT, 'Vehicle changed while updating', { vehicleId });
+    });
+    return result;
+  }
+
+  /**
+   * Locks with a key code, or unlocks with the same code. Locking a vehicle already locked with
+   * that code, or unlocking an unlocked one, changes nothing but last_used; another code is refused
+   * with 403 FORBIDDEN, reason WRONG_KEY_CODE.
+   */
+  async setLock(
+    vehicleId: string,
+    locked: boolean,
+    keyCode: string,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<VehicleView> {
+    const { result } = await runIdempotent(this.pool, claim, async (tx) => {
+      const view = await this.repository.setLock(tx, vehicleId, locked, keyCode, this.clock.now());
+      if (view) return view;
+      if (!(await this.repository.limits(tx, vehicleId)))
+        throw new AppError(ErrorCode.NOT_FOUND, 'Vehicle not found', { vehicleId });
+      throw new AppError(ErrorCode.FORBIDDEN, 'The vehicle is locked with another key code', {
+        vehicleId,
+        reason: 'WRONG_KEY_CODE',
+      });
+    });
+    return result;
+  }
+
+  /**
+   * One decay tick at `now` (the schedule's tick): batches of decay_vehicles until none is left, an
+   * `evt.world.vehicle.destroyed.v1` per destroyed vehicle in the same transaction. A second run
+   * with the same `now` finds nothing to do.
+   */
+  async decay(now: Date): Promise<VehicleDecayView> {
+    const total: VehicleDecayView = { decayed: 0, destroyed: [] };
+    for (;;) {
+      const batch = await mapProcedureErrors(() =>
+        withTransaction(this.pool, async (tx) => {
+          const result = await this.repository.decayBatch(tx, now, VEHICLE_DECAY_RULE);
+          for (const vehicleId of result.destroyed)
+            await enqueueEvent(tx, VehicleEvents.destroyed, {
+              vehicleId,
+              reason: 'abandoned',
+              at: now.toISOString(),
+            });
+          return result;
+        }),
+      );
+      total.decayed += batch.decayed;
+      total.destroyed.push(...batch.destroyed);
+      if (batch.decayed < VEHICLE_DECAY_RULE.batch) return total;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Territories of the world service (issue 5): areas with capture points that factions take from
+ * each other. Operators (admin) define them; game servers report capture progress.
+ */
+import { z } from 'zod';
+import { WORLD_COORD_LIMIT } from './world-vehicles';
+
+const uuid = z.uuid({ message: 'must be a UUID' });
+const finite = z.number({ message: 'must be a number' }).finite('must be finite');
+const worldCoord = finite
+  .min(-WORLD_COORD_LIMIT, `must be at least -${WORLD_COORD_LIMIT}`)
+  .max(WORLD_COORD_LIMIT, `must be at most ${WORLD_COORD_LIMIT}`);
+
+/** Capture points of one call, and the largest maximum a territory may have. */
+export const CAPTURE_POINTS_MAX = 10_000;
+/** Resources per hour: item template id → amount. */
+const resourcesSchema = z
+  .record(
+    z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'keys must be item template ids'),
+    z
+      .int({ message: 'must be an integer' })
+      .min(1, 'must be at least 1')
+      .max(1_000_000, 'must be at most 1000000'),
+    { message: 'must be an object of item template id → amount per hour' },
+  )
+  .refine((r) => Object.keys(r).length <= 32, 'at most 32 resources');
+
+export const createTerritoryBody = z.strictObject({
+  name: z
+    .string({ message: 'must be a string' })
+    .regex(/^[\p{L}\p{N} _'-]{1,64}$/u, "must be 1 to 64 letters, digits, spaces, _ ' or -"),
+  centerX: worldCoord,
+  centerZ: worldCoord,
+  radius: finite.positive('must be positive').max(10_000, 'must be at most 10000'),
+  maxCapturePoints: z
+    .int({ message: 'must be an integer' })
+    .min(1, 'must be at least 1')
+    .max(CAPTURE_POINTS_MAX, `must be at most ${CAPTURE_POINTS_MAX}`)
+    .optional(),
+  buildingAllowed: z.boolean({ message: 'must be a boolean' }).optional(),
+  resourcesGenerated: resourcesSchema.optional(),
+});
+
+export const captureTerritoryBody = z.strictObject({
+  factionId: uuid,
+  points: z
+    .int({ message: 'must be an integer' })
+    .min(1, 'must be at least 1')
+    .max(CAPTURE_POINTS_MAX, `must be at most ${CAPTURE_POINTS_MAX}`),
+});
+
+export const listTerritoriesRequest = z.strictObject({});
+export const captureTerritoryRequest = captureTerritoryBody.extend({ territoryId: uuid });
+/** The worker's resource tick (admin): credits the hour that ended at `now`. */
+export const creditTerritoryResourcesRequest = z.strictObject({ now: z.iso.datetime({ offset: true }) });
+
+export type CreateTerritoryBody = z.infer<typeof createTerritoryBody>;
+
+export const TerritorySubjects = {
+  list: 'world.territory.list.v1',
+  create: 'world.territory.create.v1',
+  capture: 'world.territory.capture.v1',
+  creditResources: 'world.territory.credit-resources.v1',
+} as const;
+
+export const TerritoryEvents = {
+  captured: 'evt.world.territory.captured.v1',
+} as const;
+
+export interface TerritoryView {
+  id: string;
+  name: string;
+  centerX: number;
+  centerZ: number;
+  radius: number;
+  ownerFactionId: string | null;
+  capturedAt: string | null;
+  capturePoints: number;
+  maxCapturePoints: number;
+  /** The faction whose progress capturePoints counts, while contested. */
+  capturingFactionId: string | null;
+  resourcesGenerated: Record<string, number>;
+  underAttack: boolean;
+  lastAttacked: string | null;
+  buildingAllowed: boolean;
+}
+
+export interface CaptureResultView extends TerritoryView {
+  /** True when this call made the faction the owner. */
+  captured: boolean;
+  previousOwnerFactionId: string | null;
+}
+
+/** Payload of `evt.world.territory.captured.v1`. */
+export interface TerritoryCapturedEvent {
+  territoryId: string;
+  factionId: string;
+  previousOwnerFactionId: string | null;
+  capturedAt: string;
+}
+
+export interface TerritoryResourcesCreditView {
+  hour: string;
+  credited: number;
+}
