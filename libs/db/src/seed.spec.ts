@@ -273,6 +273,7 @@ const ADDED_ENUMS = `
 const ADDED_COLUMNS: Record<string, string[]> = {
   market_listings: [`status: listing_status NOT NULL DEFAULT 'active'`],
   players: ['server_id: UUID', 'linger_until: TIMESTAMPTZ'],
+  inventories: ['server_id: UUID'],
   structures: [
     'decay_applied_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()',
     'decay_per_hour: FLOAT NOT NULL DEFAULT 0',
@@ -283,6 +284,7 @@ const ADDED_COLUMNS: Record<string, string[]> = {
 const ADDED_REFERENCES: Record<string, string> = {
   'inventory_items.item_template_id': 'item_templates(id)',
   'players.server_id': 'game_servers(id)',
+  'inventories.server_id': 'game_servers(id)',
 };
 
 const ADDED_TABLES: Record<string, string> = {
@@ -355,6 +357,35 @@ const ADDED_TABLES: Record<string, string> = {
     enabled_at: TIMESTAMPTZ
     last_used_step: BIGINT
     created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()`,
+  inventory_settings: `
+    id: SMALLINT PRIMARY KEY DEFAULT 1
+    max_items_per_server: BIGINT NOT NULL DEFAULT 1000000`,
+  server_item_counts: `
+    server_id: UUID PRIMARY KEY REFERENCES game_servers(id)
+    items: BIGINT NOT NULL DEFAULT 0`,
+  corpses: `
+    inventory_id: UUID PRIMARY KEY REFERENCES inventories(id) ON DELETE CASCADE
+    player_id: UUID NOT NULL
+    position: JSONB NOT NULL
+    chunk_x: INTEGER NOT NULL
+    chunk_z: INTEGER NOT NULL
+    expires_at: TIMESTAMPTZ NOT NULL
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    INDEX idx_corpses_expires (expires_at)
+    INDEX idx_corpses_chunk (chunk_x, chunk_z)
+    INDEX idx_corpses_player (player_id)`,
+  loot_tables: `
+    id: VARCHAR(64) PRIMARY KEY
+    definition: JSONB NOT NULL
+    version: VARCHAR(32) NOT NULL
+    updated_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()`,
+  loot_fills: `
+    container_id: UUID NOT NULL REFERENCES inventories(id) ON DELETE CASCADE
+    cycle: VARCHAR(64) NOT NULL
+    table_id: VARCHAR(64) NOT NULL
+    items: JSONB NOT NULL DEFAULT '[]'
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    PRIMARY KEY (container_id, cycle)`,
   game_servers: `
     id: UUID PRIMARY KEY DEFAULT gen_random_uuid()
     name: VARCHAR(64) NOT NULL
@@ -383,6 +414,7 @@ const ADDED_INDEXES = `
   CREATE INDEX idx_vehicles_last_used ON vehicles(last_used);
   CREATE INDEX idx_outbox_unpublished ON outbox(created_at) WHERE published_at IS NULL;
   CREATE INDEX idx_players_server ON players(server_id) WHERE server_id IS NOT NULL;
+  CREATE INDEX idx_inventories_server ON inventories(server_id) WHERE server_id IS NOT NULL;
   CREATE INDEX idx_structures_tool_cupboards ON structures(chunk_x, chunk_z) WHERE (structure_type)::text = 'tool_cupboard'::text;
   CREATE UNIQUE INDEX idx_accounts_username_lower ON accounts(lower(username::text));
   CREATE UNIQUE INDEX idx_accounts_email_lower ON accounts(lower(email::text));
