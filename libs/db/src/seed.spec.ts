@@ -353,7 +353,7 @@ const ADDED_TABLES: Record<string, string> = {
     INDEX idx_idempotency_keys_created_at (created_at)`,
   account_totp: `
     account_id: UUID PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE
-    secret: VARCHAR(64) NOT NULL
+    secret: VARCHAR(255) NOT NULL
     enabled_at: TIMESTAMPTZ
     last_used_step: BIGINT
     created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()`,

@@ -11,6 +11,7 @@ import type { RequestMeta } from '@trustno1/bus';
 import { PG_POOL, requestHash, runIdempotent } from '@trustno1/db';
 import { CLOCK, type Clock } from '../common/clock';
 import { matchTotpStep, newTotpSecret, otpauthUrl } from './totp';
+import { TOTP_SEALER, type TotpSealer } from './totp-seal';
 import { TotpRepository } from './totp.repository';
 
 const claimOf = (subject: string, payload: unknown, meta: RequestMeta) =>
@@ -27,24 +28,29 @@ export class TotpService {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TOTP_SEALER) private readonly sealer: TotpSealer,
     private readonly repository: TotpRepository,
   ) {}
 
-  /** A new pending secret; enrolling again before verifying replaces it. */
+  /**
+   * A new pending secret; enrolling again before verifying replaces it. The secret is sealed
+   * before it is stored, in account_totp and in the idempotency record a retry replays.
+   */
   async enroll(accountId: string, meta: RequestMeta): Promise<TotpEnrollmentView> {
     const { result } = await runIdempotent(
       this.pool,
       claimOf(AccountsSubjects.enrollTotp, {}, meta),
       async (tx) => {
-        const secret = newTotpSecret();
-        const enrolled = await this.repository.enroll(tx, accountId, secret);
+        const sealed = this.sealer.seal(accountId, newTotpSecret());
+        const enrolled = await this.repository.enroll(tx, accountId, sealed);
         if (!enrolled) throw new AppError(ErrorCode.NOT_FOUND, 'Account not found');
         if (!enrolled.stored)
           throw new AppError(ErrorCode.CONFLICT, 'Two-factor authentication is already on');
-        return { secret, otpauthUrl: otpauthUrl(enrolled.username, secret) };
+        return { username: enrolled.username, sealed };
       },
     );
-    return result;
+    const secret = this.sealer.open(accountId, result.sealed);
+    return { secret, otpauthUrl: otpauthUrl(result.username, secret) };
   }
 
   /** Confirms the pending secret with a code and turns 2FA on. */
@@ -54,8 +60,8 @@ export class TotpService {
       if (!totp) throw new AppError(ErrorCode.CONFLICT, 'No two-factor enrolment is pending');
       if (totp.enabled) throw new AppError(ErrorCode.CONFLICT, 'Two-factor authentication is already on');
       const now = this.clock.now();
-      const step = matchTotpStep(totp.secret, code, now);
-      if (step === null || !(await this.repository.enable(tx, accountId, totp.secret, step, now))) {
+      const step = matchTotpStep(this.sealer.open(accountId, totp.stored), code, now);
+      if (step === null || !(await this.repository.enable(tx, accountId, totp.stored, step, now))) {
         throw new AppError(ErrorCode.TOTP_INVALID, 'The code is wrong, expired or already used');
       }
       return null;
@@ -66,7 +72,7 @@ export class TotpService {
   async consumeForLogin(accountId: string, code: string): Promise<boolean> {
     const totp = await this.repository.find(accountId);
     if (!totp?.enabled) return false;
-    const step = matchTotpStep(totp.secret, code, this.clock.now());
-    return step !== null && this.repository.consume(accountId, totp.secret, step);
+    const step = matchTotpStep(this.sealer.open(accountId, totp.stored), code, this.clock.now());
+    return step !== null && this.repository.consume(accountId, totp.stored, step);
   }
 }
