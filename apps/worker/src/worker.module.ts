@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DecayModule } from './decay/decay.module';
 import { InventoryJobsModule } from './inventory/inventory.module';
 import { LogsArchiveModule } from './logs-archive/logs-archive.module';
 import { MatchmakingModule } from './matchmaking/matchmaking.module';
@@ -26,6 +27,7 @@ export class WorkerModule {
         PresenceModule,
         MatchmakingModule,
         OutboxRelayModule,
+        DecayModule,
         InventoryJobsModule,
         VehiclesModule,
       ],

@@ -113,7 +113,7 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     domain: 'world',
     description: 'Find chunks with lapsed upkeep and enqueue one structure_decay job per chunk',
     repeat: { every: 10 * MINUTE },
-    enabled: false,
+    enabled: true,
   },
   {
     name: 'corpses.cleanup',

@@ -384,7 +384,8 @@ $$;
 -- Applies decay to the given structures up to p_now (the rule of applyDecay in libs/world-domain):
 -- the lapsed part of (decay_applied_at, p_now] is, for a protected structure, what lies after
 -- upkeep_paid_until, and the whole interval for an unprotected one; health drops by
--- decay_per_hour × lapsed hours; at zero the structure is destroyed (st_destroy, cause 'decay').
+-- decay_per_hour × lapsed hours; at zero (within float noise) the structure is destroyed
+-- (st_destroy, cause 'decay').
 -- decay_applied_at moves to p_now, so the same tick applied again changes nothing.
 -- Returns {processed, decayed, destroyed}.
 CREATE FUNCTION st_decay_ids(p_ids uuid[], p_now timestamptz, p_reference text) RETURNS jsonb
@@ -408,7 +409,8 @@ BEGIN
         END IF;
         v_hours := greatest(0, extract(epoch FROM (p_now - v_start)) / 3600.0);
         v_health := greatest(0, v.health - v_hours * v.decay_per_hour);
-        IF v_health <= 0 THEN
+        -- A billionth of the maximum is float noise (250 - 3 × 250/3 is not exactly 0): gone.
+        IF v_health <= 1e-9 * v.max_health THEN
             PERFORM st_destroy(v, 'decay', NULL, false, p_now, COALESCE(p_reference, 'decay'));
             v_destroyed := v_destroyed + 1;
         ELSE
