@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { FakeClock, factories, openTestStores, type TestStores } from '@trustno1/testing';
-import { applyDecay, WORLD_CATALOGS, type StructureTier } from '@trustno1/world-domain';
+import { applyDecay, WORLD_CATALOGS } from '@trustno1/world-domain';
 
 const HOUR = 3600;
 const TYPES = new Map(WORLD_CATALOGS.structures.map((s) => [s.id, s]));
