@@ -7,6 +7,7 @@ import { ServersRoutesModule } from './servers/servers.routes';
 import { StructuresRoutesModule } from './structures/structures.routes';
 import { WorldRoutesModule } from './world/world.routes';
 import { VehiclesRoutesModule } from './vehicles/vehicles.routes';
+import { TerritoriesRoutesModule } from './territories/territories.routes';
 
 /** Every module of `/v1` routes; each domain adds its own. */
 export const ROUTE_MODULES = [
@@ -19,4 +20,5 @@ export const ROUTE_MODULES = [
   WorldRoutesModule,
   StructuresRoutesModule,
   VehiclesRoutesModule,
+  TerritoriesRoutesModule,
 ];

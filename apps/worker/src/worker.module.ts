@@ -9,6 +9,7 @@ import { PresenceModule } from './presence/presence.module';
 import { WorkerCoreModule } from './runtime/worker-core.module';
 import { WorkerRuntime } from './runtime/worker-runtime';
 import { VehiclesModule } from './vehicles/vehicles.module';
+import { TerritoriesModule } from './territories/territories.module';
 import type { WorkerAppConfig } from './worker.config';
 
 /**
@@ -30,6 +31,7 @@ export class WorkerModule {
         DecayModule,
         InventoryJobsModule,
         VehiclesModule,
+        TerritoriesModule,
       ],
       providers: [WorkerRuntime],
     };

@@ -6,6 +6,7 @@ import { CommonModule } from './common/common.module';
 import { worldConfigSchema } from './common/world-config';
 import { StructuresModule } from './structures/structures.module';
 import { VehiclesModule } from './vehicles/vehicles.module';
+import { TerritoriesModule } from './territories/territories.module';
 
 const config = loadConfigOrExit(worldConfigSchema, 'world');
 
@@ -13,5 +14,12 @@ startService({
   app: 'world',
   config,
   natsServer: true,
-  imports: [CommonModule.forRoot(config), CatalogModule, ChunksModule, StructuresModule, VehiclesModule],
+  imports: [
+    CommonModule.forRoot(config),
+    CatalogModule,
+    ChunksModule,
+    StructuresModule,
+    VehiclesModule,
+    TerritoriesModule,
+  ],
 }).catch(exitOnStartupFailure('world'));

@@ -134,7 +134,7 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     domain: 'world',
     description: "Credit each owned territory's hourly resources to territory_resource_ledger",
     repeat: { pattern: '0 * * * *' },
-    enabled: false,
+    enabled: true,
   },
   {
     name: 'events.spawn',
