@@ -257,6 +257,35 @@ describe('world: structures, tool cupboards and destruction through the gateway'
       assert.deepEqual(offAgain.body.storage?.authorizedPlayers, [builder]);
     });
 
+    it('lets one of ten strangers racing to put cupboards side by side across a chunk border win', async () => {
+      const owners = await Promise.all(Array.from({ length: 10 }, () => owner()));
+      const z = freshZ() + 64;
+      const asServer = { principal: { kind: 'server' as const, serverId: server.id, region: 'eu-west' } };
+      const results = await Promise.allSettled(
+        owners.map((ownerId, i) =>
+          bus.request<StructureView>(
+            StructureSubjects.place,
+            {
+              ownerId,
+              structureType: 'tool_cupboard',
+              position: { x: 119 + 2 * i, y: 0, z }, // 119 to 137: chunks 0 and 1
+              rotation: ROTATION,
+              buildData: {},
+            },
+            asServer,
+          ),
+        ),
+      );
+      const codes = results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as AppError).code));
+      assert.equal(codes.filter((c) => c === 'ok').length, 1, codes.join());
+      assert.equal(codes.filter((c) => c === 'BUILD_BLOCKED').length, 9, codes.join());
+      const { rows } = await pool.query(
+        `SELECT count(*)::int AS n FROM structures WHERE structure_type = 'tool_cupboard' AND owner_id = ANY($1)`,
+        [owners],
+      );
+      assert.equal(rows[0].n, 1);
+    });
+
     it('finds a cupboard across the chunk border', async () => {
       const builder = await owner();
       const stranger = await owner();
