@@ -2,3 +2,4 @@ export * from './catalog';
 export * from './grid';
 export * from './errors';
 export * from './loot';
+export * from './invariants';
