@@ -495,6 +495,29 @@ describe('inventory routes: bad input changes nothing', () => {
     });
   }
 
+  it('a server loses a character’s items when it leaves, and the next server gains them', async () => {
+    const char = await character(serverA);
+    const inv = (await ok<InventoryView>('GET', `/v1/players/${char}/inventory`, serverA)).id;
+    const item = await add(serverA, inv, { templateId: 'stone', quantity: 5 });
+    await ok('POST', `/v1/players/${char}/leave`, serverA);
+    const sum = await checksum();
+    const move = { toInventoryId: inv, gridX: 9, gridY: 5 };
+    for (const [method, path, body] of [
+      ['POST', `/v1/items/${item.id}/move`, move],
+      ['DELETE', `/v1/items/${item.id}`, undefined],
+      ['GET', `/v1/inventories/${inv}`, undefined],
+      ['POST', `/v1/inventories/${inv}/items`, { templateId: 'stone', quantity: 1, reason: 'loot' }],
+      ['POST', `/v1/players/${char}/corpse`, { position: { x: 0, y: 0, z: 0 } }],
+    ] as [string, string, unknown][]) {
+      const reply = await call(base, method, path, { headers: serverA, body });
+      assert.equal(reply.status, 403, `${method} ${path}: ${JSON.stringify(reply.body)}`);
+    }
+    assert.equal(await checksum(), sum);
+    await ok('POST', `/v1/players/${char}/join`, serverB);
+    const moved = await call(base, 'POST', `/v1/items/${item.id}/move`, { headers: serverB, body: move });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+  });
+
   describe('corpses and the limit, the good paths', () => {
     it('a death moves the character’s items into a corpse at the position', async () => {
       const corpse = await call<CorpseView>(base, 'POST', `/v1/players/${charP}/corpse`, {
