@@ -8,6 +8,7 @@ import { StructuresRoutesModule } from './structures/structures.routes';
 import { WorldRoutesModule } from './world/world.routes';
 import { VehiclesRoutesModule } from './vehicles/vehicles.routes';
 import { TerritoriesRoutesModule } from './territories/territories.routes';
+import { EventsRoutesModule } from './events/events.routes';
 
 /** Every module of `/v1` routes; each domain adds its own. */
 export const ROUTE_MODULES = [
@@ -21,4 +22,5 @@ export const ROUTE_MODULES = [
   StructuresRoutesModule,
   VehiclesRoutesModule,
   TerritoriesRoutesModule,
+  EventsRoutesModule,
 ];

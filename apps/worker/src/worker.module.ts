@@ -10,6 +10,7 @@ import { WorkerCoreModule } from './runtime/worker-core.module';
 import { WorkerRuntime } from './runtime/worker-runtime';
 import { VehiclesModule } from './vehicles/vehicles.module';
 import { TerritoriesModule } from './territories/territories.module';
+import { EventsModule } from './events/events.module';
 import type { WorkerAppConfig } from './worker.config';
 
 /**
@@ -32,6 +33,7 @@ export class WorkerModule {
         InventoryJobsModule,
         VehiclesModule,
         TerritoriesModule,
+        EventsModule,
       ],
       providers: [WorkerRuntime],
     };

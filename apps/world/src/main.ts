@@ -7,6 +7,7 @@ import { worldConfigSchema } from './common/world-config';
 import { StructuresModule } from './structures/structures.module';
 import { VehiclesModule } from './vehicles/vehicles.module';
 import { TerritoriesModule } from './territories/territories.module';
+import { EventsModule } from './events/events.module';
 
 const config = loadConfigOrExit(worldConfigSchema, 'world');
 
@@ -21,5 +22,6 @@ startService({
     StructuresModule,
     VehiclesModule,
     TerritoriesModule,
+    EventsModule,
   ],
 }).catch(exitOnStartupFailure('world'));

@@ -141,14 +141,14 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     domain: 'world',
     description: 'Enqueue one event_spawn job per tick, cycling through the event templates',
     repeat: { every: 15 * MINUTE },
-    enabled: false,
+    enabled: true,
   },
   {
     name: 'events.expire',
     domain: 'world',
     description: 'Complete world events whose time is over, without a winner',
     repeat: { every: MINUTE },
-    enabled: false,
+    enabled: true,
   },
 ];
 

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { EventsController } from './events.controller';
+import { EVENTS_CONFIG, loadEventsConfig } from './events-config';
+import { EventsRepository } from './events.repository';
+import { EventsService } from './events.service';
+
+@Module({
+  controllers: [EventsController],
+  providers: [
+    EventsService,
+    EventsRepository,
+    { provide: EVENTS_CONFIG, useFactory: () => loadEventsConfig() },
+  ],
+})
+export class EventsModule {}

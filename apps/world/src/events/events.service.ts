@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { enqueueEvent } from '@trustno1/bus';
+import {
+  AppError,
+  ErrorCode,
+  WorldEventEvents,
+  type EventRewardView,
+  type ExpireEventsView,
+  type JoinEventView,
+  type SpawnEventView,
+  type WorldEventCompletedEvent,
+  type WorldEventView,
+} from '@trustno1/contracts';
+import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
+import { eventSpawnJobId } from '@trustno1/queues';
+import { chunkOf, WORLD_CATALOGS, type EventTemplate, type WorldSeed } from '@trustno1/world-domain';
+import { CLOCK, WORLD_SEED, type Clock } from '../common/tokens';
+import { mapProcedureErrors } from '../vehicles/procedures';
+import { EVENTS_CONFIG, type EventsConfig } from './events-config';
+import { EventsRepository } from './events.repository';
+import { pickSpawnLocation, rollFor } from './spawn-location';
+
+/** Area of an event around its location, in world units (players inside count as near it). */
+const EVENT_RADIUS = 50;
+
+const invalid = (field: string, message: string) =>
+  new AppError(ErrorCode.VALIDATION_FAILED, `Invalid request: ${field}`, { fields: [{ field, message }] });
+
+@Injectable()
+export class EventsService {
+  private readonly templates = new Map(WORLD_CATALOGS.events.map((e) => [e.id, e]));
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly repository: EventsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WORLD_SEED) private readonly seed: WorldSeed,
+    @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
+  ) {}
+
+  list(active: boolean | undefined): Promise<WorldEventView[]> {
+    return this.repository.list(this.pool, active, this.clock.now());
+  }
+
+  /**
+   * One `event_spawn` job: an event of the template at a random valid place (spawn-location.ts),
+   * starting at the tick and lasting a random duration of the template's range. Place and duration
+   * come from the spawn key (template, region, tick), and the key is stored with the event, so the
+   * same job run twice, or two workers racing, yields one event.
+   */
+  async spawn(request: { templateId: string; region?: string; tick: string }): Promise<SpawnEventView> {
+    const template = this.templates.get(request.templateId);
+    if (!template) throw invalid('templateId', 'unknown event template');
+    const spawnKey = eventSpawnJobId(request);
+    const at = pickSpawnLocation(this.seed, template, spawnKey, {
+      halfSize: this.config.EVENT_WORLD_HALF_SIZE,
+      attempts: this.config.EVENT_SPAWN_ATTEMPTS,
+    });
+    if (!at) return { status: 'no_location', attempts: this.config.EVENT_SPAWN_ATTEMPTS };
+    const startedAt = new Date(request.tick);
+    const { min, max } = template.durationMinutes;
+    const seconds = Math.round((min + rollFor(spawnKey, 0) * (max - min)) * 60);
+    const { eventId, created } = await withTransaction(this.pool, (tx) =>
+      this.repository.insertOnce(tx, {
+        id: randomUUID(),
+        spawnKey,
+        eventType: template.id,
+        name: template.id.replace(/_/g, ' '),
+        location: { x: at.x, y: at.y, z: at.z, radius: EVENT_RADIUS },
+        chunkX: chunkOf(at.x),
+        chunkZ: chunkOf(at.z),
+        data: {
+          templateId: template.id,
+          maxParticipants: template.maxParticipants,
+          biome: at.biome,
+          region: request.region ?? null,
+          spawnKey,
+        },
+        startedAt,
+        endsAt: new Date(startedAt.getTime() + seconds * 1000),
+      }),
+    );
+    return { status: created ? 'spawned' : 'existing', eventId };
+  }
+
+  /** Adds the player once; refused after the end (409, reason EVENT_ENDED) or when full (422). */
+  async join(
+    request: { eventId: string; playerId: string },
+    claim: IdempotencyClaim | undefined,
+  ): Promise<JoinEventView> {
+    const { result } = await mapProcedureErrors(() =>
+      runIdempotent(this.pool, claim, (tx) =>
+        this.repository.join(tx, request.eventId, request.playerId, this.clock.now()),
+      ),
+    );
+    return result;
+  }
+
+  /**
+   * Completes the event with a winner among its participants and rewards rolled from the template
+   * (seeded by the event id, so a retry rolls the same), then `evt.world.event.completed.v1` for
+   * whoever grants them. The row moves to the completed partition.
+   */
+  async complete(
+    request: { eventId: string; winnerId: string },
+    claim: IdempotencyClaim | undefined,
+  ): Promise<WorldEventView> {
+    const { result } = await mapProcedureErrors(() =>
+      runIdempotent(this.pool, claim, async (tx) => {
+        const eventType = await this.repository.eventType(tx, request.eventId);
+        if (!eventType)
+          throw new AppError(ErrorCode.NOT_FOUND, 'Event not found', { eventId: request.eventId });
+        const rewards = rollRewards(this.templates.get(eventType), request.eventId);
+        const view = await this.repository.complete(
+          tx,
+          request.eventId,
+          request.winnerId,
+          rewards,
+          this.clock.now(),
+        );
+        const event: WorldEventCompletedEvent = {
+          eventId: view.id,
+          eventType,
+          winnerId: request.winnerId,
+          rewards,
+        };
+        await enqueueEvent(tx, WorldEventEvents.completed, event);
+        return view;
+      }),
+    );
+    return result;
+  }
+
+  /**
+   * The `events.expire` tick: completes every event past its end, without a winner. A concurrent
+   * run moving the same rows to the completed partition makes this one fail with 40001, which
+   * withTransaction retries; the retry finds nothing left to expire.
+   */
+  async expire(now: Date): Promise<ExpireEventsView> {
+    return { expired: await withTransaction(this.pool, (tx) => this.repository.expire(tx, now)) };
+  }
+}
+
+/** One weighted pick of the template's reward table, its quantity uniform in [min, max]. */
+export function rollRewards(template: EventTemplate | undefined, eventId: string): EventRewardView[] {
+  if (!template) return [];
+  const total = template.rewards.reduce((sum, r) => sum + r.weight, 0);
+  let pick = rollFor(eventId, 1) * total;
+  const reward =
+    template.rewards.find((r) => (pick -= r.weight) < 0) ?? template.rewards[template.rewards.length - 1];
+  const quantity = reward.min + Math.floor(rollFor(eventId, 2) * (reward.max - reward.min + 1));
+  return [{ itemTemplateId: reward.itemTemplateId, quantity }];
+}
