@@ -1,15 +1,25 @@
 /**
- * Inventory rows: `SELECT transfer_item(...)` raw through pg at the bench concurrency, in a
- * migrated database of this run's own. Until the inventory service exists, the measured column
- * is the contended case (80 % of moves on 4 hot items) and the raw column the uncontended one
- * (every move on an item of its own), so the ratio is the cost of contention on hot items.
+ * Inventory rows: an item move through the inventory service over NATS and through the gateway
+ * over HTTP, each beside `SELECT transfer_item(...)` raw through pg at the same concurrency, in two
+ * shapes: uncontended (every move on an item of its own) and hot (80 % of moves on 4 items, so
+ * moves queue on their inventories' row locks). The apps run as real processes against a migrated
+ * database of this run's own.
  */
-import { Client, Pool } from 'pg';
-import { applyMigrations } from '@trustno1/db';
-import { syncCatalog } from '@trustno1/inventory-domain';
-import { uniqueToken, withDatabase } from '@trustno1/testing';
+import { Agent, request } from 'node:http';
+import { Pool } from 'pg';
+import { BusClient } from '@trustno1/bus';
+import { InventorySubjects, type Principal } from '@trustno1/contracts';
+import {
+  appEnv,
+  createTestDatabase,
+  createTestNamespace,
+  factories,
+  startApp,
+  testInfra,
+  type RunningApp,
+} from '@trustno1/testing';
 import type { BenchContext } from './lib/context';
-import { measure } from './lib/measure';
+import { measure, type Measurement } from './lib/measure';
 import type { BenchRow } from './lib/table';
 
 const HOT_ITEMS = 4;
@@ -19,19 +29,11 @@ interface Pair {
   itemId: string;
   a: string;
   b: string;
+  /** Where the item was last sent by the service rows (the raw row reads it in SQL). */
+  inA: boolean;
 }
 
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: withDatabase(url, 'postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** `count` items, each alone in a pair of inventories it shuttles between. */
+/** `count` rifles, each alone in a pair of world containers it shuttles between. */
 async function pairs(pool: Pool, count: number): Promise<Pair[]> {
   const { rows } = await pool.query<Pair>(
     `WITH inv AS (
@@ -48,12 +50,13 @@ async function pairs(pool: Pool, count: number): Promise<Pair[]> {
       [pair.a],
     );
     pair.itemId = item.rows[0].id;
+    pair.inA = true;
   }
   return rows;
 }
 
-/** Moves the pair's item to the other inventory of the pair, wherever it is now. */
-function shuttle(pool: Pool, pair: Pair): Promise<unknown> {
+/** Raw: moves the pair's item to the other inventory of the pair, wherever it is now. */
+function shuttleSql(pool: Pool, pair: Pair): Promise<unknown> {
   return pool.query(
     `SELECT transfer_item($1, CASE WHEN i.inventory_id = $2 THEN $3::uuid ELSE $2::uuid END, 0, 0, NULL, NULL, NULL, 'bench')
        FROM inventory_items i WHERE i.id = $1`,
@@ -61,32 +64,138 @@ function shuttle(pool: Pool, pair: Pair): Promise<unknown> {
   );
 }
 
+/** The move body the service rows send: to the other side, as far as this process knows. */
+function nextMove(pair: Pair) {
+  const body = { toInventoryId: pair.inA ? pair.b : pair.a, gridX: 0, gridY: 0 };
+  pair.inA = !pair.inA;
+  return body;
+}
+
+function post(agent: Agent, port: number, apiKey: string, path: string, body: unknown): Promise<void> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          'x-server-key': apiKey,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}: ${text}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 export async function inventoryRows(ctx: BenchContext): Promise<BenchRow[]> {
-  const name = `tn1_bench_inv_${uniqueToken()}`;
-  const url = withDatabase(ctx.databaseUrl, name);
-  await admin(ctx.databaseUrl, `CREATE DATABASE ${name}`);
-  const pool = new Pool({ connectionString: url, max: ctx.concurrency });
+  const db = await createTestDatabase();
+  const ns = createTestNamespace();
+  const env = appEnv(db, ns, { LOG_LEVEL: 'error', DATABASE_POOL_SIZE: String(ctx.concurrency) });
+  const apps: RunningApp[] = [];
+  const pool = new Pool({ connectionString: db.url, max: ctx.concurrency });
+  const agent = new Agent({ keepAlive: true, maxSockets: ctx.concurrency });
+  const bus = new BusClient({
+    natsUrl: testInfra().natsUrl,
+    subjectPrefix: ns.natsSubjectPrefix,
+    serviceName: 'bench',
+  });
   try {
-    await applyMigrations({ databaseUrl: url });
-    await syncCatalog(pool);
+    // The inventory service syncs the catalog at start-up; accounts authenticates server keys.
+    apps.push(...(await Promise.all([startApp('inventory', env), startApp('accounts', env)])));
+    apps.push(await startApp('gateway', env));
+    const gateway = apps[2].port;
+    const game = await factories(pool).gameServer();
+    const server: Principal = { kind: 'server', serverId: game.id, region: game.region };
     const cold = await pairs(pool, ctx.concurrency * 8);
     const hot = await pairs(pool, HOT_ITEMS);
     const options = { iterations: ctx.iterations, concurrency: ctx.concurrency };
-    const raw = await measure((i) => shuttle(pool, cold[i % cold.length]), options);
-    const measured = await measure(
-      (i) => shuttle(pool, Math.random() < HOT_SHARE ? hot[i % HOT_ITEMS] : cold[i % cold.length]),
-      options,
-    );
-    return [
-      {
-        operation: 'item move (SQL)',
-        measured,
-        raw,
-        note: `transfer_item raw through pg both columns: measured = ${HOT_SHARE * 100} % of moves on ${HOT_ITEMS} hot items, raw = uncontended; service rows come with the inventory service`,
-      },
+    const pickCold = (i: number) => cold[i % cold.length];
+    const pickHot = (i: number) => (Math.random() < HOT_SHARE ? hot[i % HOT_ITEMS] : cold[i % cold.length]);
+
+    // Refusals by code: on hot items a move can lose the race to another move of the same item.
+    const refused = new Map<string, number>();
+    const tally = (work: Promise<unknown>) =>
+      work.catch((error: unknown) => {
+        const message = (error as Error).message;
+        const code =
+          (error as { code?: string }).code ?? /"code":"(\w+)"/.exec(message)?.[1] ?? message.slice(0, 40);
+        refused.set(code, (refused.get(code) ?? 0) + 1);
+        throw error;
+      });
+    const viaNats = (pair: Pair) =>
+      tally(
+        bus.request(
+          InventorySubjects.moveItem,
+          { itemId: pair.itemId, ...nextMove(pair) },
+          { principal: server },
+        ),
+      );
+    const viaHttp = (pair: Pair) =>
+      tally(post(agent, gateway, game.apiKey, `/v1/items/${pair.itemId}/move`, nextMove(pair)));
+    const refusals = () => {
+      const text = [...refused].map(([code, n]) => `${n} ${code}`).join(', ');
+      refused.clear();
+      return text ? `; refused: ${text}` : '';
+    };
+    // The raw rows leave items wherever they are; the service rows learn it back from the table.
+    const resync = async () => {
+      const { rows } = await pool.query<{ id: string; inventory_id: string }>(
+        `SELECT id, inventory_id FROM inventory_items WHERE id = ANY($1::uuid[])`,
+        [[...cold, ...hot].map((p) => p.itemId)],
+      );
+      const at = new Map(rows.map((r) => [r.id, r.inventory_id]));
+      for (const p of [...cold, ...hot]) p.inA = at.get(p.itemId) === p.a;
+    };
+
+    const shapes: [string, (i: number) => Pair, string][] = [
+      ['uncontended', pickCold, 'every move on an item of its own'],
+      ['80 % hot', pickHot, `${HOT_SHARE * 100} % of moves on ${HOT_ITEMS} items`],
     ];
+    const rows: BenchRow[] = [];
+    for (const [shape, pick, what] of shapes) {
+      const raw: Measurement = await measure((i) => shuttleSql(pool, pick(i)), options);
+      await resync();
+      const nats = await measure((i) => viaNats(pick(i)), options);
+      const natsRefused = refusals();
+      await resync();
+      const http = await measure((i) => viaHttp(pick(i)), options);
+      const httpRefused = refusals();
+      await resync();
+      rows.push(
+        {
+          operation: `item move via NATS (${shape})`,
+          measured: nats,
+          raw,
+          note: `inventory.item.move.v1 over NATS vs SELECT transfer_item(...) through pg, ${what}${natsRefused}`,
+        },
+        {
+          operation: `item move via HTTP (${shape})`,
+          measured: http,
+          raw,
+          note: `POST /v1/items/{id}/move through the gateway vs the same raw column, ${what}${httpRefused}`,
+        },
+      );
+    }
+    return rows;
   } finally {
+    agent.destroy();
+    await bus.close();
     await pool.end();
-    await admin(ctx.databaseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await Promise.all(apps.map((app) => app.kill()));
+    await ns.cleanup();
+    await db.drop();
   }
 }

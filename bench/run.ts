@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures each hot operation through the product beside the same work done raw,
  * in one run on one machine, and prints ops/s, p50, p99 and the ratio to raw (SPEC §10).
- * Sizes: BENCH_ITERATIONS (default 5000) and BENCH_CONCURRENCY (default 16).
+ * Sizes: BENCH_ITERATIONS (default 5000) and BENCH_CONCURRENCY (default 16); suite names as
+ * arguments run only those suites.
  */
 import { benchContext } from './lib/context';
 import { renderTable, type BenchRow } from './lib/table';
@@ -21,9 +22,13 @@ const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<B
 
 async function main(): Promise<void> {
   const ctx = benchContext();
+  // `npm run bench -- inventory world`: only the named suites.
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !SUITES.some(([suite]) => suite === name));
+  if (unknown.length > 0) throw new Error(`unknown bench suite(s): ${unknown.join(', ')}`);
   process.stdout.write(`# bench: ${ctx.iterations} operations per row, concurrency ${ctx.concurrency}\n`);
   const rows: BenchRow[] = [];
-  for (const [name, suite] of SUITES) {
+  for (const [name, suite] of SUITES.filter(([suite]) => only.length === 0 || only.includes(suite))) {
     process.stdout.write(`# running ${name}\n`);
     rows.push(...(await suite(ctx)));
   }
