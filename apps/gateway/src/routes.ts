@@ -9,6 +9,7 @@ import { WorldRoutesModule } from './world/world.routes';
 import { VehiclesRoutesModule } from './vehicles/vehicles.routes';
 import { TerritoriesRoutesModule } from './territories/territories.routes';
 import { EventsRoutesModule } from './events/events.routes';
+import { PathsRoutesModule } from './paths/paths.routes';
 
 /** Every module of `/v1` routes; each domain adds its own. */
 export const ROUTE_MODULES = [
@@ -23,4 +24,5 @@ export const ROUTE_MODULES = [
   VehiclesRoutesModule,
   TerritoriesRoutesModule,
   EventsRoutesModule,
+  PathsRoutesModule,
 ];

@@ -11,6 +11,7 @@ import { WorkerRuntime } from './runtime/worker-runtime';
 import { VehiclesModule } from './vehicles/vehicles.module';
 import { TerritoriesModule } from './territories/territories.module';
 import { EventsModule } from './events/events.module';
+import { PathsModule } from './paths/paths.module';
 import type { WorkerAppConfig } from './worker.config';
 
 /**
@@ -34,6 +35,7 @@ export class WorkerModule {
         VehiclesModule,
         TerritoriesModule,
         EventsModule,
+        PathsModule,
       ],
       providers: [WorkerRuntime],
     };

@@ -8,6 +8,7 @@ import { StructuresModule } from './structures/structures.module';
 import { VehiclesModule } from './vehicles/vehicles.module';
 import { TerritoriesModule } from './territories/territories.module';
 import { EventsModule } from './events/events.module';
+import { PathsModule } from './paths/paths.module';
 
 const config = loadConfigOrExit(worldConfigSchema, 'world');
 
@@ -23,5 +24,6 @@ startService({
     VehiclesModule,
     TerritoriesModule,
     EventsModule,
+    PathsModule,
   ],
 }).catch(exitOnStartupFailure('world'));

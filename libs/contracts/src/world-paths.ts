@@ -20,6 +20,8 @@ export const requestPathBody = z
   .refine((b) => Math.hypot(b.to.x - b.from.x, b.to.z - b.from.z) <= PATH_DISTANCE_MAX, {
     message: `must be within ${PATH_DISTANCE_MAX} units of from`,
     path: ['to'],
+    // Only when both points are valid: a bad coordinate is then the one problem named.
+    when: (payload) => payload.issues.length === 0,
   });
 /** Job ids of the ai_pathfinding queue (`path.` and 32 hex digits). */
 export const pathJobIdSchema = z

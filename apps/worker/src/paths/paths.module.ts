@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { PathsProcessor } from './paths.processor';
+
+@Module({ providers: [PathsProcessor] })
+export class PathsModule {}
