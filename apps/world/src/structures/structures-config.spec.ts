@@ -1,0 +1,38 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError } from '@trustno1/config';
+import { loadStructuresConfig } from './structures-config';
+
+describe('structures config', () => {
+  it('defaults to SPEC §4: 10,000 per chunk, a 30-unit cupboard range, batches of 500', () => {
+    assert.deepEqual(loadStructuresConfig({}), {
+      STRUCTURES_PER_CHUNK: 10_000,
+      TC_RANGE: 30,
+      DECAY_BATCH_SIZE: 500,
+    });
+    assert.deepEqual(
+      loadStructuresConfig({ STRUCTURES_PER_CHUNK: '50', TC_RANGE: '12.5', DECAY_BATCH_SIZE: '1' }),
+      {
+        STRUCTURES_PER_CHUNK: 50,
+        TC_RANGE: 12.5,
+        DECAY_BATCH_SIZE: 1,
+      },
+    );
+  });
+
+  for (const [name, value] of [
+    ['STRUCTURES_PER_CHUNK', '0'],
+    ['STRUCTURES_PER_CHUNK', '1.5'],
+    ['TC_RANGE', '0'],
+    ['TC_RANGE', '129'],
+    ['TC_RANGE', 'far'],
+    ['DECAY_BATCH_SIZE', '10001'],
+  ] as const) {
+    it(`names ${name} when it is ${value}`, () => {
+      assert.throws(
+        () => loadStructuresConfig({ [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+      );
+    });
+  }
+});
