@@ -342,6 +342,72 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'GET', path: '/v1/chunks/3/-2' }),
       expect: serverOnly,
     },
+    {
+      route: 'POST /v1/vehicles',
+      request: () => ({ method: 'POST', path: '/v1/vehicles', body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'GET /v1/vehicles/{id}',
+      request: () => ({ method: 'GET', path: `/v1/vehicles/${randomUUID()}` }),
+      expect: serverOnly,
+    },
+    {
+      route: 'PATCH /v1/vehicles/{id}',
+      request: () => ({ method: 'PATCH', path: `/v1/vehicles/${randomUUID()}`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/vehicles/{id}/lock',
+      request: () => ({ method: 'POST', path: `/v1/vehicles/${randomUUID()}/lock`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/vehicles/{id}/unlock',
+      request: () => ({ method: 'POST', path: `/v1/vehicles/${randomUUID()}/unlock`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      // Game servers read territories for their rules, operators for administration.
+      route: 'GET /v1/territories',
+      request: () => ({ method: 'GET', path: '/v1/territories' }),
+      expect: { ...serverOnly, admin: 'allowed' },
+    },
+    {
+      route: 'POST /v1/territories',
+      request: () => ({ method: 'POST', path: '/v1/territories', body: {} }),
+      expect: adminOnly,
+    },
+    {
+      route: 'POST /v1/territories/{id}/capture',
+      request: () => ({ method: 'POST', path: `/v1/territories/${randomUUID()}/capture`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'GET /v1/events',
+      request: () => ({ method: 'GET', path: '/v1/events?active=true' }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/events/{id}/join',
+      request: () => ({ method: 'POST', path: `/v1/events/${randomUUID()}/join`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/events/{id}/complete',
+      request: () => ({ method: 'POST', path: `/v1/events/${randomUUID()}/complete`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/paths',
+      request: () => ({ method: 'POST', path: '/v1/paths', body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'GET /v1/paths/{jobId}',
+      request: () => ({ method: 'GET', path: `/v1/paths/path.${'0'.repeat(32)}` }),
+      expect: serverOnly,
+    },
   );
 
   /** Runs the refusals first, so a request that is allowed cannot change what a later one sees. */
