@@ -556,6 +556,22 @@ describe('world: structures, tool cupboards and destruction through the gateway'
       assert.equal(gone.status, 404);
     });
 
+    it('applies a damage retried with the same Idempotency-Key once', async () => {
+      const wall = await placed(await owner(), 'wall_stone', 5, freshZ());
+      const headers = { ...server.headers, 'idempotency-key': `hit-${randomUUID()}` };
+      const hits = await Promise.all(
+        [0, 1, 2].map(() =>
+          call<{ health: number }>('POST', `/v1/structures/${wall.id}/damage`, { amount: 40 }, headers),
+        ),
+      );
+      assert.deepEqual(
+        hits.map((h) => [h.status, h.body.health]),
+        Array(3).fill([200, wall.maxHealth - 40]),
+      );
+      const got = await call<StructureView>('GET', `/v1/structures/${wall.id}`);
+      assert.equal(got.body.health, wall.maxHealth - 40);
+    });
+
     it('destroys an empty cupboard without a container', async () => {
       const cupboard = await placed(await owner(), 'tool_cupboard', 20, freshZ());
       const hit = await call('POST', `/v1/structures/${cupboard.id}/damage`, { amount: CUPBOARD.maxHealth });
@@ -876,6 +892,30 @@ describe('world: structures, tool cupboards and destruction through the gateway'
         assert.deepEqual([asPlayer.status, codeOf(asPlayer)], [403, 'FORBIDDEN'], `${method} ${path}`);
         const asNobody = await call(method, path, body, { 'content-type': 'application/json' });
         assert.deepEqual([asNobody.status, codeOf(asNobody)], [401, 'UNAUTHENTICATED'], `${method} ${path}`);
+      }
+      assert.equal(await checksum(), before);
+    });
+
+    it('validates again for callers on NATS directly, naming the field, and writes nothing', async () => {
+      const asServer = { principal: { kind: 'server' as const, serverId: server.id, region: 'eu-west' } };
+      const before = await checksum();
+      for (const [subject, payload, field] of [
+        [StructureSubjects.place, { ...good(), position: { x: 1, y: 0 } }, 'position.z'],
+        [StructureSubjects.damage, { structureId: 'nope', amount: 1 }, 'structureId'],
+        [StructureSubjects.repair, { structureId: wallId, amount: Number.MAX_VALUE }, 'amount'],
+        [StructureSubjects.upkeep, { structureId: wallId, paidUntil: '2026-13-01T00:00:00Z' }, 'paidUntil'],
+        [StructureSubjects.authorize, { structureId: cupboardId }, 'playerId'],
+        [StructureSubjects.decayChunk, { chunkX: 0.5, chunkZ: 0, tick: new Date().toISOString() }, 'chunkX'],
+      ] as const) {
+        await assert.rejects(bus.request(subject, payload, asServer), (error: AppError) => {
+          assert.equal(error.code, 'VALIDATION_FAILED', subject);
+          assert.deepEqual(
+            (error.details as { fields: { field: string }[] }).fields.map((f) => f.field),
+            [field],
+            subject,
+          );
+          return true;
+        });
       }
       assert.equal(await checksum(), before);
     });
