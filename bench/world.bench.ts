@@ -16,6 +16,7 @@ import {
 import type { BenchContext } from './lib/context';
 import { measure } from './lib/measure';
 import type { BenchRow } from './lib/table';
+import { worldServiceRows } from './world-services.bench';
 
 const SEED = 42;
 const CAP = 300;
@@ -69,5 +70,5 @@ async function pathRowBench(ctx: BenchContext): Promise<BenchRow> {
 
 /** The world suite for `npm run bench`. */
 export async function worldRows(ctx: BenchContext): Promise<BenchRow[]> {
-  return [await chunkRowBench(ctx), await pathRowBench(ctx)];
+  return [await chunkRowBench(ctx), await pathRowBench(ctx), ...(await worldServiceRows(ctx))];
 }
