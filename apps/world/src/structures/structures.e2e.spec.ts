@@ -151,6 +151,29 @@ describe('world: structures, tool cupboards and destruction through the gateway'
       );
     });
 
+    it('stamps the chunk’s last_modified when a structure is placed or destroyed, not when damaged', async () => {
+      const z = freshZ();
+      const cz = Math.floor(z / 128);
+      assert.equal((await call('GET', `/v1/chunks/7/${cz}`)).status, 200);
+      const age = () =>
+        pool.query(`UPDATE world_chunks SET last_modified = '2000-01-01Z' WHERE x = 7 AND z = $1`, [cz]);
+      const stampedYear = async () =>
+        (
+          (await pool.query(`SELECT last_modified FROM world_chunks WHERE x = 7 AND z = $1`, [cz])).rows[0]
+            .last_modified as Date
+        ).getUTCFullYear();
+      await age();
+      const wall = await placed(await owner(), 'wall_stone', 7 * 128 + 5, z + 5);
+      assert.ok((await stampedYear()) > 2000, 'placement stamps the chunk');
+      await age();
+      const hit = await call('POST', `/v1/structures/${wall.id}/damage`, { amount: 1 });
+      assert.equal(hit.status, 200);
+      assert.equal(await stampedYear(), 2000, 'damage does not');
+      const destroyed = await call('POST', `/v1/structures/${wall.id}/damage`, { amount: wall.maxHealth });
+      assert.equal(destroyed.status, 200);
+      assert.ok((await stampedYear()) > 2000, 'destruction stamps the chunk');
+    });
+
     it('gives twig no decay protection: it costs no upkeep', async () => {
       const twig = await placed(await owner(), 'foundation_twig', 3, freshZ());
       assert.equal(twig.decayProtection, false);
