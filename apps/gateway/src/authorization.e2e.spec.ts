@@ -171,6 +171,12 @@ describe('authorization: route × principal', () => {
       expect: playerOnly,
     },
     {
+      // Allowed for the player: a pending enrolment, which changes nothing until verified.
+      route: 'POST /v1/accounts/me/2fa',
+      request: () => ({ method: 'POST', path: '/v1/accounts/me/2fa', body: {} }),
+      expect: playerOnly,
+    },
+    {
       route: 'POST /v1/accounts/me/2fa/verify',
       request: () => ({ method: 'POST', path: '/v1/accounts/me/2fa/verify', body: {} }),
       expect: playerOnly,
@@ -343,6 +349,41 @@ describe('authorization: route × principal', () => {
       expect: serverOnly,
     },
     {
+      route: 'POST /v1/structures',
+      request: () => ({ method: 'POST', path: '/v1/structures', body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'GET /v1/structures/{id}',
+      request: () => ({ method: 'GET', path: `/v1/structures/${randomUUID()}` }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/structures/{id}/damage',
+      request: () => ({ method: 'POST', path: `/v1/structures/${randomUUID()}/damage`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/structures/{id}/repair',
+      request: () => ({ method: 'POST', path: `/v1/structures/${randomUUID()}/repair`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/structures/{id}/upkeep',
+      request: () => ({ method: 'POST', path: `/v1/structures/${randomUUID()}/upkeep`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/structures/{id}/authorize',
+      request: () => ({ method: 'POST', path: `/v1/structures/${randomUUID()}/authorize`, body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/structures/{id}/deauthorize',
+      request: () => ({ method: 'POST', path: `/v1/structures/${randomUUID()}/deauthorize`, body: {} }),
+      expect: serverOnly,
+    },
+    {
       route: 'POST /v1/vehicles',
       request: () => ({ method: 'POST', path: '/v1/vehicles', body: {} }),
       expect: serverOnly,
@@ -429,6 +470,27 @@ describe('authorization: route × principal', () => {
       }
     });
   }
+
+  it('lists every /v1 route of the OpenAPI document, and nothing else', async () => {
+    const doc = (await (await fetch(`${cluster.url}/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const shape = (route: string) => route.replace(/\{[^}]+\}/g, '{}');
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => shape(`${method.toUpperCase()} ${path}`)),
+      )
+      .sort();
+    const tabled = new Set(rows.map((row) => shape(row.route.split('?')[0])));
+    assert.deepEqual(
+      {
+        untested: documented.filter((r) => !tabled.has(r)),
+        undocumented: [...tabled].filter((r) => !documented.includes(r)),
+      },
+      { untested: [], undocumented: [] },
+    );
+  });
 
   it('refuses a wrong credential with 401 instead of treating it as nobody', async () => {
     const tries: Array<Record<string, string>> = [
