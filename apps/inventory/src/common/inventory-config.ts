@@ -20,3 +20,10 @@ export type InventoryConfig = z.infer<typeof inventoryConfigSchema>;
 
 /** Injection token of the InventoryConfig. */
 export const INVENTORY_CONFIG = Symbol('INVENTORY_CONFIG');
+
+/** Injection token of the clock; tests of time rules replace it. */
+export const CLOCK = Symbol('CLOCK');
+
+export interface Clock {
+  now(): Date;
+}

@@ -10,7 +10,7 @@ import {
   type Principal,
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
-import { INVENTORY_CONFIG, type InventoryConfig } from '../common/inventory-config';
+import { CLOCK, INVENTORY_CONFIG, type Clock, type InventoryConfig } from '../common/inventory-config';
 import { referenceOf } from '../common/principals';
 import { mapProcedureErrors } from '../common/procedure-errors';
 import { CorpsesRepository } from './corpses.repository';
@@ -25,6 +25,7 @@ export class CorpsesService {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly repository: CorpsesRepository,
   ) {}
 
@@ -46,7 +47,7 @@ export class CorpsesService {
           throw new AppError(ErrorCode.FORBIDDEN, 'The character is not joined to this server', {
             playerId: req.playerId,
           });
-        const expiresAt = new Date(Date.now() + this.config.CORPSE_TTL_SECONDS * 1000);
+        const expiresAt = new Date(this.clock.now().getTime() + this.config.CORPSE_TTL_SECONDS * 1000);
         return this.repository.create(tx, req.playerId, req.position, referenceOf(server), expiresAt);
       });
       return result;
