@@ -2,7 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { VehicleView } from '@trustno1/contracts';
+import { BusClient } from '@trustno1/bus';
+import { VehicleSubjects, type AppError, type VehicleView } from '@trustno1/contracts';
 import {
   factories,
   registerServer,
@@ -240,5 +241,44 @@ describe('vehicles through the gateway', () => {
       }
     }
     assert.equal(await checksum(), before);
+  });
+  it('validates and authorizes again for callers on NATS directly, writing nothing', async () => {
+    const bus = new BusClient({ ...cluster.bus, serviceName: 'vehicles-test' });
+    try {
+      const v = await spawn();
+      const asServer = { principal: { kind: 'server' as const, serverId: randomUUID(), region: 'eu-west' } };
+      const before = await checksum();
+      for (const [subject, payload, field] of [
+        [VehicleSubjects.update, { vehicleId: v.id, fuelCurrent: 81 }, 'fuelCurrent'],
+        [VehicleSubjects.update, { vehicleId: 'x', fuelCurrent: 1 }, 'vehicleId'],
+        [VehicleSubjects.spawn, { templateId: 'sedan', position: { x: 0, y: 0, z: 0 } }, 'rotation'],
+        [VehicleSubjects.lock, { vehicleId: v.id, keyCode: '' }, 'keyCode'],
+        [VehicleSubjects.decay, { now: 'yesterday' }, 'now'],
+      ] as const) {
+        await assert.rejects(bus.request(subject, payload, asServer), (error: AppError) => {
+          assert.equal(error.code, 'VALIDATION_FAILED', subject);
+          assert.deepEqual(
+            (error.details as { fields: { field: string }[] }).fields.map((f) => f.field),
+            [field],
+          );
+          return true;
+        });
+      }
+      await assert.rejects(
+        bus.request(VehicleSubjects.decay, { now: new Date().toISOString() }, asServer),
+        (error: AppError) => error.code === 'FORBIDDEN',
+      );
+      await assert.rejects(
+        bus.request(
+          VehicleSubjects.update,
+          { vehicleId: v.id, fuelCurrent: 1 },
+          { principal: { kind: 'anonymous' } },
+        ),
+        (error: AppError) => error.code === 'UNAUTHENTICATED',
+      );
+      assert.equal(await checksum(), before);
+    } finally {
+      await bus.close();
+    }
   });
 });

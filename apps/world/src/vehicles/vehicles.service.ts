@@ -15,13 +15,8 @@ import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '
 import { chunkOf, WORLD_CATALOGS } from '@trustno1/world-domain';
 import { CLOCK, type Clock } from '../common/tokens';
 import { mapProcedureErrors } from './procedures';
+import { VEHICLES_CONFIG, type VehiclesConfig } from './vehicles-config';
 import { VehiclesRepository, type VehicleChanges } from './vehicles.repository';
-
-/**
- * Abandonment decay (docs/world.md): a vehicle unused for ABANDON_HOURS loses LOSS_PER_HOUR of its
- * max health per hour after that, so an abandoned vehicle is gone 24 + 10 hours after its last use.
- */
-export const VEHICLE_DECAY_RULE = { abandonHours: 24, lossPerHour: 0.1, batch: 500 } as const;
 
 const invalid = (field: string, message: string) =>
   new AppError(ErrorCode.VALIDATION_FAILED, `Invalid request: ${field}`, { fields: [{ field, message }] });
@@ -29,12 +24,21 @@ const invalid = (field: string, message: string) =>
 @Injectable()
 export class VehiclesService {
   private readonly templates = new Map(WORLD_CATALOGS.vehicles.map((v) => [v.id, v]));
+  private readonly rule: { abandonHours: number; lossPerHour: number; batch: number };
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly repository: VehiclesRepository,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(VEHICLES_CONFIG) config: VehiclesConfig,
+  ) {
+    // A vehicle unused for abandonHours loses lossPerHour of its max health per hour after that.
+    this.rule = {
+      abandonHours: config.VEHICLE_ABANDON_HOURS,
+      lossPerHour: config.VEHICLE_DECAY_PER_HOUR,
+      batch: config.VEHICLE_DECAY_BATCH,
+    };
+  }
 
   /** Spawns a vehicle of a catalog template, full tank and health, with its empty inventory. */
   async spawn(body: SpawnVehicleBody, claim: IdempotencyClaim | undefined): Promise<VehicleView> {
@@ -126,7 +130,7 @@ export class VehiclesService {
     for (;;) {
       const batch = await mapProcedureErrors(() =>
         withTransaction(this.pool, async (tx) => {
-          const result = await this.repository.decayBatch(tx, now, VEHICLE_DECAY_RULE);
+          const result = await this.repository.decayBatch(tx, now, this.rule);
           for (const vehicleId of result.destroyed)
             await enqueueEvent(tx, VehicleEvents.destroyed, {
               vehicleId,
@@ -138,7 +142,7 @@ export class VehiclesService {
       );
       total.decayed += batch.decayed;
       total.destroyed.push(...batch.destroyed);
-      if (batch.decayed < VEHICLE_DECAY_RULE.batch) return total;
+      if (batch.decayed < this.rule.batch) return total;
     }
   }
 }

@@ -1,11 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
+import { ConfigError } from '@trustno1/config';
 import { factories, FakeClock, openTestStores, type Factories, type TestStores } from '@trustno1/testing';
 import { VehiclesRepository } from './vehicles.repository';
-import { VEHICLE_DECAY_RULE, VehiclesService } from './vehicles.service';
+import { loadVehiclesConfig } from './vehicles-config';
+import { VehiclesService } from './vehicles.service';
 
 const HOUR = 3600;
+// The defaults: 24 h until abandoned, then 10 % of max health per hour, batches of 500.
+const config = loadVehiclesConfig({});
 const AT = { position: { x: 10, y: 5, z: -3 }, rotation: { x: 0, y: 0, z: 0, w: 1 } };
 
 describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => {
@@ -20,7 +24,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
     pool = stores.pool;
     f = factories(pool);
     clock = new FakeClock(Date.UTC(2026, 0, 1));
-    vehicles = new VehiclesService(pool, new VehiclesRepository(), clock);
+    vehicles = new VehiclesService(pool, new VehiclesRepository(), clock, config);
   });
   after(() => stores?.close());
 
@@ -117,7 +121,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
 
   it('works through more vehicles than one batch', async () => {
     const start = freshStart();
-    const n = VEHICLE_DECAY_RULE.batch + 20;
+    const n = config.VEHICLE_DECAY_BATCH + 20;
     await pool.query(
       `INSERT INTO vehicles (id, template_id, position, rotation, chunk_x, chunk_z, fuel_current, fuel_max,
                              health, max_health, last_used)
@@ -131,5 +135,26 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
       at(start),
     ]);
     assert.equal(left.rowCount, n);
+  });
+  it('follows a configured rule, and refuses a bad one naming the variable', async () => {
+    const start = freshStart();
+    const fast = new VehiclesService(
+      pool,
+      new VehiclesRepository(),
+      clock,
+      loadVehiclesConfig({ VEHICLE_ABANDON_HOURS: '1', VEHICLE_DECAY_PER_HOUR: '0.5' }),
+    );
+    const v = await fast.spawn({ templateId: 'minicopter', ...AT }, undefined);
+    await fast.decay(at(start + 2));
+    assert.equal(await health(v.id), 750 - 0.5 * 750);
+    for (const [name, value] of [
+      ['VEHICLE_DECAY_PER_HOUR', '2'],
+      ['VEHICLE_ABANDON_HOURS', '-1'],
+      ['VEHICLE_DECAY_BATCH', 'many'],
+    ])
+      assert.throws(
+        () => loadVehiclesConfig({ [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+      );
   });
 });
