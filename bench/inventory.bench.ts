@@ -148,8 +148,9 @@ export async function inventoryRows(ctx: BenchContext): Promise<BenchRow[]> {
     const refusals = () => {
       const text = [...refused].map(([code, n]) => `${n} ${code}`).join(', ');
       refused.clear();
-      // FORBIDDEN here: another move of the same hot item committed between this request's read of
-      // the item's inventory and its lock, and a move authorised on a stale view is refused.
+      // CONFLICT (ITEM_MOVED) here: another move of the same hot item committed between this
+      // request's read of the item's inventory and its lock; a move authorised on a stale view is
+      // refused and a game server would read the item again.
       return text ? `; refused (another move of the item won): ${text}` : '';
     };
     // The raw rows leave items wherever they are; the service rows learn it back from the table.

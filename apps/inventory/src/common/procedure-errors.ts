@@ -1,4 +1,4 @@
-import { AppError } from '@trustno1/contracts';
+import { AppError, ErrorCode } from '@trustno1/contracts';
 import { inventoryErrorOf, type InventoryDbError } from '@trustno1/inventory-domain';
 
 const MESSAGES: Record<InventoryDbError['code'], string> = {
@@ -23,8 +23,21 @@ export async function mapProcedureErrors<T>(work: () => Promise<T>): Promise<T> 
   } catch (error) {
     const mapped = inventoryErrorOf(error);
     if (!mapped) throw error;
+    if (mapped.code === 'FORBIDDEN' && mapped.details.reason === 'NOT_IN_EXPECTED_INVENTORY') {
+      // The caller was authorised on where the item was; it moved before the lock. A conflict with
+      // current state, not a missing right: read the item again and decide again.
+      throw itemMovedMeanwhile(mapped.details);
+    }
     throw new AppError(mapped.code, MESSAGES[mapped.code], detailsOf(mapped));
   }
+}
+
+/** 409 CONFLICT: the item is no longer in the inventory the request was authorised on. */
+export function itemMovedMeanwhile(details: Record<string, unknown> = {}): AppError {
+  return new AppError(ErrorCode.CONFLICT, 'The item moved meanwhile; read it again', {
+    ...details,
+    reason: 'ITEM_MOVED',
+  });
 }
 
 /** A procedure names one bad field as {field, problem}; the API names fields as fields[]. */

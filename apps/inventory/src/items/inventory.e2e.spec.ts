@@ -421,6 +421,54 @@ describe('inventory routes through the gateway', () => {
     });
   });
 
+  it('answers 409 ITEM_MOVED when the item moves between the authorisation and the lock', async () => {
+    const [from, elsewhere] = [await container(serverA), await container(serverA)];
+    const item = await add(serverA, from, { templateId: 'flashlight' });
+    const other = await cluster.pool.connect();
+    try {
+      // Another move of the item, not committed yet: it holds both inventories' locks.
+      await other.query('BEGIN');
+      await other.query(`SELECT transfer_item($1, $2, 0, 0, NULL, NULL, NULL, 'move', 'spec')`, [
+        item.id,
+        elsewhere,
+      ]);
+      const pending = call(base, 'POST', `/v1/items/${item.id}/move`, {
+        headers: serverA,
+        body: { toInventoryId: from, gridX: 3, gridY: 1 },
+      });
+      // The request was authorised on `from` and now waits for its lock.
+      for (let waited = 0; ; waited += 25) {
+        const { rows } = await cluster.pool.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        );
+        if (rows[0].n > 0) break;
+        assert.ok(waited < 10_000, 'the move never waited for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      await other.query('COMMIT');
+      const reply = await pending;
+      assert.equal(reply.status, 409, JSON.stringify(reply.body));
+      assert.equal(codeOf(reply), 'CONFLICT');
+      assert.equal(
+        (reply.body as { error: { details: { reason: string } } }).error.details.reason,
+        'ITEM_MOVED',
+      );
+    } finally {
+      other.release();
+    }
+    const where = await cluster.pool.query(
+      `SELECT inventory_id, grid_x, grid_y FROM inventory_items WHERE id = $1`,
+      [item.id],
+    );
+    assert.deepEqual(where.rows, [{ inventory_id: elsewhere, grid_x: 0, grid_y: 0 }]);
+    const moves = await cluster.pool.query(
+      `SELECT count(*)::int AS n FROM item_ledger WHERE item_id = $1 AND operation = 'move'`,
+      [item.id],
+    );
+    assert.equal(moves.rows[0].n, 1);
+  });
+
   it('50 parallel destroys of one item: exactly one succeeds', async () => {
     const item = await add(serverA, invP, { templateId: 'flashlight' });
     const replies = await Promise.all(

@@ -15,7 +15,7 @@ import {
 import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
 import { AccessRepository } from '../common/access.repository';
 import { referenceOf } from '../common/principals';
-import { mapProcedureErrors } from '../common/procedure-errors';
+import { itemMovedMeanwhile, mapProcedureErrors } from '../common/procedure-errors';
 import { ItemsRepository } from './items.repository';
 
 type Server = Extract<Principal, { kind: 'server' }>;
@@ -68,7 +68,8 @@ export class ItemsService {
   /**
    * Both ends are authorised, then transfer_item is told the source inventory that was checked:
    * should the item move elsewhere between the check and its lock, the procedure refuses
-   * (FORBIDDEN) instead of moving an item this server was never allowed to touch.
+   * (409 CONFLICT, reason ITEM_MOVED) instead of moving an item this server was never allowed to
+   * touch, and the caller reads the item again.
    */
   move(
     server: Server,
@@ -110,10 +111,7 @@ export class ItemsService {
         req.reason ?? DESTROY_REASON,
         referenceOf(server),
       );
-      if (takenFrom !== from)
-        throw new AppError(ErrorCode.FORBIDDEN, 'The item moved while being destroyed', {
-          itemId: req.itemId,
-        });
+      if (takenFrom !== from) throw itemMovedMeanwhile({ itemId: req.itemId });
       return null;
     });
   }

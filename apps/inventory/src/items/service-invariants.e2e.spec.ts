@@ -33,7 +33,8 @@ const EXPECTED = new Set([
   'VALIDATION_FAILED',
   'NOT_FOUND',
   'OVER_WEIGHT',
-  'FORBIDDEN',
+  // Another worker moved the item between this request's read and its lock (ITEM_MOVED).
+  'CONFLICT',
 ]);
 
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)];
