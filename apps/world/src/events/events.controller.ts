@@ -33,8 +33,8 @@ export class EventsController {
   @MessagePattern(WorldEventSubjects.join)
   join(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<JoinEventView> {
     const request = parsePayload(joinEventRequest, payload);
-    requireServer(meta.principal);
-    return this.events.join(request, claimOf(WorldEventSubjects.join, payload, meta));
+    const serverId = requireServer(meta.principal);
+    return this.events.join(serverId, request, claimOf(WorldEventSubjects.join, payload, meta));
   }
 
   @MessagePattern(WorldEventSubjects.complete)

@@ -35,6 +35,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
   let cluster: TestCluster;
   let pool: Pool;
   let server: Record<string, string>;
+  let serverId: string;
   let bus: BusClient;
   let connection: Redis;
   let producer: QueueProducer;
@@ -47,7 +48,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
     });
     pool = cluster.pool;
     f = factories(pool);
-    server = (await registerServer(cluster.url, TEST_ADMIN_KEY)).headers;
+    ({ headers: server, id: serverId } = await registerServer(cluster.url, TEST_ADMIN_KEY));
     bus = new BusClient({ ...cluster.bus, serviceName: 'events-test' });
     connection = createQueueConnection(testInfra().redisUrl, 'events-test');
     producer = new QueueProducer({ connection, redisKeyPrefix: cluster.ns.redisKeyPrefix });
@@ -80,6 +81,12 @@ describe('world events: event_spawn through the worker, join, complete, expire',
     const result = await bus.request<SpawnEventView>(WorldEventSubjects.spawn, { templateId, tick }, ADMIN);
     assert.equal(result.status, 'spawned');
     return (result as { eventId: string }).eventId;
+  };
+  /** A character joined to the test's server, as joining an event requires. */
+  const joined = async () => {
+    const c = await f.character();
+    await pool.query(`UPDATE players SET server_id = $2 WHERE id = $1`, [c.id, serverId]);
+    return c;
   };
   const eventRow = async (id: string) =>
     (
@@ -139,7 +146,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
 
   it('adds a participant once, and completes with a participant as the winner into the completed partition', async () => {
     const id = await spawnNow();
-    const [a, b] = [await f.character(), await f.character()];
+    const [a, b] = [await joined(), await joined()];
     const joins = await Promise.all(
       [a, a, a, b].map((p) => call('POST', `/v1/events/${id}/join`, { playerId: p.id })),
     );
@@ -151,7 +158,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
     assert.equal(bodies.filter((j) => j.joined).length, 2, 'a once, b once');
     assert.deepEqual((await eventRow(id))[0].participants.sort(), [a.id, b.id].sort());
 
-    const outsider = await f.character();
+    const outsider = await joined();
     const before = await checksum();
     const refused = await call('POST', `/v1/events/${id}/complete`, { winnerId: outsider.id });
     assert.equal(refused.status, 400);
@@ -197,7 +204,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
 
   it('completes two parallel winners once: one 200, one 409', async () => {
     const id = await spawnNow();
-    const [a, b] = [await f.character(), await f.character()];
+    const [a, b] = [await joined(), await joined()];
     for (const p of [a, b]) await call('POST', `/v1/events/${id}/join`, { playerId: p.id });
     const statuses = (
       await Promise.all([a, b].map((p) => call('POST', `/v1/events/${id}/complete`, { winnerId: p.id })))
@@ -214,7 +221,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
       ADMIN,
     );
     const id = (spawned as { eventId: string }).eventId;
-    const p = await f.character();
+    const p = await joined();
     const before = await checksum();
     const late = await call('POST', `/v1/events/${id}/join`, { playerId: p.id });
     assert.equal(late.status, 409);
@@ -242,7 +249,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
   it('refuses a full event with 422 LIMIT_REACHED', async () => {
     const id = await spawnNow();
     await pool.query(`UPDATE world_events SET data = data || '{"maxParticipants": 1}' WHERE id = $1`, [id]);
-    const [a, b] = [await f.character(), await f.character()];
+    const [a, b] = [await joined(), await joined()];
     assert.equal((await call('POST', `/v1/events/${id}/join`, { playerId: a.id })).status, 200);
     const before = await checksum();
     const full = await call('POST', `/v1/events/${id}/join`, { playerId: b.id });
@@ -253,7 +260,8 @@ describe('world events: event_spawn through the worker, join, complete, expire',
 
   it('answers bad input with 4xx naming the field and unknown ids with 404, changing nothing', async () => {
     const id = await spawnNow();
-    const p = await f.character();
+    const p = await joined();
+    const stranger = await f.character();
     const before = await checksum();
     for (const [method, path, body, status, field] of [
       ['POST', `/v1/events/${id}/join`, { playerId: 'me' }, 400, 'playerId'],
@@ -265,6 +273,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
       ['GET', '/v1/events?page=2', undefined, 400, 'page'],
       ['POST', `/v1/events/${randomUUID()}/join`, { playerId: p.id }, 404, 'eventId'],
       ['POST', `/v1/events/${id}/join`, { playerId: randomUUID() }, 404, 'playerId'],
+      ['POST', `/v1/events/${id}/join`, { playerId: stranger.id }, 403, 'playerId'],
       ['POST', `/v1/events/${randomUUID()}/complete`, { winnerId: p.id }, 404, 'eventId'],
     ] as const) {
       const response = await call(method, path, body);

@@ -85,15 +85,26 @@ export class EventsService {
     return { status: created ? 'spawned' : 'existing', eventId };
   }
 
-  /** Adds the player once; refused after the end (409, reason EVENT_ENDED) or when full (422). */
+  /**
+   * Adds the player once; the player must be a character joined to the calling server (403).
+   * Refused after the end (409, reason EVENT_ENDED) or when full (422).
+   */
   async join(
+    serverId: string,
     request: { eventId: string; playerId: string },
     claim: IdempotencyClaim | undefined,
   ): Promise<JoinEventView> {
     const { result } = await mapProcedureErrors(() =>
-      runIdempotent(this.pool, claim, (tx) =>
-        this.repository.join(tx, request.eventId, request.playerId, this.clock.now()),
-      ),
+      runIdempotent(this.pool, claim, async (tx) => {
+        const player = await this.repository.characterServer(tx, request.playerId);
+        if (!player)
+          throw new AppError(ErrorCode.NOT_FOUND, 'Player not found', { playerId: request.playerId });
+        if (player.serverId !== serverId)
+          throw new AppError(ErrorCode.FORBIDDEN, 'The player is not joined to this server', {
+            playerId: request.playerId,
+          });
+        return this.repository.join(tx, request.eventId, request.playerId, this.clock.now());
+      }),
     );
     return result;
   }

@@ -24,8 +24,8 @@ export class VehiclesController {
   @MessagePattern(VehicleSubjects.spawn)
   spawn(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<VehicleView> {
     const body = parsePayload(spawnVehicleBody, payload);
-    requireServer(meta.principal);
-    return this.vehicles.spawn(body, claimOf(VehicleSubjects.spawn, payload, meta));
+    const serverId = requireServer(meta.principal);
+    return this.vehicles.spawn(serverId, body, claimOf(VehicleSubjects.spawn, payload, meta));
   }
 
   @MessagePattern(VehicleSubjects.get)

@@ -23,12 +23,13 @@ describe('vehicles through the gateway', () => {
   let cluster: TestCluster;
   let pool: Pool;
   let server: Record<string, string>;
+  let serverId: string;
   let player: Record<string, string>;
 
   before(async () => {
     cluster = await startCluster(['accounts', 'world', 'gateway']);
     pool = cluster.pool;
-    server = (await registerServer(cluster.url, TEST_ADMIN_KEY)).headers;
+    ({ headers: server, id: serverId } = await registerServer(cluster.url, TEST_ADMIN_KEY));
     player = (await signUp(cluster.url)).headers;
   });
   after(() => cluster?.stop());
@@ -69,6 +70,7 @@ describe('vehicles through the gateway', () => {
 
   it('spawns from the catalog with a vehicle inventory of its grid, in the chunk of its position', async () => {
     const owner = await factories(pool).character();
+    await pool.query(`UPDATE players SET server_id = $2 WHERE id = $1`, [owner.id, serverId]);
     const v = await spawn({ ownerId: owner.id });
     assert.equal(v.templateId, 'sedan');
     assert.deepEqual([v.fuelCurrent, v.fuelMax, v.health, v.maxHealth], [80, 80, 800, 800]);
@@ -88,6 +90,20 @@ describe('vehicles through the gateway', () => {
     assert.deepEqual(await got.json(), v);
     const chunk = (await (await call('GET', '/v1/chunks/2/-1')).json()) as { vehicles: { id: string }[] };
     assert.ok(chunk.vehicles.some((c) => c.id === v.id));
+  });
+
+  it('refuses an owner who is not joined to the calling server: 403, nothing written', async () => {
+    const stranger = await factories(pool).character();
+    const before = await checksum();
+    const response = await call('POST', '/v1/vehicles', {
+      templateId: 'sedan',
+      position: { x: 0, y: 0, z: 0 },
+      rotation: ROTATION,
+      ownerId: stranger.id,
+    });
+    assert.equal(response.status, 403);
+    assert.equal(((await response.json()) as ErrorBody).error.code, 'FORBIDDEN');
+    assert.equal(await checksum(), before);
   });
 
   it('replays a spawn with the same Idempotency-Key instead of spawning twice', async () => {

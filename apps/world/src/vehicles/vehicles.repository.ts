@@ -106,9 +106,16 @@ export class VehiclesRepository {
     return rows[0].view;
   }
 
-  async playerExists(db: Pool | PoolClient, playerId: string): Promise<boolean> {
-    const { rowCount } = await db.query(`SELECT 1 FROM players WHERE id = $1`, [playerId]);
-    return rowCount === 1;
+  /** The server a character is joined to (null when offline); undefined when there is no such character. */
+  async characterServer(
+    db: Pool | PoolClient,
+    playerId: string,
+  ): Promise<{ serverId: string | null } | undefined> {
+    const { rows } = await db.query<{ server_id: string | null }>(
+      `SELECT server_id FROM players WHERE id = $1`,
+      [playerId],
+    );
+    return rows[0] ? { serverId: rows[0].server_id } : undefined;
   }
 
   async view(db: Pool | PoolClient, vehicleId: string): Promise<VehicleView | null> {

@@ -40,13 +40,26 @@ export class VehiclesService {
     };
   }
 
-  /** Spawns a vehicle of a catalog template, full tank and health, with its empty inventory. */
-  async spawn(body: SpawnVehicleBody, claim: IdempotencyClaim | undefined): Promise<VehicleView> {
+  /**
+   * Spawns a vehicle of a catalog template, full tank and health, with its empty inventory. An owner
+   * must be a character joined to the calling server (a server acts only on its own players).
+   */
+  async spawn(
+    serverId: string,
+    body: SpawnVehicleBody,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<VehicleView> {
     const template = this.templates.get(body.templateId);
     if (!template) throw invalid('templateId', 'unknown vehicle template');
     const { result } = await runIdempotent(this.pool, claim, async (tx) => {
-      if (body.ownerId && !(await this.repository.playerExists(tx, body.ownerId)))
-        throw new AppError(ErrorCode.NOT_FOUND, 'Owner not found', { ownerId: body.ownerId });
+      if (body.ownerId) {
+        const owner = await this.repository.characterServer(tx, body.ownerId);
+        if (!owner) throw new AppError(ErrorCode.NOT_FOUND, 'Owner not found', { ownerId: body.ownerId });
+        if (owner.serverId !== serverId)
+          throw new AppError(ErrorCode.FORBIDDEN, 'The owner is not joined to this server', {
+            ownerId: body.ownerId,
+          });
+      }
       return this.repository.insert(tx, {
         id: randomUUID(),
         inventoryId: randomUUID(),

@@ -8,6 +8,7 @@ import { loadVehiclesConfig } from './vehicles-config';
 import { VehiclesService } from './vehicles.service';
 
 const HOUR = 3600;
+const SERVER = '00000000-0000-4000-8000-000000000001';
 // The defaults: 24 h until abandoned, then 10 % of max health per hour, batches of 500.
 const config = loadVehiclesConfig({});
 const AT = { position: { x: 10, y: 5, z: -3 }, rotation: { x: 0, y: 0, z: 0, w: 1 } };
@@ -41,7 +42,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
 
   it('leaves a vehicle alone for 24 h, then takes 10 % of max health per hour', async () => {
     const start = freshStart();
-    const v = await vehicles.spawn({ templateId: 'sedan', ...AT }, undefined);
+    const v = await vehicles.spawn(SERVER, { templateId: 'sedan', ...AT }, undefined);
     assert.equal(v.health, 800);
     await vehicles.decay(at(start + 24));
     assert.equal(await health(v.id), 800, 'exactly 24 h unused: not yet abandoned');
@@ -53,8 +54,8 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
 
   it('applies a tick once when it runs twice, and several short ticks equal one long one', async () => {
     const start = freshStart();
-    const a = await vehicles.spawn({ templateId: 'motorbike', ...AT }, undefined);
-    const b = await vehicles.spawn({ templateId: 'motorbike', ...AT }, undefined);
+    const a = await vehicles.spawn(SERVER, { templateId: 'motorbike', ...AT }, undefined);
+    const b = await vehicles.spawn(SERVER, { templateId: 'motorbike', ...AT }, undefined);
     for (const h of [25, 26, 27, 28]) await vehicles.decay(at(start + h));
     await vehicles.decay(at(start + 28));
     await vehicles.decay(at(start + 28));
@@ -67,7 +68,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
 
   it('counts the 24 h from the last use, so a vehicle in use never decays', async () => {
     const start = freshStart();
-    const v = await vehicles.spawn({ templateId: 'pickup_truck', ...AT }, undefined);
+    const v = await vehicles.spawn(SERVER, { templateId: 'pickup_truck', ...AT }, undefined);
     clock.ms = at(start + 20).getTime();
     await vehicles.update({ vehicleId: v.id, fuelCurrent: 50 }, undefined);
     await vehicles.decay(at(start + 40));
@@ -78,7 +79,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
 
   it('destroys a vehicle at zero: its items leave through item_ledger, then the rows go', async () => {
     const start = freshStart();
-    const v = await vehicles.spawn({ templateId: 'rowboat', ...AT }, undefined);
+    const v = await vehicles.spawn(SERVER, { templateId: 'rowboat', ...AT }, undefined);
     const tpl = await f.itemTemplate({ maxStack: 10 });
     await pool.query(`SELECT add_item($1, $2, 7, 0, 0, NULL, NULL, NULL, 'loot', NULL)`, [
       v.inventoryId,
@@ -144,7 +145,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
       clock,
       loadVehiclesConfig({ VEHICLE_ABANDON_HOURS: '1', VEHICLE_DECAY_PER_HOUR: '0.5' }),
     );
-    const v = await fast.spawn({ templateId: 'minicopter', ...AT }, undefined);
+    const v = await fast.spawn(SERVER, { templateId: 'minicopter', ...AT }, undefined);
     await fast.decay(at(start + 2));
     assert.equal(await health(v.id), 750 - 0.5 * 750);
     for (const [name, value] of [
