@@ -1,14 +1,21 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { BusClient } from '@trustno1/bus';
 import { WorldEventSubjects, type ExpireEventsView, type SpawnEventView } from '@trustno1/contracts';
-import { ProcessorRegistry, QueueProducer, type EventSpawnJob, type ScheduleRun } from '@trustno1/queues';
+import {
+  ProcessorRegistry,
+  QueueProducer,
+  scheduleNamed,
+  type EventSpawnJob,
+  type ScheduleRun,
+} from '@trustno1/queues';
 import { WORLD_CATALOGS } from '@trustno1/world-domain';
 import { EVENTS_PRODUCER } from './tokens';
 
-/** The `events.spawn` repeat interval; the template of a tick is its index modulo the templates. */
-const SPAWN_EVERY_MS = 15 * 60_000;
+const SPAWN_REPEAT = scheduleNamed('events.spawn').repeat;
+/** The `events.spawn` interval (15 min unless the table says otherwise; a cron line counts as hourly). */
+const SPAWN_EVERY_MS = 'every' in SPAWN_REPEAT ? SPAWN_REPEAT.every : 3_600_000;
 
-/** The template a spawn tick creates: the catalog's event templates in turn. */
+/** The template a spawn tick creates: the catalog's event templates in turn, one per tick. */
 export function templateForTick(tick: Date, templates = WORLD_CATALOGS.events): string {
   const index = Math.floor(tick.getTime() / SPAWN_EVERY_MS) % templates.length;
   return templates[index].id;

@@ -56,17 +56,17 @@ export class EventsRepository {
 
   /** Active: not completed and not past its end; inactive: the rest. Newest first, at most 500. */
   async list(db: Pool | PoolClient, active: boolean | undefined, now: Date): Promise<WorldEventView[]> {
-    const where =
+    const [where, params] =
       active === undefined
-        ? 'true'
-        : active
-          ? 'e.completed = false AND e.ends_at > $1'
-          : '(e.completed = true OR e.ends_at <= $1)';
+        ? ['true', []]
+        : [
+            active ? 'e.completed = false AND e.ends_at > $1' : '(e.completed = true OR e.ends_at <= $1)',
+            [now],
+          ];
     const { rows } = await db.query<{ view: WorldEventView }>(
-      `SELECT world_event_json(e) AS view FROM world_events e
-        WHERE ${where} AND $1::timestamptz IS NOT NULL
+      `SELECT world_event_json(e) AS view FROM world_events e WHERE ${where}
         ORDER BY e.started_at DESC, e.id LIMIT 500`,
-      [now],
+      params,
     );
     return rows.map((r) => r.view);
   }
