@@ -150,6 +150,26 @@ describe('territories through the gateway', () => {
     );
   });
 
+  it('counts a capture retried with the same Idempotency-Key once', async () => {
+    const f = await faction();
+    const t = await territory({ maxCapturePoints: 100 });
+    const headers = { ...server, 'idempotency-key': randomUUID() };
+    const body = { factionId: f, points: 7 };
+    const responses = await Promise.all(
+      [1, 2, 3].map(() => call('POST', `/v1/territories/${t.id}/capture`, body, headers)),
+    );
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [200, 200, 200],
+    );
+    const views = (await Promise.all(responses.map((r) => r.json()))) as CaptureResultView[];
+    for (const v of views) assert.equal(v.capturePoints, 7);
+    const other = await call('POST', `/v1/territories/${t.id}/capture`, { ...body, points: 8 }, headers);
+    assert.equal(other.status, 409);
+    const { rows } = await pool.query(`SELECT capture_points FROM territories WHERE id = $1`, [t.id]);
+    assert.equal(rows[0].capture_points, 7);
+  });
+
   it('gives one owner when two factions race: points within the maximum at every read, one change', async () => {
     const [strong, weak] = [await faction(), await faction()];
     const t = await territory({ maxCapturePoints: 100 });
