@@ -9,6 +9,8 @@ import {
   WATER_LEVEL,
   WORLD_CATALOGS,
 } from '@trustno1/world-domain';
+import { ConfigError } from '@trustno1/config';
+import { loadEventsConfig } from './events-config';
 import { rollRewards } from './events.service';
 import { pickSpawnLocation } from './spawn-location';
 
@@ -61,5 +63,18 @@ describe('event spawn locations', () => {
       }
     }
     assert.deepEqual(rollRewards(undefined, 'x'), []);
+  });
+  it('reads its bounds from the environment, refusing a bad value by name', () => {
+    assert.deepEqual(loadEventsConfig({}), { EVENT_WORLD_HALF_SIZE: 4096, EVENT_SPAWN_ATTEMPTS: 256 });
+    assert.equal(loadEventsConfig({ EVENT_WORLD_HALF_SIZE: '1000' }).EVENT_WORLD_HALF_SIZE, 1000);
+    for (const [name, value] of [
+      ['EVENT_WORLD_HALF_SIZE', '0'],
+      ['EVENT_WORLD_HALF_SIZE', 'far'],
+      ['EVENT_SPAWN_ATTEMPTS', '1.5'],
+    ])
+      assert.throws(
+        () => loadEventsConfig({ [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+      );
   });
 });
