@@ -34,15 +34,20 @@ export class PathsService implements OnModuleDestroy {
     return { jobId };
   }
 
-  /** The job's state and, once done, its path; another server's job is as unknown as a missing one. */
+  /**
+   * The job's state and, once done, its path; another server's job is as unknown as a missing one.
+   * The state is read before the job: a job read first could complete in between and show a
+   * completed state without its return value.
+   */
   async get(serverId: string, jobId: string): Promise<PathJobView> {
-    const job = await this.producer.job('ai_pathfinding', jobId);
+    const state = await this.producer.queue('ai_pathfinding').getJobState(jobId);
+    const job = state === 'unknown' ? undefined : await this.producer.job('ai_pathfinding', jobId);
     if (!job || (job.data as { requestedBy?: string }).requestedBy !== serverId)
       throw new AppError(ErrorCode.NOT_FOUND, 'Path job not found', { jobId });
-    const state = await job.getState();
     switch (state) {
       case 'completed': {
-        const result = job.returnvalue as PathJobResult;
+        const result = job.returnvalue as PathJobResult | null;
+        if (!result) return { jobId, status: 'running' };
         return result.status === 'found'
           ? { jobId, status: 'done', path: result.path, length: result.length }
           : { jobId, status: 'failed', reason: result.status };
@@ -51,8 +56,6 @@ export class PathsService implements OnModuleDestroy {
         return { jobId, status: 'failed', reason: job.failedReason || 'failed' };
       case 'active':
         return { jobId, status: 'running' };
-      case 'unknown':
-        throw new AppError(ErrorCode.NOT_FOUND, 'Path job not found', { jobId });
       default:
         return { jobId, status: 'queued' };
     }
