@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pool, type PoolClient } from 'pg';
 import { AppError } from '@trustno1/contracts';
-import { requestHash, runIdempotent, withTransaction } from '@trustno1/db';
+import { idempotencyClaim, requestHash, runIdempotent, withTransaction } from '@trustno1/db';
 import { createTestDatabase, type TestDatabase } from '@trustno1/testing';
 
 describe('runIdempotent', () => {
@@ -136,5 +136,38 @@ describe('withTransaction', () => {
     assert.ok(attempts >= 3, `expected a retried deadlock, saw ${attempts} attempts`);
     const rows = (await pool.query(`SELECT n FROM counters ORDER BY id`)).rows.map((r) => r.n);
     assert.deepEqual(rows, [2, 2]);
+  });
+});
+
+describe('idempotencyClaim', () => {
+  it('scopes a key to its principal and pins it to the subject and payload; no key, no claim', () => {
+    const server = { kind: 'server', serverId: 's-1', region: 'eu' } as const;
+    const claim = idempotencyClaim(
+      'inventory.item.move.v1',
+      { itemId: 'i-1' },
+      {
+        principal: server,
+        idempotencyKey: 'k-1',
+      },
+    );
+    assert.deepEqual(claim, {
+      principal: 'server:s-1',
+      key: 'k-1',
+      requestHash: requestHash('inventory.item.move.v1', { itemId: 'i-1' }),
+    });
+    const otherBody = idempotencyClaim(
+      'inventory.item.move.v1',
+      { itemId: 'i-2' },
+      {
+        principal: server,
+        idempotencyKey: 'k-1',
+      },
+    );
+    assert.notEqual(otherBody?.requestHash, claim?.requestHash);
+    assert.equal(idempotencyClaim('inventory.item.move.v1', {}, { principal: server }), undefined);
+    assert.equal(
+      idempotencyClaim('inventory.item.move.v1', {}, { principal: server, idempotencyKey: '' }),
+      undefined,
+    );
   });
 });

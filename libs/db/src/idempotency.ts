@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { AppError, ErrorCode } from '@trustno1/contracts';
+import { AppError, ErrorCode, principalKey, type Principal } from '@trustno1/contracts';
 import { withTransaction, type TransactionOptions } from './transaction';
 
 /** One caller's key for one request: `principal` scopes the key, `requestHash` pins the request. */
@@ -25,6 +25,23 @@ export function requestHash(operation: string, payload: unknown): string {
     .update('\n')
     .update(JSON.stringify(payload ?? null))
     .digest('hex');
+}
+
+/**
+ * The claim of a request that carries an idempotency key (HTTP `Idempotency-Key`, the same NATS
+ * header), scoped to its principal and pinned to `subject` and `payload`; none without a key.
+ */
+export function idempotencyClaim(
+  subject: string,
+  payload: unknown,
+  request: { principal: Principal; idempotencyKey?: string | undefined },
+): IdempotencyClaim | undefined {
+  if (!request.idempotencyKey) return undefined;
+  return {
+    principal: principalKey(request.principal),
+    key: request.idempotencyKey,
+    requestHash: requestHash(subject, payload),
+  };
 }
 
 /**

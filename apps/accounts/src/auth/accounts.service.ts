@@ -6,7 +6,6 @@ import {
   AccountsSubjects,
   AppError,
   ErrorCode,
-  principalKey,
   type AccountRegisteredEvent,
   type AccountView,
   type ChangePasswordBody,
@@ -14,7 +13,7 @@ import {
   type RegisterAccountBody,
 } from '@trustno1/contracts';
 import { enqueueEvent, type RequestMeta } from '@trustno1/bus';
-import { PG_POOL, requestHash, runIdempotent } from '@trustno1/db';
+import { PG_POOL, runIdempotent, idempotencyClaim } from '@trustno1/db';
 import { SessionStore } from '../sessions/session.store';
 import { AccountsRepository } from './accounts.repository';
 import { LoginLockout } from './lockout';
@@ -35,13 +34,7 @@ export class AccountsService {
     const email = body.email.toLowerCase();
     // The password stays out of the stored request hash (a fast hash of it would undo Argon2);
     // a replay proves the password against the account instead.
-    const claim = meta.idempotencyKey
-      ? {
-          principal: principalKey(meta.principal),
-          key: meta.idempotencyKey,
-          requestHash: requestHash(AccountsSubjects.register, { username: body.username, email }),
-        }
-      : undefined;
+    const claim = idempotencyClaim(AccountsSubjects.register, { username: body.username, email }, meta);
     const passwordHash = await this.hasher.hash(body.password);
     const outcome = await runIdempotent(this.pool, claim, async (tx) => {
       const account = await this.repository.insert(tx, {

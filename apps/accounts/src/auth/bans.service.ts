@@ -5,11 +5,10 @@ import {
   AccountsSubjects,
   AppError,
   ErrorCode,
-  principalKey,
   type AccountBannedEvent,
 } from '@trustno1/contracts';
 import { enqueueEvent, type RequestMeta } from '@trustno1/bus';
-import { PG_POOL, requestHash, runIdempotent } from '@trustno1/db';
+import { PG_POOL, runIdempotent, idempotencyClaim } from '@trustno1/db';
 import { CLOCK, type Clock } from '../common/clock';
 import { SessionStore } from '../sessions/session.store';
 import { AccountsRepository } from './accounts.repository';
@@ -41,7 +40,7 @@ export class BansService {
         fields: [{ field: 'expiresAt', message: 'must be in the future' }],
       });
     }
-    await runIdempotent(this.pool, this.claim(AccountsSubjects.ban, payload, meta), async (tx) => {
+    await runIdempotent(this.pool, idempotencyClaim(AccountsSubjects.ban, payload, meta), async (tx) => {
       if (!(await this.accounts.ban(tx, payload.accountId, payload.reason, expires))) throw notFound();
       const event: AccountBannedEvent = {
         accountId: payload.accountId,
@@ -62,20 +61,14 @@ export class BansService {
 
   /** Sets premium_expires; a date in the past ends premium. */
   async grantPremium(payload: { accountId: string; until: string }, meta: RequestMeta): Promise<void> {
-    await runIdempotent(this.pool, this.claim(AccountsSubjects.grantPremium, payload, meta), async (tx) => {
-      if (!(await this.accounts.grantPremium(tx, payload.accountId, new Date(payload.until))))
-        throw notFound();
-      return null;
-    });
-  }
-
-  private claim(subject: string, payload: unknown, meta: RequestMeta) {
-    return meta.idempotencyKey
-      ? {
-          principal: principalKey(meta.principal),
-          key: meta.idempotencyKey,
-          requestHash: requestHash(subject, payload),
-        }
-      : undefined;
+    await runIdempotent(
+      this.pool,
+      idempotencyClaim(AccountsSubjects.grantPremium, payload, meta),
+      async (tx) => {
+        if (!(await this.accounts.grantPremium(tx, payload.accountId, new Date(payload.until))))
+          throw notFound();
+        return null;
+      },
+    );
   }
 }

@@ -1,27 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import {
-  AccountsSubjects,
-  AppError,
-  ErrorCode,
-  principalKey,
-  type TotpEnrollmentView,
-} from '@trustno1/contracts';
+import { AccountsSubjects, AppError, ErrorCode, type TotpEnrollmentView } from '@trustno1/contracts';
 import type { RequestMeta } from '@trustno1/bus';
-import { PG_POOL, requestHash, runIdempotent } from '@trustno1/db';
+import { PG_POOL, runIdempotent, idempotencyClaim } from '@trustno1/db';
 import { CLOCK, type Clock } from '../common/clock';
 import { matchTotpStep, newTotpSecret, otpauthUrl } from './totp';
 import { TOTP_SEALER, type TotpSealer } from './totp-seal';
 import { TotpRepository } from './totp.repository';
-
-const claimOf = (subject: string, payload: unknown, meta: RequestMeta) =>
-  meta.idempotencyKey
-    ? {
-        principal: principalKey(meta.principal),
-        key: meta.idempotencyKey,
-        requestHash: requestHash(subject, payload),
-      }
-    : undefined;
 
 @Injectable()
 export class TotpService {
@@ -39,7 +24,7 @@ export class TotpService {
   async enroll(accountId: string, meta: RequestMeta): Promise<TotpEnrollmentView> {
     const { result } = await runIdempotent(
       this.pool,
-      claimOf(AccountsSubjects.enrollTotp, {}, meta),
+      idempotencyClaim(AccountsSubjects.enrollTotp, {}, meta),
       async (tx) => {
         const sealed = this.sealer.seal(accountId, newTotpSecret());
         const enrolled = await this.repository.enroll(tx, accountId, sealed);
@@ -55,17 +40,21 @@ export class TotpService {
 
   /** Confirms the pending secret with a code and turns 2FA on. */
   async verify(accountId: string, code: string, meta: RequestMeta): Promise<void> {
-    await runIdempotent(this.pool, claimOf(AccountsSubjects.verifyTotp, { code }, meta), async (tx) => {
-      const totp = await this.repository.find(accountId, tx);
-      if (!totp) throw new AppError(ErrorCode.CONFLICT, 'No two-factor enrolment is pending');
-      if (totp.enabled) throw new AppError(ErrorCode.CONFLICT, 'Two-factor authentication is already on');
-      const now = this.clock.now();
-      const step = matchTotpStep(this.sealer.open(accountId, totp.stored), code, now);
-      if (step === null || !(await this.repository.enable(tx, accountId, totp.stored, step, now))) {
-        throw new AppError(ErrorCode.TOTP_INVALID, 'The code is wrong, expired or already used');
-      }
-      return null;
-    });
+    await runIdempotent(
+      this.pool,
+      idempotencyClaim(AccountsSubjects.verifyTotp, { code }, meta),
+      async (tx) => {
+        const totp = await this.repository.find(accountId, tx);
+        if (!totp) throw new AppError(ErrorCode.CONFLICT, 'No two-factor enrolment is pending');
+        if (totp.enabled) throw new AppError(ErrorCode.CONFLICT, 'Two-factor authentication is already on');
+        const now = this.clock.now();
+        const step = matchTotpStep(this.sealer.open(accountId, totp.stored), code, now);
+        if (step === null || !(await this.repository.enable(tx, accountId, totp.stored, step, now))) {
+          throw new AppError(ErrorCode.TOTP_INVALID, 'The code is wrong, expired or already used');
+        }
+        return null;
+      },
+    );
   }
 
   /** True when `code` is a current, unused code of the account's active secret (and uses it). */

@@ -8,11 +8,10 @@ import {
   ErrorCode,
   listCharactersRequest,
   parsePayload,
-  principalKey,
   type CharacterView,
   type Principal,
 } from '@trustno1/contracts';
-import { requestHash } from '@trustno1/db';
+import { idempotencyClaim } from '@trustno1/db';
 import { CharactersService } from './characters.service';
 
 /** The account a player principal owns; characters are only ever touched by their own player. */
@@ -31,13 +30,7 @@ export class CharactersController {
   create(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<CharacterView> {
     const body = parsePayload(createCharacterBody, payload);
     const accountId = playerAccount(meta.principal);
-    const claim = meta.idempotencyKey
-      ? {
-          principal: principalKey(meta.principal),
-          key: meta.idempotencyKey,
-          requestHash: requestHash(AccountsSubjects.createCharacter, payload),
-        }
-      : undefined;
+    const claim = idempotencyClaim(AccountsSubjects.createCharacter, payload, meta);
     return this.characters.create(accountId, body.name, claim);
   }
 

@@ -9,13 +9,12 @@ import {
   ErrorCode,
   getTicketRequest,
   parsePayload,
-  principalKey,
   type AssignView,
   type EnqueuedTicketView,
   type Principal,
   type TicketView,
 } from '@trustno1/contracts';
-import { requestHash } from '@trustno1/db';
+import { idempotencyClaim } from '@trustno1/db';
 import { MatchmakingAssigner } from './matchmaking-assigner.service';
 import { MatchmakingService } from './matchmaking.service';
 
@@ -37,13 +36,7 @@ export class MatchmakingController {
   enqueue(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<EnqueuedTicketView> {
     const body = parsePayload(enqueueTicketRequest, payload);
     const accountId = accountOf(meta.principal);
-    const claim = meta.idempotencyKey
-      ? {
-          principal: principalKey(meta.principal),
-          key: meta.idempotencyKey,
-          requestHash: requestHash(AccountsSubjects.enqueueTicket, body),
-        }
-      : undefined;
+    const claim = idempotencyClaim(AccountsSubjects.enqueueTicket, body, meta);
     return this.matchmaking.enqueue(accountId, body.region, body.characterId, claim);
   }
 

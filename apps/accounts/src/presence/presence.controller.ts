@@ -9,7 +9,6 @@ import {
   flushPositionsRequest,
   parsePayload,
   playerPresenceRequest,
-  principalKey,
   updateStatesRequest,
   type ChunkPlayersView,
   type FlushView,
@@ -17,7 +16,7 @@ import {
   type PlayerStateView,
   type Principal,
 } from '@trustno1/contracts';
-import { requestHash, type IdempotencyClaim } from '@trustno1/db';
+import { idempotencyClaim } from '@trustno1/db';
 import { PresenceFlushService } from './presence-flush.service';
 import { PresenceService } from './presence.service';
 
@@ -27,16 +26,6 @@ function serverOf(principal: Principal): string {
   if (principal.kind === 'anonymous')
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'A game server key is required');
   throw new AppError(ErrorCode.FORBIDDEN, 'Only game servers manage presence');
-}
-
-function claimOf(meta: RequestMeta, subject: string, payload: unknown): IdempotencyClaim | undefined {
-  return meta.idempotencyKey
-    ? {
-        principal: principalKey(meta.principal),
-        key: meta.idempotencyKey,
-        requestHash: requestHash(subject, payload),
-      }
-    : undefined;
 }
 
 @Controller()
@@ -50,14 +39,22 @@ export class PresenceController {
   join(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<PlayerStateView> {
     const { playerId } = parsePayload(playerPresenceRequest, payload);
     const serverId = serverOf(meta.principal);
-    return this.presence.join(serverId, playerId, claimOf(meta, AccountsSubjects.join, { playerId }));
+    return this.presence.join(
+      serverId,
+      playerId,
+      idempotencyClaim(AccountsSubjects.join, { playerId }, meta),
+    );
   }
 
   @MessagePattern(AccountsSubjects.leave)
   leave(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<LeaveView> {
     const { playerId } = parsePayload(playerPresenceRequest, payload);
     const serverId = serverOf(meta.principal);
-    return this.presence.leave(serverId, playerId, claimOf(meta, AccountsSubjects.leave, { playerId }));
+    return this.presence.leave(
+      serverId,
+      playerId,
+      idempotencyClaim(AccountsSubjects.leave, { playerId }, meta),
+    );
   }
 
   @MessagePattern(AccountsSubjects.updateStates)

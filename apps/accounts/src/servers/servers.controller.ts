@@ -8,7 +8,6 @@ import {
   ErrorCode,
   listServersQuery,
   parsePayload,
-  principalKey,
   registerServerBody,
   revokeServerRequest,
   serverStatusBody,
@@ -17,7 +16,7 @@ import {
   type Principal,
   type RegisteredServerView,
 } from '@trustno1/contracts';
-import { requestHash } from '@trustno1/db';
+import { idempotencyClaim } from '@trustno1/db';
 import { ServersService } from './servers.service';
 
 function requireKind<K extends Principal['kind']>(
@@ -43,13 +42,7 @@ export class ServersController {
   register(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<RegisteredServerView> {
     const body = parsePayload(registerServerBody, payload);
     requireKind(meta.principal, 'admin');
-    const claim = meta.idempotencyKey
-      ? {
-          principal: principalKey(meta.principal),
-          key: meta.idempotencyKey,
-          requestHash: requestHash(AccountsSubjects.registerServer, payload),
-        }
-      : undefined;
+    const claim = idempotencyClaim(AccountsSubjects.registerServer, payload, meta);
     return this.servers.register(body, claim);
   }
 

@@ -11,7 +11,8 @@ import {
   type CorpseCleanupView,
   type CorpseView,
 } from '@trustno1/contracts';
-import { claimOf, requireServer } from '../common/principals';
+import { idempotencyClaim } from '@trustno1/db';
+import { requireServer } from '../common/principals';
 import { CorpsesService } from './corpses.service';
 
 @Controller()
@@ -22,7 +23,11 @@ export class CorpsesController {
   create(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<CorpseView> {
     const request = parsePayload(createCorpseRequest, payload);
     const server = requireServer(meta.principal);
-    return this.corpses.create(server, request, claimOf(InventorySubjects.createCorpse, payload, meta));
+    return this.corpses.create(
+      server,
+      request,
+      idempotencyClaim(InventorySubjects.createCorpse, payload, meta),
+    );
   }
 
   /** Internal: the corpses.cleanup schedule of the worker. */

@@ -11,7 +11,8 @@ import {
   type InventorySummaryView,
   type InventoryView,
 } from '@trustno1/contracts';
-import { claimOf, requireServer, requireServerOrPlayer } from '../common/principals';
+import { idempotencyClaim } from '@trustno1/db';
+import { requireServer, requireServerOrPlayer } from '../common/principals';
 import { InventoriesService } from './inventories.service';
 
 @Controller()
@@ -22,7 +23,11 @@ export class InventoriesController {
   create(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<InventorySummaryView> {
     const body = parsePayload(createInventoryBody, payload);
     const server = requireServer(meta.principal);
-    return this.inventories.create(server, body, claimOf(InventorySubjects.createInventory, payload, meta));
+    return this.inventories.create(
+      server,
+      body,
+      idempotencyClaim(InventorySubjects.createInventory, payload, meta),
+    );
   }
 
   @MessagePattern(InventorySubjects.getInventory)
@@ -41,7 +46,11 @@ export class InventoriesController {
   async lock(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<null> {
     const request = parsePayload(lockInventoryRequest, payload);
     const server = requireServer(meta.principal);
-    await this.inventories.setLock(server, request, claimOf(InventorySubjects.lockInventory, payload, meta));
+    await this.inventories.setLock(
+      server,
+      request,
+      idempotencyClaim(InventorySubjects.lockInventory, payload, meta),
+    );
     return null;
   }
 }

@@ -12,7 +12,8 @@ import {
   type LedgerEntryView,
   type MoveItemView,
 } from '@trustno1/contracts';
-import { claimOf, requireServer } from '../common/principals';
+import { idempotencyClaim } from '@trustno1/db';
+import { requireServer } from '../common/principals';
 import { ItemsService } from './items.service';
 
 @Controller()
@@ -23,21 +24,21 @@ export class ItemsController {
   add(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<ItemView> {
     const request = parsePayload(addItemRequest, payload);
     const server = requireServer(meta.principal);
-    return this.items.add(server, request, claimOf(InventorySubjects.addItem, payload, meta));
+    return this.items.add(server, request, idempotencyClaim(InventorySubjects.addItem, payload, meta));
   }
 
   @MessagePattern(InventorySubjects.moveItem)
   move(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<MoveItemView> {
     const request = parsePayload(moveItemRequest, payload);
     const server = requireServer(meta.principal);
-    return this.items.move(server, request, claimOf(InventorySubjects.moveItem, payload, meta));
+    return this.items.move(server, request, idempotencyClaim(InventorySubjects.moveItem, payload, meta));
   }
 
   @MessagePattern(InventorySubjects.destroyItem)
   async destroy(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<null> {
     const request = parsePayload(destroyItemRequest, payload);
     const server = requireServer(meta.principal);
-    await this.items.destroy(server, request, claimOf(InventorySubjects.destroyItem, payload, meta));
+    await this.items.destroy(server, request, idempotencyClaim(InventorySubjects.destroyItem, payload, meta));
     return null;
   }
 

@@ -14,8 +14,8 @@ import {
   type SpawnEventView,
   type WorldEventView,
 } from '@trustno1/contracts';
-import { requireServer } from '../common/principals';
-import { claimOf, requireAdmin } from '../vehicles/principals';
+import { idempotencyClaim } from '@trustno1/db';
+import { requireAdmin, requireServer } from '../common/principals';
 import { EventsService } from './events.service';
 
 /** Game servers list, join and complete events; the worker spawns and expires them (admin). */
@@ -34,14 +34,14 @@ export class EventsController {
   join(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<JoinEventView> {
     const request = parsePayload(joinEventRequest, payload);
     const serverId = requireServer(meta.principal);
-    return this.events.join(serverId, request, claimOf(WorldEventSubjects.join, payload, meta));
+    return this.events.join(serverId, request, idempotencyClaim(WorldEventSubjects.join, payload, meta));
   }
 
   @MessagePattern(WorldEventSubjects.complete)
   complete(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<WorldEventView> {
     const request = parsePayload(completeEventRequest, payload);
     requireServer(meta.principal);
-    return this.events.complete(request, claimOf(WorldEventSubjects.complete, payload, meta));
+    return this.events.complete(request, idempotencyClaim(WorldEventSubjects.complete, payload, meta));
   }
 
   /** An `event_spawn` job (worker, admin principal). */

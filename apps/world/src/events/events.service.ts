@@ -17,7 +17,7 @@ import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '
 import { eventSpawnJobId } from '@trustno1/queues';
 import { chunkOf, WORLD_CATALOGS, type EventTemplate, type WorldSeed } from '@trustno1/world-domain';
 import { CLOCK, WORLD_SEED, type Clock } from '../common/tokens';
-import { mapProcedureErrors } from '../vehicles/procedures';
+import { mapProcedureErrors } from '../common/procedure-errors';
 import { EVENTS_CONFIG, type EventsConfig } from './events-config';
 import { EventsRepository } from './events.repository';
 import { pickSpawnLocation, rollFor } from './spawn-location';

@@ -10,8 +10,7 @@ import {
   type PathContextView,
   type PathJobView,
 } from '@trustno1/contracts';
-import { requireServer } from '../common/principals';
-import { requireAdmin } from '../vehicles/principals';
+import { requireAdmin, requireServer } from '../common/principals';
 import { PathsService } from './paths.service';
 
 /** Game servers request paths and read them by job id; the worker asks for terrain (admin). */

@@ -9,7 +9,7 @@ import {
   type DecayChunksView,
   type DecayChunkView,
 } from '@trustno1/contracts';
-import { requireInternal } from './structure-principals';
+import { requireAdmin } from '../common/principals';
 import { DecayService } from './decay.service';
 
 /** Internal decay subjects, called by the worker's structure_decay queue and decay scan. */
@@ -21,14 +21,14 @@ export class DecayController {
   @MessagePattern(StructureSubjects.decayChunk)
   decayChunk(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<DecayChunkView> {
     const { chunkX, chunkZ, tick } = parsePayload(decayChunkRequest, payload);
-    requireInternal(meta.principal);
+    requireAdmin(meta.principal);
     return this.decay.decayChunk(chunkX, chunkZ, tick);
   }
 
   @MessagePattern(StructureSubjects.decayChunks)
   decayChunks(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<DecayChunksView> {
     const { tick } = parsePayload(decayChunksRequest, payload);
-    requireInternal(meta.principal);
+    requireAdmin(meta.principal);
     return this.decay.decayChunks(tick);
   }
 }

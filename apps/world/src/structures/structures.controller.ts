@@ -14,8 +14,8 @@ import {
   type StructureView,
   type UpkeepView,
 } from '@trustno1/contracts';
-import { requireServer } from '../common/principals';
-import { claimOf, referenceOf } from './structure-principals';
+import { idempotencyClaim } from '@trustno1/db';
+import { referenceOf, requireServer } from '../common/principals';
 import { StructuresService } from './structures.service';
 
 /** Structure subjects for game servers; every handler validates, authorizes and calls one method. */
@@ -27,7 +27,7 @@ export class StructuresController {
   place(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<StructureView> {
     const body = parsePayload(placeStructureBody, payload);
     const serverId = requireServer(meta.principal);
-    return this.structures.place(serverId, body, claimOf(StructureSubjects.place, payload, meta));
+    return this.structures.place(serverId, body, idempotencyClaim(StructureSubjects.place, payload, meta));
   }
 
   @MessagePattern(StructureSubjects.get)
@@ -44,7 +44,7 @@ export class StructuresController {
     return this.structures.damage(
       req,
       referenceOf(meta.principal),
-      claimOf(StructureSubjects.damage, payload, meta),
+      idempotencyClaim(StructureSubjects.damage, payload, meta),
     );
   }
 
@@ -52,21 +52,25 @@ export class StructuresController {
   repair(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<StructureView> {
     const req = parsePayload(repairStructureRequest, payload);
     requireServer(meta.principal);
-    return this.structures.repair(req, claimOf(StructureSubjects.repair, payload, meta));
+    return this.structures.repair(req, idempotencyClaim(StructureSubjects.repair, payload, meta));
   }
 
   @MessagePattern(StructureSubjects.upkeep)
   upkeep(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<UpkeepView> {
     const req = parsePayload(upkeepRequest, payload);
     requireServer(meta.principal);
-    return this.structures.payUpkeep(req, claimOf(StructureSubjects.upkeep, payload, meta));
+    return this.structures.payUpkeep(req, idempotencyClaim(StructureSubjects.upkeep, payload, meta));
   }
 
   @MessagePattern(StructureSubjects.authorize)
   authorize(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<StructureView> {
     const req = parsePayload(cupboardPlayerRequest, payload);
     requireServer(meta.principal);
-    return this.structures.setAuthorization(req, true, claimOf(StructureSubjects.authorize, payload, meta));
+    return this.structures.setAuthorization(
+      req,
+      true,
+      idempotencyClaim(StructureSubjects.authorize, payload, meta),
+    );
   }
 
   @MessagePattern(StructureSubjects.deauthorize)
@@ -76,7 +80,7 @@ export class StructuresController {
     return this.structures.setAuthorization(
       req,
       false,
-      claimOf(StructureSubjects.deauthorize, payload, meta),
+      idempotencyClaim(StructureSubjects.deauthorize, payload, meta),
     );
   }
 }

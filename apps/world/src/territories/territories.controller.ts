@@ -15,8 +15,8 @@ import {
   type TerritoryResourcesCreditView,
   type TerritoryView,
 } from '@trustno1/contracts';
-import { requireServer } from '../common/principals';
-import { claimOf, requireAdmin } from '../vehicles/principals';
+import { idempotencyClaim } from '@trustno1/db';
+import { requireAdmin, requireServer } from '../common/principals';
 import { TerritoriesService } from './territories.service';
 
 /** Game servers read territories and report captures; operators (admin) define them. */
@@ -41,14 +41,14 @@ export class TerritoriesController {
   create(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<TerritoryView> {
     const body = parsePayload(createTerritoryBody, payload);
     requireAdmin(meta.principal);
-    return this.territories.create(body, claimOf(TerritorySubjects.create, payload, meta));
+    return this.territories.create(body, idempotencyClaim(TerritorySubjects.create, payload, meta));
   }
 
   @MessagePattern(TerritorySubjects.capture)
   capture(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<CaptureResultView> {
     const request = parsePayload(captureTerritoryRequest, payload);
     requireServer(meta.principal);
-    return this.territories.capture(request, claimOf(TerritorySubjects.capture, payload, meta));
+    return this.territories.capture(request, idempotencyClaim(TerritorySubjects.capture, payload, meta));
   }
 
   /** The `territories.resources` schedule's tick (worker, admin principal). */

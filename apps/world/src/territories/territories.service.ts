@@ -12,7 +12,7 @@ import {
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
 import { CLOCK, type Clock } from '../common/tokens';
-import { mapProcedureErrors } from '../vehicles/procedures';
+import { mapProcedureErrors } from '../common/procedure-errors';
 import { TerritoriesRepository } from './territories.repository';
 
 const HOUR_MS = 3_600_000;

@@ -12,8 +12,8 @@ import {
   type VehicleDecayView,
   type VehicleView,
 } from '@trustno1/contracts';
-import { requireServer } from '../common/principals';
-import { claimOf, requireAdmin } from './principals';
+import { idempotencyClaim } from '@trustno1/db';
+import { requireAdmin, requireServer } from '../common/principals';
 import { VehiclesService } from './vehicles.service';
 
 /** Vehicles are world objects: game servers spawn, drive and lock them; the worker decays them. */
@@ -25,7 +25,7 @@ export class VehiclesController {
   spawn(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<VehicleView> {
     const body = parsePayload(spawnVehicleBody, payload);
     const serverId = requireServer(meta.principal);
-    return this.vehicles.spawn(serverId, body, claimOf(VehicleSubjects.spawn, payload, meta));
+    return this.vehicles.spawn(serverId, body, idempotencyClaim(VehicleSubjects.spawn, payload, meta));
   }
 
   @MessagePattern(VehicleSubjects.get)
@@ -39,21 +39,31 @@ export class VehiclesController {
   update(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<VehicleView> {
     const request = parsePayload(updateVehicleRequest, payload);
     requireServer(meta.principal);
-    return this.vehicles.update(request, claimOf(VehicleSubjects.update, payload, meta));
+    return this.vehicles.update(request, idempotencyClaim(VehicleSubjects.update, payload, meta));
   }
 
   @MessagePattern(VehicleSubjects.lock)
   lock(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<VehicleView> {
     const { vehicleId, keyCode } = parsePayload(vehicleKeyRequest, payload);
     requireServer(meta.principal);
-    return this.vehicles.setLock(vehicleId, true, keyCode, claimOf(VehicleSubjects.lock, payload, meta));
+    return this.vehicles.setLock(
+      vehicleId,
+      true,
+      keyCode,
+      idempotencyClaim(VehicleSubjects.lock, payload, meta),
+    );
   }
 
   @MessagePattern(VehicleSubjects.unlock)
   unlock(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<VehicleView> {
     const { vehicleId, keyCode } = parsePayload(vehicleKeyRequest, payload);
     requireServer(meta.principal);
-    return this.vehicles.setLock(vehicleId, false, keyCode, claimOf(VehicleSubjects.unlock, payload, meta));
+    return this.vehicles.setLock(
+      vehicleId,
+      false,
+      keyCode,
+      idempotencyClaim(VehicleSubjects.unlock, payload, meta),
+    );
   }
 
   /** The `vehicles.decay` schedule's tick (worker, admin principal). */

@@ -14,7 +14,7 @@ import {
 import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
 import { chunkOf, WORLD_CATALOGS } from '@trustno1/world-domain';
 import { CLOCK, type Clock } from '../common/tokens';
-import { mapProcedureErrors } from './procedures';
+import { mapProcedureErrors } from '../common/procedure-errors';
 import { VEHICLES_CONFIG, type VehiclesConfig } from './vehicles-config';
 import { VehiclesRepository, type VehicleChanges } from './vehicles.repository';
 

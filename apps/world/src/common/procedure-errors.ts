@@ -1,11 +1,17 @@
 import { AppError, ErrorCode, isKnownCode } from '@trustno1/contracts';
 
+/** Messages a feature prefers for some codes; the code itself (with its reason) otherwise. */
+export type ProcedureMessages = Partial<Record<ErrorCode, string>>;
+
 /**
  * Runs `work` and turns the errors the world procedures raise (SQLSTATE P0001, MESSAGE = an
  * ErrorCode, DETAIL = JSON) into the AppError of that code. A procedure names a bad field as
  * {field, problem}; the API names fields as fields[]. Anything else propagates unchanged.
  */
-export async function mapProcedureErrors<T>(work: () => Promise<T>): Promise<T> {
+export async function mapProcedureErrors<T>(
+  work: () => Promise<T>,
+  messages: ProcedureMessages = {},
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -20,7 +26,7 @@ export async function mapProcedureErrors<T>(work: () => Promise<T>): Promise<T> 
         fields: [{ field, message }],
       });
     }
-    throw new AppError(e.message, messageOf(e.message, details), details);
+    throw new AppError(e.message, messages[e.message] ?? messageOf(e.message, details), details);
   }
 }
 
