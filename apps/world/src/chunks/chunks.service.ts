@@ -11,6 +11,7 @@ import {
   type WorldSeed,
 } from '@trustno1/world-domain';
 import { CLOCK, WORLD_SEED, type Clock } from '../common/tokens';
+import { ChunkKeysService } from './chunk-keys.service';
 import { ChunksRepository, type StoredChunk } from './chunks.repository';
 
 @Injectable()
@@ -20,6 +21,7 @@ export class ChunksService {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(WORLD_SEED) private readonly seed: WorldSeed,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly keys: ChunkKeysService,
   ) {}
 
   /**
@@ -42,6 +44,18 @@ export class ChunksService {
       String(stored.lastModified.getTime()),
       'EX',
       TTL.chunkInactive,
+    );
+    await this.keys.loaded(
+      x,
+      z,
+      stored.eventIds,
+      stored.vehicles.map((v) => ({
+        id: v.id,
+        templateId: v.templateId,
+        position: v.position,
+        chunkX: x,
+        chunkZ: z,
+      })),
     );
     return this.view(stored);
   }

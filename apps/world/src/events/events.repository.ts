@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
+import type { ChunkMember } from '../chunks/chunk-keys.service';
 import type { EventRewardView, JoinEventView, WorldEventView } from '@trustno1/contracts';
 
 /** A new event row; the service fills it from a template. */
@@ -116,6 +117,15 @@ export class EventsRepository {
       [eventId, winnerId, JSON.stringify(rewards), now],
     );
     return rows[0].result;
+  }
+
+  /** The chunk of each event (after the commit, for the chunks' Redis events keys). */
+  async chunksOf(db: Pool | PoolClient, eventIds: string[]): Promise<ChunkMember[]> {
+    const { rows } = await db.query<ChunkMember>(
+      `SELECT e.id, e.chunk_x AS "chunkX", e.chunk_z AS "chunkZ" FROM world_events e WHERE e.id = ANY($1::uuid[])`,
+      [eventIds],
+    );
+    return rows;
   }
 
   async expire(db: Pool | PoolClient, now: Date): Promise<string[]> {

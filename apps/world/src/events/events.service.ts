@@ -16,6 +16,7 @@ import {
 import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
 import { eventSpawnJobId } from '@trustno1/queues';
 import { chunkOf, WORLD_CATALOGS, type EventTemplate, type WorldSeed } from '@trustno1/world-domain';
+import { ChunkKeysService } from '../chunks/chunk-keys.service';
 import { CLOCK, WORLD_SEED, type Clock } from '../common/tokens';
 import { mapProcedureErrors } from '../common/procedure-errors';
 import { EVENTS_CONFIG, type EventsConfig } from './events-config';
@@ -38,6 +39,7 @@ export class EventsService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WORLD_SEED) private readonly seed: WorldSeed,
     @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
+    private readonly keys: ChunkKeysService,
   ) {}
 
   list(active: boolean | undefined): Promise<WorldEventView[]> {
@@ -62,6 +64,8 @@ export class EventsService {
     const startedAt = new Date(request.tick);
     const { min, max } = template.durationMinutes;
     const seconds = Math.round((min + rollFor(spawnKey, 0) * (max - min)) * 60);
+    const chunkX = chunkOf(at.x);
+    const chunkZ = chunkOf(at.z);
     const { eventId, created } = await withTransaction(this.pool, (tx) =>
       this.repository.insertOnce(tx, {
         id: randomUUID(),
@@ -69,8 +73,8 @@ export class EventsService {
         eventType: template.id,
         name: template.id.replace(/_/g, ' '),
         location: { x: at.x, y: at.y, z: at.z, radius: EVENT_RADIUS },
-        chunkX: chunkOf(at.x),
-        chunkZ: chunkOf(at.z),
+        chunkX,
+        chunkZ,
         data: {
           templateId: template.id,
           maxParticipants: template.maxParticipants,
@@ -82,6 +86,7 @@ export class EventsService {
         endsAt: new Date(startedAt.getTime() + seconds * 1000),
       }),
     );
+    if (created) await this.keys.eventSpawned({ id: eventId, chunkX, chunkZ });
     return { status: created ? 'spawned' : 'existing', eventId };
   }
 
@@ -141,6 +146,7 @@ export class EventsService {
         return view;
       }),
     );
+    await this.keys.eventsEnded([{ id: result.id, chunkX: result.chunkX, chunkZ: result.chunkZ }]);
     return result;
   }
 
@@ -150,7 +156,9 @@ export class EventsService {
    * withTransaction retries; the retry finds nothing left to expire.
    */
   async expire(now: Date): Promise<ExpireEventsView> {
-    return { expired: await withTransaction(this.pool, (tx) => this.repository.expire(tx, now)) };
+    const expired = await withTransaction(this.pool, (tx) => this.repository.expire(tx, now));
+    if (expired.length > 0) await this.keys.eventsEnded(await this.repository.chunksOf(this.pool, expired));
+    return { expired };
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import type { VehicleDecayView, VehicleView } from '@trustno1/contracts';
+import type { ChunkMember } from '../chunks/chunk-keys.service';
 
 /** A vehicle to insert with its inventory; the service fills it from the catalog. */
 export interface NewVehicle {
@@ -52,7 +53,8 @@ const VIEW = `json_build_object(
   'createdAt', to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS view`;
 
 // One statement: the checks against the row's own limits sit in the WHERE, so a bad value
-// matches nothing and the service then asks why (limits).
+// matches nothing and the service then asks why (limits). \`old\` is the locked row before the
+// change: its chunk tells the Redis entities key which chunk the vehicle left.
 const UPDATE_SQL = `
   UPDATE vehicles v SET
     position      = COALESCE($2::jsonb, v.position),
@@ -65,11 +67,12 @@ const UPDATE_SQL = `
     tire_damage   = COALESCE($9::jsonb, v.tire_damage),
     modifications = COALESCE($10::jsonb, v.modifications),
     last_used     = $11
+  FROM (SELECT chunk_x, chunk_z FROM vehicles WHERE id = $1 FOR UPDATE) AS old
   WHERE v.id = $1
     AND ($6::float8 IS NULL OR $6 <= v.fuel_max)
     AND ($7::float8 IS NULL OR $7 <= v.max_health)
     AND ($9::jsonb IS NULL OR jsonb_array_length($9::jsonb) = jsonb_array_length(COALESCE(v.tire_damage, '[]')))
-  RETURNING ${VIEW}`;
+  RETURNING ${VIEW}, old.chunk_x AS "previousChunkX", old.chunk_z AS "previousChunkZ"`;
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
@@ -125,22 +128,36 @@ export class VehiclesRepository {
     return rows[0]?.view ?? null;
   }
 
-  /** Applies the changes when they fit the vehicle's limits; null when nothing matched. */
-  async update(tx: PoolClient, vehicleId: string, c: VehicleChanges, now: Date): Promise<VehicleView | null> {
-    const { rows } = await tx.query<{ view: VehicleView }>(UPDATE_SQL, [
-      vehicleId,
-      json(c.position),
-      json(c.rotation),
-      c.chunkX ?? null,
-      c.chunkZ ?? null,
-      c.fuelCurrent ?? null,
-      c.health ?? null,
-      c.engineDamage ?? null,
-      json(c.tireDamage),
-      json(c.modifications),
-      now,
-    ]);
-    return rows[0]?.view ?? null;
+  /**
+   * Applies the changes when they fit the vehicle's limits, with the chunk it was in before; null
+   * when nothing matched.
+   */
+  async update(
+    tx: PoolClient,
+    vehicleId: string,
+    c: VehicleChanges,
+    now: Date,
+  ): Promise<{ view: VehicleView; previous: { chunkX: number; chunkZ: number } } | null> {
+    const { rows } = await tx.query<{ view: VehicleView; previousChunkX: number; previousChunkZ: number }>(
+      UPDATE_SQL,
+      [
+        vehicleId,
+        json(c.position),
+        json(c.rotation),
+        c.chunkX ?? null,
+        c.chunkZ ?? null,
+        c.fuelCurrent ?? null,
+        c.health ?? null,
+        c.engineDamage ?? null,
+        json(c.tireDamage),
+        json(c.modifications),
+        now,
+      ],
+    );
+    const row = rows[0];
+    return row
+      ? { view: row.view, previous: { chunkX: row.previousChunkX, chunkZ: row.previousChunkZ } }
+      : null;
   }
 
   async limits(db: Pool | PoolClient, vehicleId: string): Promise<VehicleLimits | null> {
@@ -173,16 +190,24 @@ export class VehiclesRepository {
     return rows[0]?.view ?? null;
   }
 
-  /** One batch of abandonment decay (decay_vehicles). */
+  /**
+   * One batch of abandonment decay (decay_vehicles), with the chunk of each destroyed vehicle. The
+   * outer SELECT reads \`vehicles\` with the statement's snapshot, taken before the procedure's
+   * deletes, so the destroyed rows are still visible to it (OFFSET 0 keeps the call evaluated once).
+   */
   async decayBatch(
     tx: PoolClient,
     now: Date,
     rule: { abandonHours: number; lossPerHour: number; batch: number },
-  ): Promise<VehicleDecayView> {
-    const { rows } = await tx.query<{ result: VehicleDecayView }>(
-      `SELECT decay_vehicles($1, $2, $3, $4) AS result`,
+  ): Promise<VehicleDecayView & { destroyedIn: ChunkMember[] }> {
+    const { rows } = await tx.query<{ result: VehicleDecayView; destroyedIn: ChunkMember[] | null }>(
+      `SELECT d.result,
+              (SELECT json_agg(json_build_object('id', v.id, 'chunkX', v.chunk_x, 'chunkZ', v.chunk_z))
+                 FROM vehicles v
+                WHERE v.id::text IN (SELECT jsonb_array_elements_text(d.result -> 'destroyed'))) AS "destroyedIn"
+         FROM (SELECT decay_vehicles($1, $2, $3, $4) AS result OFFSET 0) d`,
       [now, rule.abandonHours, rule.lossPerHour, rule.batch],
     );
-    return rows[0].result;
+    return { ...rows[0].result, destroyedIn: rows[0].destroyedIn ?? [] };
   }
 }

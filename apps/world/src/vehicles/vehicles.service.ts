@@ -13,6 +13,7 @@ import {
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
 import { chunkOf, WORLD_CATALOGS } from '@trustno1/world-domain';
+import { ChunkKeysService, type ChunkMember } from '../chunks/chunk-keys.service';
 import { CLOCK, type Clock } from '../common/tokens';
 import { mapProcedureErrors } from '../common/procedure-errors';
 import { VEHICLES_CONFIG, type VehiclesConfig } from './vehicles-config';
@@ -31,6 +32,7 @@ export class VehiclesService {
     private readonly repository: VehiclesRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(VEHICLES_CONFIG) config: VehiclesConfig,
+    private readonly keys: ChunkKeysService,
   ) {
     // A vehicle unused for abandonHours loses lossPerHour of its max health per hour after that.
     this.rule = {
@@ -76,6 +78,7 @@ export class VehiclesService {
         now: this.clock.now(),
       });
     });
+    await this.keys.vehiclePlaced(result);
     return result;
   }
 
@@ -93,9 +96,12 @@ export class VehiclesService {
       changes.chunkX = chunkOf(fields.position.x);
       changes.chunkZ = chunkOf(fields.position.z);
     }
+    // Unknown on a replay: the entry then only moves into the current chunk.
+    let previous: { chunkX: number; chunkZ: number } | undefined;
     const { result } = await runIdempotent(this.pool, claim, async (tx) => {
       const updated = await this.repository.update(tx, vehicleId, changes, this.clock.now());
-      if (updated) return updated;
+      previous = updated?.previous;
+      if (updated) return updated.view;
       const limits = await this.repository.limits(tx, vehicleId);
       if (!limits) throw new AppError(ErrorCode.NOT_FOUND, 'Vehicle not found', { vehicleId });
       if (fields.fuelCurrent !== undefined && fields.fuelCurrent > limits.fuelMax)
@@ -106,6 +112,7 @@ export class VehiclesService {
         throw invalid('tireDamage', `must have one entry per wheel (${limits.tires})`);
       throw new AppError(ErrorCode.CONFLICT, 'Vehicle changed while updating', { vehicleId });
     });
+    await this.keys.vehiclePlaced(result, previous);
     return result;
   }
 
@@ -141,9 +148,11 @@ export class VehiclesService {
   async decay(now: Date): Promise<VehicleDecayView> {
     const total: VehicleDecayView = { decayed: 0, destroyed: [] };
     for (;;) {
+      let gone: ChunkMember[] = [];
       const batch = await mapProcedureErrors(() =>
         withTransaction(this.pool, async (tx) => {
-          const result = await this.repository.decayBatch(tx, now, this.rule);
+          const { destroyedIn, ...result } = await this.repository.decayBatch(tx, now, this.rule);
+          gone = destroyedIn;
           for (const vehicleId of result.destroyed)
             await enqueueEvent(tx, VehicleEvents.destroyed, {
               vehicleId,
@@ -153,6 +162,7 @@ export class VehiclesService {
           return result;
         }),
       );
+      await this.keys.vehiclesRemoved(gone);
       total.decayed += batch.decayed;
       total.destroyed.push(...batch.destroyed);
       if (batch.decayed < this.rule.batch) return total;

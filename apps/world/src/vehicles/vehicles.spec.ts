@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
 import { ConfigError } from '@trustno1/config';
 import { factories, FakeClock, openTestStores, type Factories, type TestStores } from '@trustno1/testing';
+import { ChunkKeysService } from '../chunks/chunk-keys.service';
+import { ChunksRepository } from '../chunks/chunks.repository';
 import { VehiclesRepository } from './vehicles.repository';
 import { loadVehiclesConfig } from './vehicles-config';
 import { VehiclesService } from './vehicles.service';
@@ -19,13 +21,15 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
   let f: Factories;
   let clock: FakeClock;
   let vehicles: VehiclesService;
+  let keys: ChunkKeysService;
 
   before(async () => {
     stores = await openTestStores(4);
     pool = stores.pool;
     f = factories(pool);
     clock = new FakeClock(Date.UTC(2026, 0, 1));
-    vehicles = new VehiclesService(pool, new VehiclesRepository(), clock, config);
+    keys = new ChunkKeysService(stores.redis, new ChunksRepository(pool), clock);
+    vehicles = new VehiclesService(pool, new VehiclesRepository(), clock, config, keys);
   });
   after(() => stores?.close());
 
@@ -144,6 +148,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
       new VehiclesRepository(),
       clock,
       loadVehiclesConfig({ VEHICLE_ABANDON_HOURS: '1', VEHICLE_DECAY_PER_HOUR: '0.5' }),
+      keys,
     );
     const v = await fast.spawn(SERVER, { templateId: 'minicopter', ...AT }, undefined);
     await fast.decay(at(start + 2));
