@@ -41,6 +41,22 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call(ARGV[1], KEYS[1], unpack(ARGV, 2))
 return 1`;
 
+// A chunk load in one round trip: renews each key's TTL, or fills it from what the load read when
+// it is missing. ARGV: ttl, number of event ids, the ids, then entity id/JSON pairs. Both keys
+// share the chunk's hash tag, so this runs on one node of a cluster.
+const ON_LOAD = `
+local ttl = ARGV[1]
+local events = tonumber(ARGV[2])
+if redis.call('EXPIRE', KEYS[1], ttl) == 0 and events > 0 then
+  for i = 3, 2 + events do redis.call('SADD', KEYS[1], ARGV[i]) end
+  redis.call('EXPIRE', KEYS[1], ttl)
+end
+if redis.call('EXPIRE', KEYS[2], ttl) == 0 and #ARGV > 2 + events then
+  for i = 3 + events, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+  redis.call('EXPIRE', KEYS[2], ttl)
+end
+return 1`;
+
 const REBUILD_BATCH = 500;
 
 /**
@@ -61,15 +77,19 @@ export class ChunkKeysService {
 
   /** A chunk load: renews both keys' TTL, and rebuilds a missing one from what the load read. */
   async loaded(x: number, z: number, eventIds: string[], vehicles: VehicleEntity[]): Promise<void> {
-    await this.quietly('load', x, z, async () => {
-      const renewed = await this.redis
-        .multi()
-        .expire(RedisKeys.chunkEvents(x, z), TTL.chunkInactive)
-        .expire(RedisKeys.chunkEntities(x, z), TTL.chunkInactive)
-        .exec();
-      if (renewed?.[0]?.[1] === 0) await this.writeEvents(x, z, eventIds);
-      if (renewed?.[1]?.[1] === 0) await this.writeEntities(x, z, vehicles);
-    });
+    const entities = vehicles.flatMap((v) => [v.id, JSON.stringify(entityOf(v))]);
+    await this.quietly('load', x, z, () =>
+      this.redis.eval(
+        ON_LOAD,
+        2,
+        RedisKeys.chunkEvents(x, z),
+        RedisKeys.chunkEntities(x, z),
+        TTL.chunkInactive,
+        eventIds.length,
+        ...eventIds,
+        ...entities,
+      ),
+    );
   }
 
   async eventSpawned(event: ChunkMember): Promise<void> {
