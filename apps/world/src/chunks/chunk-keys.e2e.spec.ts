@@ -127,14 +127,41 @@ describe("world: the seed's chunk keys `events` and `entities` in Redis", () => 
     assert.equal(await entity(6, 7, v.id), null);
   });
 
+  it('races moves of one vehicle into eight chunks: all commit, and the chunk it ends in lists it', async () => {
+    const v = await spawnVehicle(-20 * CHUNK_SIZE + 5, 5);
+    const targets = Array.from({ length: 8 }, (_, i) => ({ x: (-19 + i) * CHUNK_SIZE + 5, y: 4, z: 5 }));
+    await Promise.all(targets.map((position) => call('PATCH', `/v1/vehicles/${v.id}`, { position })));
+    const { rows } = await pool.query<{ x: number; z: number; position: unknown }>(
+      `SELECT chunk_x AS x, chunk_z AS z, position FROM vehicles WHERE id = $1`,
+      [v.id],
+    );
+    const last = rows[0];
+    // Each chunk is some move's target once, so only the last commit writes the final chunk and no
+    // move leaves it; a chunk left earlier may keep a stale entry until its key expires (a cache).
+    assert.deepEqual(await entity(last.x, last.z, v.id), {
+      kind: 'vehicle',
+      type: 'sedan',
+      position: last.position,
+    });
+    assert.equal(await entity(-20, 0, v.id), null, 'the spawn chunk was left by the first move');
+  });
+
   it('rebuilds deleted keys from PostgreSQL on a chunk load, and renews their TTL', async () => {
     const e = await spawnEvent();
     const v = await spawnVehicle(e.x * CHUNK_SIZE + 3, e.z * CHUNK_SIZE + 3);
     await redis.del(RedisKeys.chunkEvents(e.x, e.z), RedisKeys.chunkEntities(e.x, e.z));
 
     await call('GET', `/v1/chunks/${e.x}/${e.z}`);
-    assert.deepEqual(await redis.smembers(RedisKeys.chunkEvents(e.x, e.z)), [e.id]);
-    assert.deepEqual(await redis.hkeys(RedisKeys.chunkEntities(e.x, e.z)), [v.id]);
+    // What PostgreSQL holds for the chunk (another test's vehicle may have ended in it).
+    const ids = async (sql: string) =>
+      (await pool.query<{ id: string }>(sql, [e.x, e.z])).rows.map((r) => r.id).sort();
+    const events = await ids(
+      `SELECT id::text FROM world_events WHERE chunk_x = $1 AND chunk_z = $2 AND NOT completed AND ends_at > now()`,
+    );
+    const vehicles = await ids(`SELECT id::text FROM vehicles WHERE chunk_x = $1 AND chunk_z = $2`);
+    assert.ok(events.includes(e.id) && vehicles.includes(v.id));
+    assert.deepEqual((await redis.smembers(RedisKeys.chunkEvents(e.x, e.z))).sort(), events);
+    assert.deepEqual((await redis.hkeys(RedisKeys.chunkEntities(e.x, e.z))).sort(), vehicles);
     assert.deepEqual(await entity(e.x, e.z, v.id), { kind: 'vehicle', type: 'sedan', position: v.position });
 
     for (const key of [RedisKeys.chunkEvents(e.x, e.z), RedisKeys.chunkEntities(e.x, e.z)]) {
