@@ -4,3 +4,4 @@ export * from './idempotency';
 export * from './prisma.service';
 export * from './db.module';
 export * from './migrate/migrator';
+export * from './unavailable';
