@@ -276,12 +276,13 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
           const left = await leaves.time(
             async () => void (await http.send('POST', `/v1/players/${player.id}/leave`, server.headers)),
           );
-          if (left) {
-            await joins.time(
+          const back =
+            left &&
+            (await joins.time(
               async () => void (await http.send('POST', `/v1/players/${player.id}/join`, server.headers)),
-            );
-          }
-          server.joined.add(n);
+            ));
+          // A player whose leave or join failed is out of the game: no more batches or moves for it.
+          if (back) server.joined.add(n);
           server.busy.delete(n);
         })(),
       );
@@ -326,9 +327,32 @@ async function main(): Promise<void> {
         `- not played: hits (combat service) and trades (market service) are not built yet`,
       ].join('\n') + '\n',
     );
+    process.stdout.write(serverErrors(cluster));
   } finally {
     await cluster.stop();
   }
+}
+
+/** The distinct errors the apps logged during the run: what is behind a 500 or a 503. */
+function serverErrors(cluster: TestCluster): string {
+  const lines: string[] = [];
+  for (const name of ['gateway', 'accounts', 'inventory'] as const) {
+    const seen = new Map<string, number>();
+    for (const line of cluster.app(name).output().split('\n')) {
+      if (!/"level":(50|60|"error"|"fatal")/.test(line)) continue;
+      let key = line.slice(0, 200);
+      try {
+        const entry = JSON.parse(line) as { msg?: string; err?: { message?: string }; error?: string };
+        key = `${entry.msg ?? ''}: ${entry.err?.message ?? entry.error ?? ''}`.slice(0, 200);
+      } catch {
+        // not JSON: keep the raw start of the line
+      }
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    for (const [key, n] of [...seen].sort((a, b) => b[1] - a[1]).slice(0, 5))
+      lines.push(`- ${name}: ${n} × ${key}`);
+  }
+  return lines.length ? `\nerrors logged by the apps:\n${lines.join('\n')}\n` : '';
 }
 
 main().then(
