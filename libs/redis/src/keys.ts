@@ -23,6 +23,8 @@ export const TTL = {
   serverStatus: 30 * SECOND,
   /** Not in the seed: failed logins are remembered as long as the lockout window. */
   loginFailures: 10 * MINUTE,
+  /** Not in the seed: a game server key's authentication (or its revocation) is remembered 60 s. */
+  serverKey: 1 * MINUTE,
   /** Not in the seed: an unassigned matchmaking ticket is dropped after 10 minutes. */
   matchmakingTicket: 10 * MINUTE,
   leaderboard: null,
@@ -114,6 +116,11 @@ export const RedisKeys = {
    */
   matchmakingAssigned: (serverId: Id) => `matchmaking:assigned:${tag(serverId)}`,
   serverStatus: (serverId: Id) => `server:status:${tag(serverId)}`,
+  /**
+   * STRING by the SHA-256 of a game server key: the authenticated server (JSON), or `revoked`
+   * written by the revocation so that no authentication still in flight can cache the key again.
+   */
+  serverKey: (keyHash: string) => `server:key:${tag(keyHash)}`,
 } as const;
 
 export type RedisKeyName = keyof typeof RedisKeys;

@@ -220,6 +220,30 @@ describe('game servers: registration, keys, heartbeats and the live listing', ()
     assert.ok(rows[0].revoked_at instanceof Date);
   });
 
+  it('asks PostgreSQL once per key and minute; a revocation leaves a tombstone the key cannot pass', async () => {
+    const server = await register();
+    const keyHash = createHash('sha256').update(server.apiKey).digest('hex');
+    assert.equal((await heartbeat(server.apiKey, beat())).status, 204);
+    const cached = JSON.parse((await redis.get(RedisKeys.serverKey(keyHash))) ?? 'null') as {
+      serverId: string;
+    } | null;
+    assert.equal(cached?.serverId, server.id);
+    const ttl = await redis.ttl(RedisKeys.serverKey(keyHash));
+    assert.ok(ttl > 0 && ttl <= 60, `ttl ${ttl}`);
+    // Served from the cache: PostgreSQL is not asked again while the entry lives.
+    await pool.query(`UPDATE game_servers SET api_key_hash = 'moved-' || id WHERE id = $1`, [server.id]);
+    assert.equal((await heartbeat(server.apiKey, beat())).status, 204);
+    await pool.query(`UPDATE game_servers SET api_key_hash = $2 WHERE id = $1`, [server.id, keyHash]);
+
+    assert.equal((await revoke(server.id)).status, 204);
+    assert.equal(await redis.get(RedisKeys.serverKey(keyHash)), 'revoked');
+    assert.equal((await heartbeat(server.apiKey, beat())).status, 401);
+    // Even with the tombstone gone, PostgreSQL says no and nothing is cached again.
+    await redis.del(RedisKeys.serverKey(keyHash));
+    assert.equal((await heartbeat(server.apiKey, beat())).status, 401);
+    assert.equal(await redis.exists(RedisKeys.serverKey(keyHash)), 0);
+  });
+
   it('hides a revoked server whose status survived in Redis, and cleans it up', async () => {
     const server = await register();
     assert.equal((await revoke(server.id)).status, 204);

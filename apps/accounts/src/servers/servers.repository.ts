@@ -41,15 +41,17 @@ export class ServersRepository {
   }
 
   /**
-   * Marks the server revoked (keeping the first revocation time) and returns its region, or null
+   * Marks the server revoked (keeping the first revocation time) and returns its region and key
+   * hash, or null
    * when no such server exists. Revoking twice is not an error: DELETE is idempotent.
    */
-  async revoke(id: string): Promise<{ region: string } | null> {
-    const { rows } = await this.pool.query<{ region: string }>(
-      `UPDATE game_servers SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING region`,
+  async revoke(id: string): Promise<{ region: string; apiKeyHash: string } | null> {
+    const { rows } = await this.pool.query<{ region: string; api_key_hash: string }>(
+      `UPDATE game_servers SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1
+       RETURNING region, api_key_hash`,
       [id],
     );
-    return rows[0] ?? null;
+    return rows[0] ? { region: rows[0].region, apiKeyHash: rows[0].api_key_hash } : null;
   }
 
   async findActive(id: string): Promise<ServerRegistration | null> {

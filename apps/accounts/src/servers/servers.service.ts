@@ -12,6 +12,7 @@ import {
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
 import { CLOCK, type Clock } from '../common/clock';
+import { isRevoked, ServerKeyCache } from './server-key.cache';
 import { ServerStatusStore } from './server-status.store';
 import { ServersRepository } from './servers.repository';
 
@@ -25,14 +26,23 @@ export class ServersService {
   constructor(
     private readonly repository: ServersRepository,
     private readonly statuses: ServerStatusStore,
+    private readonly keys: ServerKeyCache,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Checked on every server request: a revoked key stops working at once (no cache). */
+  /**
+   * Checked on every server request: PostgreSQL once per key and TTL.serverKey, Redis otherwise. A
+   * revoked key stops working at once: the revocation leaves a tombstone in the cache.
+   */
   async authenticate(apiKey: string): Promise<AuthenticatedServer> {
-    const server = await this.repository.findActiveByKeyHash(hashApiKey(apiKey));
+    const keyHash = hashApiKey(apiKey);
+    const cached = await this.keys.get(keyHash);
+    if (isRevoked(cached)) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Unknown or revoked server key');
+    if (cached) return cached;
+    const server = await this.repository.findActiveByKeyHash(keyHash);
     if (!server) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Unknown or revoked server key');
+    await this.keys.remember(keyHash, server);
     return server;
   }
 
@@ -67,13 +77,15 @@ export class ServersService {
   }
 
   /**
-   * Revokes the key in PostgreSQL first (authentication reads it there on every request, so it
-   * stops at once), then drops the server's status so it leaves the listing. If Redis fails after
-   * the commit the listing still hides it (it checks revocation) and the status expires in 30 s.
+   * Revokes the key in PostgreSQL first, then leaves the revoked tombstone in the key cache (so
+   * the key stops at once; if that fails the answer is 503 and the revocation is repeated), then
+   * drops the server's status so it leaves the listing. If that last step fails the listing still
+   * hides it (it checks revocation) and the status expires in 30 s.
    */
   async revoke(id: string): Promise<void> {
     const revoked = await this.repository.revoke(id);
     if (!revoked) throw new AppError(ErrorCode.NOT_FOUND, 'No such server');
+    await this.keys.revoke(revoked.apiKeyHash);
     await this.statuses.remove(id, revoked.region);
   }
 
