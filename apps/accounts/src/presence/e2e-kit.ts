@@ -50,8 +50,8 @@ export async function heartbeat(base: string, apiKey: string, players = 0, maxPl
 }
 
 /**
- * Every key of the namespace and its value (rate-limit counters aside: every request moves them),
- * to prove that a refused request wrote nothing.
+ * Every key of the namespace and its value, except what authenticating any request touches
+ * (rate-limit counters, the game server key cache), to prove that a refused request wrote nothing.
  */
 export async function redisSnapshot(redisUrl: string, prefix: string): Promise<Record<string, unknown>> {
   const raw = createRedisClient({ url: redisUrl, name: 'snapshot' });
@@ -60,7 +60,7 @@ export async function redisSnapshot(redisUrl: string, prefix: string): Promise<R
     let cursor = '0';
     do {
       const [next, batch] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      keys.push(...batch.filter((k) => !k.includes('ratelimit:')));
+      keys.push(...batch.filter((k) => !k.includes('ratelimit:') && !k.includes('server:key:')));
       cursor = next;
     } while (cursor !== '0');
     const out: Record<string, unknown> = {};
