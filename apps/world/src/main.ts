@@ -24,6 +24,6 @@ startService({
     VehiclesModule,
     TerritoriesModule,
     EventsModule,
-    PathsModule,
+    PathsModule.forRoot(config),
   ],
 }).catch(exitOnStartupFailure('world'));

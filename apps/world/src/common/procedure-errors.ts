@@ -1,5 +1,12 @@
 import { AppError, ErrorCode, isKnownCode } from '@trustno1/contracts';
 
+/** 400 VALIDATION_FAILED naming one field, as the procedures' errors are mapped. */
+export function invalidField(field: string, message: string): AppError {
+  return new AppError(ErrorCode.VALIDATION_FAILED, `Invalid request: ${field}`, {
+    fields: [{ field, message }],
+  });
+}
+
 /** Messages a feature prefers for some codes; the code itself (with its reason) otherwise. */
 export type ProcedureMessages = Partial<Record<ErrorCode, string>>;
 

@@ -88,15 +88,6 @@ export class EventsRepository {
     return rows[0]?.event_type ?? null;
   }
 
-  /** The server a character is joined to (null when offline); undefined when there is no such character. */
-  async characterServer(tx: PoolClient, playerId: string): Promise<{ serverId: string | null } | undefined> {
-    const { rows } = await tx.query<{ server_id: string | null }>(
-      `SELECT server_id FROM players WHERE id = $1`,
-      [playerId],
-    );
-    return rows[0] ? { serverId: rows[0].server_id } : undefined;
-  }
-
   async join(tx: PoolClient, eventId: string, playerId: string, now: Date): Promise<JoinEventView> {
     const { rows } = await tx.query<{ result: JoinEventView }>(
       `SELECT join_world_event($1, $2, $3) AS result`,

@@ -16,18 +16,16 @@ import {
 import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
 import { eventSpawnJobId } from '@trustno1/queues';
 import { chunkOf, WORLD_CATALOGS, type EventTemplate, type WorldSeed } from '@trustno1/world-domain';
+import { requireJoinedCharacter } from '../common/characters';
 import { ChunkKeysService } from '../chunks/chunk-keys.service';
 import { CLOCK, WORLD_SEED, type Clock } from '../common/tokens';
-import { mapProcedureErrors } from '../common/procedure-errors';
+import { mapProcedureErrors, invalidField } from '../common/procedure-errors';
 import { EVENTS_CONFIG, type EventsConfig } from './events-config';
 import { EventsRepository } from './events.repository';
 import { pickSpawnLocation, rollFor } from './spawn-location';
 
 /** Area of an event around its location, in world units (players inside count as near it). */
 const EVENT_RADIUS = 50;
-
-const invalid = (field: string, message: string) =>
-  new AppError(ErrorCode.VALIDATION_FAILED, `Invalid request: ${field}`, { fields: [{ field, message }] });
 
 @Injectable()
 export class EventsService {
@@ -54,7 +52,7 @@ export class EventsService {
    */
   async spawn(request: { templateId: string; region?: string; tick: string }): Promise<SpawnEventView> {
     const template = this.templates.get(request.templateId);
-    if (!template) throw invalid('templateId', 'unknown event template');
+    if (!template) throw invalidField('templateId', 'unknown event template');
     const spawnKey = eventSpawnJobId(request);
     const at = pickSpawnLocation(this.seed, template, spawnKey, {
       halfSize: this.config.EVENT_WORLD_HALF_SIZE,
@@ -101,13 +99,7 @@ export class EventsService {
   ): Promise<JoinEventView> {
     const { result } = await mapProcedureErrors(() =>
       runIdempotent(this.pool, claim, async (tx) => {
-        const player = await this.repository.characterServer(tx, request.playerId);
-        if (!player)
-          throw new AppError(ErrorCode.NOT_FOUND, 'Player not found', { playerId: request.playerId });
-        if (player.serverId !== serverId)
-          throw new AppError(ErrorCode.FORBIDDEN, 'The player is not joined to this server', {
-            playerId: request.playerId,
-          });
+        await requireJoinedCharacter(tx, request.playerId, serverId, 'playerId');
         return this.repository.join(tx, request.eventId, request.playerId, this.clock.now());
       }),
     );

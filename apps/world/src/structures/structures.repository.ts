@@ -34,15 +34,6 @@ export interface DecayBatch {
 /** SQL of structures: every write is one call of a procedure of 20261125040000_world_structures. */
 @Injectable()
 export class StructuresRepository {
-  /** The server a character is joined to; undefined when there is no such character. */
-  async ownerServer(db: Db, playerId: string): Promise<{ serverId: string | null } | undefined> {
-    const { rows } = await db.query<{ server_id: string | null }>(
-      'SELECT server_id FROM players WHERE id = $1',
-      [playerId],
-    );
-    return rows[0] ? { serverId: rows[0].server_id } : undefined;
-  }
-
   async place(tx: PoolClient, s: NewStructure): Promise<StructureView> {
     const { rows } = await tx.query<{ view: StructureView }>(
       `SELECT place_structure($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11, $12,

@@ -13,6 +13,8 @@ import {
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
 import { WORLD_CATALOGS, type StructureType } from '@trustno1/world-domain';
+import { requireJoinedCharacter } from '../common/characters';
+import { invalidField } from '../common/procedure-errors';
 import { CLOCK, type Clock } from '../common/tokens';
 import { mapStructureErrors } from './structure-errors';
 import { STRUCTURES_CONFIG, type StructuresConfig } from './structures-config';
@@ -22,9 +24,6 @@ type PlaceStructure = z.infer<typeof placeStructureBody>;
 
 const DAY_MS = 86_400_000;
 const TYPES = new Map<string, StructureType>(WORLD_CATALOGS.structures.map((s) => [s.id, s]));
-
-const invalid = (field: string, message: string) =>
-  new AppError(ErrorCode.VALIDATION_FAILED, `Invalid request: ${field}`, { fields: [{ field, message }] });
 
 /**
  * Placement and the life of a structure. Each operation is one procedure call inside one
@@ -47,14 +46,9 @@ export class StructuresService {
    */
   place(serverId: string, body: PlaceStructure, claim: IdempotencyClaim | undefined): Promise<StructureView> {
     const type = TYPES.get(body.structureType);
-    if (!type?.buildable) throw invalid('structureType', 'not a structure type of the catalog');
+    if (!type?.buildable) throw invalidField('structureType', 'not a structure type of the catalog');
     return this.run(claim, async (tx) => {
-      const owner = await this.repository.ownerServer(tx, body.ownerId);
-      if (!owner) throw new AppError(ErrorCode.NOT_FOUND, 'Character not found', { ownerId: body.ownerId });
-      if (owner.serverId !== serverId)
-        throw new AppError(ErrorCode.FORBIDDEN, 'The owner is not joined to this server', {
-          ownerId: body.ownerId,
-        });
+      await requireJoinedCharacter(tx, body.ownerId, serverId, 'ownerId');
       return this.repository.place(tx, {
         id: randomUUID(),
         ownerId: body.ownerId,
@@ -115,9 +109,9 @@ export class StructuresService {
   ): Promise<UpkeepView> {
     const now = this.clock.now();
     const paidUntil = new Date(req.paidUntil);
-    if (paidUntil.getTime() <= now.getTime()) throw invalid('paidUntil', 'must be in the future');
+    if (paidUntil.getTime() <= now.getTime()) throw invalidField('paidUntil', 'must be in the future');
     if (paidUntil.getTime() > now.getTime() + UPKEEP_MAX_DAYS * DAY_MS)
-      throw invalid('paidUntil', `must be at most ${UPKEEP_MAX_DAYS} days ahead`);
+      throw invalidField('paidUntil', `must be at most ${UPKEEP_MAX_DAYS} days ahead`);
     return this.run(claim, (tx) => this.repository.payUpkeep(tx, req.structureId, paidUntil, now));
   }
 

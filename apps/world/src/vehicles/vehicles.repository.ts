@@ -38,7 +38,6 @@ export interface VehicleLimits {
   fuelMax: number;
   maxHealth: number;
   tires: number;
-  locked: boolean;
 }
 
 // The API's vehicle shape; the key code never leaves the database.
@@ -109,18 +108,6 @@ export class VehiclesRepository {
     return rows[0].view;
   }
 
-  /** The server a character is joined to (null when offline); undefined when there is no such character. */
-  async characterServer(
-    db: Pool | PoolClient,
-    playerId: string,
-  ): Promise<{ serverId: string | null } | undefined> {
-    const { rows } = await db.query<{ server_id: string | null }>(
-      `SELECT server_id FROM players WHERE id = $1`,
-      [playerId],
-    );
-    return rows[0] ? { serverId: rows[0].server_id } : undefined;
-  }
-
   async view(db: Pool | PoolClient, vehicleId: string): Promise<VehicleView | null> {
     const { rows } = await db.query<{ view: VehicleView }>(`SELECT ${VIEW} FROM vehicles v WHERE v.id = $1`, [
       vehicleId,
@@ -163,7 +150,7 @@ export class VehiclesRepository {
   async limits(db: Pool | PoolClient, vehicleId: string): Promise<VehicleLimits | null> {
     const { rows } = await db.query<VehicleLimits>(
       `SELECT fuel_max AS "fuelMax", max_health AS "maxHealth",
-              jsonb_array_length(COALESCE(tire_damage, '[]')) AS tires, COALESCE(locked, false) AS locked
+              jsonb_array_length(COALESCE(tire_damage, '[]')) AS tires
          FROM vehicles WHERE id = $1`,
       [vehicleId],
     );

@@ -13,14 +13,12 @@ import {
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
 import { chunkOf, WORLD_CATALOGS } from '@trustno1/world-domain';
+import { requireJoinedCharacter } from '../common/characters';
 import { ChunkKeysService, type ChunkMember } from '../chunks/chunk-keys.service';
 import { CLOCK, type Clock } from '../common/tokens';
-import { mapProcedureErrors } from '../common/procedure-errors';
+import { mapProcedureErrors, invalidField } from '../common/procedure-errors';
 import { VEHICLES_CONFIG, type VehiclesConfig } from './vehicles-config';
 import { VehiclesRepository, type VehicleChanges } from './vehicles.repository';
-
-const invalid = (field: string, message: string) =>
-  new AppError(ErrorCode.VALIDATION_FAILED, `Invalid request: ${field}`, { fields: [{ field, message }] });
 
 @Injectable()
 export class VehiclesService {
@@ -52,16 +50,9 @@ export class VehiclesService {
     claim: IdempotencyClaim | undefined,
   ): Promise<VehicleView> {
     const template = this.templates.get(body.templateId);
-    if (!template) throw invalid('templateId', 'unknown vehicle template');
+    if (!template) throw invalidField('templateId', 'unknown vehicle template');
     const { result } = await runIdempotent(this.pool, claim, async (tx) => {
-      if (body.ownerId) {
-        const owner = await this.repository.characterServer(tx, body.ownerId);
-        if (!owner) throw new AppError(ErrorCode.NOT_FOUND, 'Owner not found', { ownerId: body.ownerId });
-        if (owner.serverId !== serverId)
-          throw new AppError(ErrorCode.FORBIDDEN, 'The owner is not joined to this server', {
-            ownerId: body.ownerId,
-          });
-      }
+      if (body.ownerId) await requireJoinedCharacter(tx, body.ownerId, serverId, 'ownerId');
       return this.repository.insert(tx, {
         id: randomUUID(),
         inventoryId: randomUUID(),
@@ -105,11 +96,11 @@ export class VehiclesService {
       const limits = await this.repository.limits(tx, vehicleId);
       if (!limits) throw new AppError(ErrorCode.NOT_FOUND, 'Vehicle not found', { vehicleId });
       if (fields.fuelCurrent !== undefined && fields.fuelCurrent > limits.fuelMax)
-        throw invalid('fuelCurrent', `must be at most the vehicle's fuelMax (${limits.fuelMax})`);
+        throw invalidField('fuelCurrent', `must be at most the vehicle's fuelMax (${limits.fuelMax})`);
       if (fields.health !== undefined && fields.health > limits.maxHealth)
-        throw invalid('health', `must be at most the vehicle's maxHealth (${limits.maxHealth})`);
+        throw invalidField('health', `must be at most the vehicle's maxHealth (${limits.maxHealth})`);
       if (fields.tireDamage !== undefined && fields.tireDamage.length !== limits.tires)
-        throw invalid('tireDamage', `must have one entry per wheel (${limits.tires})`);
+        throw invalidField('tireDamage', `must have one entry per wheel (${limits.tires})`);
       throw new AppError(ErrorCode.CONFLICT, 'Vehicle changed while updating', { vehicleId });
     });
     await this.keys.vehiclePlaced(result, previous);
