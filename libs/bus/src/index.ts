@@ -6,13 +6,13 @@ export type { BusOptions, RequestOptions } from './rpc/bus-client';
 export { BusServer, createBusServer } from './rpc/bus-server';
 export type { BusServerOptions } from './rpc/bus-server';
 export { RpcErrorFilter } from './rpc/rpc-error.filter';
-export {
-  IDEMPOTENCY_KEY_HEADER,
-  Meta,
-  parsePrincipal,
-  PRINCIPAL_HEADER,
-  requestMetaFrom,
-} from './rpc/request-meta';
+export { IDEMPOTENCY_KEY_HEADER, Meta, parsePrincipal, requestMetaFrom } from './rpc/request-meta';
+export { CallerAuthenticator, PRINCIPAL_HEADER, SERVER_KEY_HEADER } from './rpc/caller-authenticator';
+export type { ServerKeyResolver } from './rpc/caller-authenticator';
+export { DEVELOPMENT_SIGNING_KEYS, PRINCIPAL_SIGNATURE_HEADER, PrincipalSeal } from './rpc/principal-seal';
+export type { PrincipalSealOptions, SigningKey } from './rpc/principal-seal';
+export { admit, Handle, requestHash } from './rpc/handle';
+export type { Call, IdempotencyClaim, OperationHandler } from './rpc/handle';
 export type { RequestMeta } from './rpc/request-meta';
 export { toClientError, toWireError } from './rpc/wire-errors';
 

@@ -14,6 +14,40 @@ const url = (protocols: string[]) =>
     `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   );
 
+const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
+
+/** A key shared by the gateway, the worker and the services to seal principals on NATS. */
+export interface PrincipalSigningKey {
+  id: string;
+  secret: Buffer;
+}
+
+/**
+ * `id:base64secret[,id:base64secret]`: the first key seals, both verify, so a rotation adds the
+ * new key second, then moves it first, then drops the old one.
+ */
+const signingKeys = z.string().transform((text, ctx): PrincipalSigningKey[] => {
+  const keys: PrincipalSigningKey[] = [];
+  for (const part of text.split(',')) {
+    const [id = '', secret = '', ...extra] = part.trim().split(':');
+    const bytes = Buffer.from(secret, 'base64');
+    if (!KEY_ID.test(id) || extra.length > 0 || bytes.length < 32) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be id:secret[,id:secret] with ids of 1-16 letters, digits, _ or - and secrets of at least 32 bytes in base64',
+      });
+      return z.NEVER;
+    }
+    keys.push({ id, secret: bytes });
+  }
+  if (keys.length > 2 || new Set(keys.map((k) => k.id)).size !== keys.length) {
+    ctx.addIssue({ code: 'custom', message: 'at most two keys, with different ids' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
 /** Variables every app reads. Defaults are the local development services. */
 export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -38,7 +72,19 @@ export const baseConfigSchema = z.object({
     .regex(/^[A-Za-z0-9_:-]*$/)
     .default(''),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Seals principals on NATS; unset means the public development key (refused in production). */
+  PRINCIPAL_SIGNING_KEYS: signingKeys.optional(),
 });
+
+/** The configured signing keys; a production app without its own keys does not start. */
+export function principalSigningKeys(
+  config: Pick<BaseConfig, 'NODE_ENV' | 'PRINCIPAL_SIGNING_KEYS'>,
+): PrincipalSigningKey[] | undefined {
+  if (config.NODE_ENV === 'production' && !config.PRINCIPAL_SIGNING_KEYS) {
+    throw new ConfigError(['PRINCIPAL_SIGNING_KEYS: required when NODE_ENV=production (missing)']);
+  }
+  return config.PRINCIPAL_SIGNING_KEYS;
+}
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

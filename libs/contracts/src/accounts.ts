@@ -4,6 +4,8 @@
  * schemas and the accounts service validates NATS payloads with the same ones.
  */
 import { z } from 'zod';
+import { ErrorCode } from './errors';
+import { defineOperation } from './operation';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 const finite = z.number({ message: 'must be a number' }).finite('must be finite');
@@ -355,3 +357,37 @@ export function principalKey(principal: Principal): string {
       return 'anonymous';
   }
 }
+
+// ---- operations ----------------------------------------------------------------------------------
+
+export const resolvedSessionView = z.object({ accountId: z.uuid(), sessionId: z.string() });
+export const authenticatedServerView = z.object({
+  serverId: z.uuid(),
+  region: z.string(),
+  maxPlayers: z.int(),
+});
+
+/**
+ * Operations of the accounts service defined so far with the service kit; the rest still use
+ * AccountsSubjects with hand-written handlers until they move here.
+ */
+export const AccountsOps = {
+  /** The gateway resolves every bearer token through this (no principal: it is how one is made). */
+  resolveSession: defineOperation({
+    subject: AccountsSubjects.resolveSession,
+    request: resolveSessionRequest,
+    reply: resolvedSessionView,
+    principals: ['anonymous', 'admin'],
+    idempotent: false,
+    errors: [ErrorCode.UNAUTHENTICATED, ErrorCode.ACCOUNT_BANNED],
+  }),
+  /** The gateway and every service resolve a game server's key through this. */
+  authenticateServer: defineOperation({
+    subject: AccountsSubjects.authenticateServer,
+    request: authenticateServerRequest,
+    reply: authenticatedServerView,
+    principals: ['anonymous', 'admin'],
+    idempotent: false,
+    errors: [ErrorCode.UNAUTHENTICATED],
+  }),
+} as const;

@@ -9,3 +9,4 @@ export * from './world-events';
 export * from './world-paths';
 export * from './inventory';
 export * from './world-structures';
+export * from './operation';

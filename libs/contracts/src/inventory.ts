@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { positionSchema } from './accounts';
+import { ErrorCode } from './errors';
+import { defineOperation } from './operation';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 
@@ -72,6 +74,8 @@ export const addItemBody = z.strictObject({
 
 export const moveItemBody = z.strictObject({
   toInventoryId: uuid,
+  /** Where the caller believes the item is; if it is elsewhere now, 409 CONFLICT (ITEM_MOVED). */
+  fromInventoryId: uuid.optional(),
   gridX: gridPositionSchema,
   gridY: gridPositionSchema,
   quantity: quantitySchema.optional(),
@@ -153,88 +157,308 @@ export const InventorySubjects = {
   fillLoot: 'inventory.loot.fill.v1',
 } as const;
 
-export interface CatalogItemView {
-  id: string;
-  name: string;
-  category: string;
-  width: number;
-  height: number;
-  maxStack: number;
-  weight: number;
-  maxDurability: number | null;
-  stackable: boolean;
-}
+// ---- views (replies) ---------------------------------------------------------------------------
 
-export interface ItemView {
-  id: string;
-  inventoryId?: string;
-  templateId: string;
-  gridX: number;
-  gridY: number;
-  gridWidth: number;
-  gridHeight: number;
-  quantity: number;
-  durability: number | null;
-  attachments: unknown;
-  customData: unknown;
-}
+const jsonValue = z.unknown();
+const timestamp = z.string().describe('ISO 8601 date-time');
 
-export interface InventorySummaryView {
-  id: string;
-  ownerId: string;
-  ownerType: InventoryOwnerType;
-  gridWidth: number;
-  gridHeight: number;
-  maxWeight: number | null;
-  locked: boolean;
-}
+export const catalogItemView = z.object({
+  id: z.string(),
+  name: z.string(),
+  category: z.string(),
+  width: z.int(),
+  height: z.int(),
+  maxStack: z.int(),
+  weight: z.number(),
+  maxDurability: z.number().nullable(),
+  stackable: z.boolean(),
+});
+export type CatalogItemView = z.infer<typeof catalogItemView>;
 
-export interface InventoryView extends InventorySummaryView {
-  weight: number;
-  items: ItemView[];
-}
+export const itemView = z.object({
+  id: z.uuid(),
+  inventoryId: z.uuid().optional(),
+  templateId: z.string(),
+  gridX: z.int(),
+  gridY: z.int(),
+  gridWidth: z.int(),
+  gridHeight: z.int(),
+  quantity: z.int(),
+  durability: z.number().nullable(),
+  attachments: jsonValue,
+  customData: jsonValue,
+});
+export type ItemView = z.infer<typeof itemView>;
+
+export const inventorySummaryView = z.object({
+  id: z.uuid(),
+  ownerId: z.uuid(),
+  ownerType: z.enum(INVENTORY_OWNER_TYPES),
+  gridWidth: z.int(),
+  gridHeight: z.int(),
+  maxWeight: z.number().nullable(),
+  locked: z.boolean(),
+});
+export type InventorySummaryView = z.infer<typeof inventorySummaryView>;
+
+export const inventoryView = inventorySummaryView.extend({
+  weight: z.number(),
+  items: z.array(itemView),
+});
+export type InventoryView = z.infer<typeof inventoryView>;
 
 /** transfer_item's result: `source` is the rest of a split stack or of a partial merge. */
-export interface MoveItemView {
-  operation: 'moved' | 'split' | 'merged';
-  item: ItemView;
-  source: ItemView | null;
-}
+export const moveItemView = z.object({
+  operation: z.enum(['moved', 'split', 'merged']),
+  item: itemView,
+  source: itemView.nullable(),
+});
+export type MoveItemView = z.infer<typeof moveItemView>;
 
-export interface LedgerEntryView {
-  id: string;
-  itemId: string;
-  templateId: string;
-  fromInventoryId: string | null;
-  toInventoryId: string | null;
-  quantity: number;
-  operation: string | null;
-  relatedItemId: string | null;
-  reason: string;
-  reference: string | null;
-  createdAt: string;
-}
+export const ledgerEntryView = z.object({
+  id: z.string(),
+  itemId: z.uuid(),
+  templateId: z.string(),
+  fromInventoryId: z.uuid().nullable(),
+  toInventoryId: z.uuid().nullable(),
+  quantity: z.int(),
+  operation: z.string().nullable(),
+  relatedItemId: z.uuid().nullable(),
+  reason: z.string(),
+  reference: z.string().nullable(),
+  createdAt: timestamp,
+});
+export type LedgerEntryView = z.infer<typeof ledgerEntryView>;
 
 /** A corpse inventory (create_corpse): where it lies, until when, and how many stacks it holds. */
-export interface CorpseView {
-  inventoryId: string;
-  playerId: string;
-  position: { x: number; y: number; z: number };
-  chunkX: number;
-  chunkZ: number;
-  expiresAt: string;
-  items: number;
-}
+export const corpseView = z.object({
+  inventoryId: z.uuid(),
+  playerId: z.uuid(),
+  position: z.object({ x: z.number(), y: z.number(), z: z.number() }),
+  chunkX: z.int(),
+  chunkZ: z.int(),
+  expiresAt: timestamp,
+  items: z.int(),
+});
+export type CorpseView = z.infer<typeof corpseView>;
 
-export interface CorpseCleanupView {
-  corpses: number;
-  items: number;
-}
+export const corpseCleanupView = z.object({ corpses: z.int(), items: z.int() });
+export type CorpseCleanupView = z.infer<typeof corpseCleanupView>;
 
 /** fill_container's result: filled = false when the cycle was filled before (its items again). */
-export interface LootFillView {
-  filled: boolean;
-  tableId: string | null;
-  items: ItemView[];
-  skipped: number;
-}
+export const lootFillView = z.object({
+  filled: z.boolean(),
+  tableId: z.string().nullable(),
+  items: z.array(itemView),
+  skipped: z.int(),
+});
+export type LootFillView = z.infer<typeof lootFillView>;
+
+// ---- operations ----------------------------------------------------------------------------------
+
+const {
+  NOT_FOUND,
+  FORBIDDEN,
+  SLOT_OCCUPIED,
+  OUT_OF_BOUNDS,
+  OVER_WEIGHT,
+  INVENTORY_LOCKED,
+  LIMIT_REACHED,
+  CONFLICT,
+} = ErrorCode;
+const TAG = 'inventory';
+
+/** The inventory service's operations (SPEC §7 "Inventory"); game servers write, players read their own. */
+export const InventoryOps = {
+  listCatalog: defineOperation({
+    subject: InventorySubjects.listCatalog,
+    request: listCatalogRequest,
+    reply: z.array(catalogItemView),
+    principals: ['server', 'player'],
+    idempotent: false,
+    errors: [],
+    http: { method: 'GET', path: '/v1/catalog/items', status: 200, tag: TAG, summary: 'The item catalog' },
+  }),
+  createInventory: defineOperation({
+    subject: InventorySubjects.createInventory,
+    request: createInventoryBody,
+    reply: inventorySummaryView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [FORBIDDEN, LIMIT_REACHED],
+    http: {
+      method: 'POST',
+      path: '/v1/inventories',
+      status: 201,
+      body: createInventoryBody,
+      tag: TAG,
+      summary: 'Create an empty, unlocked grid inventory',
+    },
+  }),
+  getInventory: defineOperation({
+    subject: InventorySubjects.getInventory,
+    request: inventoryIdRequest,
+    reply: inventoryView,
+    principals: ['server', 'player'],
+    idempotent: false,
+    errors: [NOT_FOUND, FORBIDDEN],
+    http: {
+      method: 'GET',
+      path: '/v1/inventories/{id}',
+      params: { id: 'inventoryId' },
+      status: 200,
+      tag: TAG,
+      summary: 'An inventory with its weight and items',
+    },
+  }),
+  getPlayerInventory: defineOperation({
+    subject: InventorySubjects.getPlayerInventory,
+    request: playerInventoryRequest,
+    reply: inventoryView,
+    principals: ['server', 'player'],
+    idempotent: false,
+    errors: [NOT_FOUND, FORBIDDEN],
+    http: {
+      method: 'GET',
+      path: '/v1/players/{id}/inventory',
+      params: { id: 'playerId' },
+      status: 200,
+      tag: TAG,
+      summary: "A character's own inventory",
+    },
+  }),
+  lockInventory: defineOperation({
+    subject: InventorySubjects.lockInventory,
+    request: lockInventoryRequest,
+    reply: z.null(),
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND, FORBIDDEN],
+    http: {
+      method: 'PUT',
+      path: '/v1/inventories/{id}/lock',
+      params: { id: 'inventoryId' },
+      body: lockInventoryBody,
+      status: 204,
+      tag: TAG,
+      summary: 'Lock with a code, or unlock (the code is cleared)',
+    },
+  }),
+  addItem: defineOperation({
+    subject: InventorySubjects.addItem,
+    request: addItemRequest,
+    reply: itemView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [
+      NOT_FOUND,
+      FORBIDDEN,
+      SLOT_OCCUPIED,
+      OUT_OF_BOUNDS,
+      OVER_WEIGHT,
+      INVENTORY_LOCKED,
+      LIMIT_REACHED,
+    ],
+    http: {
+      method: 'POST',
+      path: '/v1/inventories/{id}/items',
+      params: { id: 'inventoryId' },
+      body: addItemBody,
+      status: 201,
+      tag: TAG,
+      summary: 'Create an item (at the first free place when no position is given)',
+    },
+  }),
+  moveItem: defineOperation({
+    subject: InventorySubjects.moveItem,
+    request: moveItemRequest,
+    reply: moveItemView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [
+      NOT_FOUND,
+      FORBIDDEN,
+      SLOT_OCCUPIED,
+      OUT_OF_BOUNDS,
+      OVER_WEIGHT,
+      INVENTORY_LOCKED,
+      LIMIT_REACHED,
+      CONFLICT,
+    ],
+    http: {
+      method: 'POST',
+      path: '/v1/items/{id}/move',
+      params: { id: 'itemId' },
+      body: moveItemBody,
+      status: 200,
+      tag: TAG,
+      summary: 'Move, split (partial quantity) or merge (same template at the target) an item',
+    },
+  }),
+  destroyItem: defineOperation({
+    subject: InventorySubjects.destroyItem,
+    request: destroyItemRequest,
+    reply: z.null(),
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND, FORBIDDEN, INVENTORY_LOCKED, CONFLICT],
+    http: {
+      method: 'DELETE',
+      path: '/v1/items/{id}',
+      params: { id: 'itemId' },
+      query: destroyItemQuery,
+      status: 204,
+      tag: TAG,
+      summary: 'Destroy an item or part of its stack (one ledger row)',
+    },
+  }),
+  itemHistory: defineOperation({
+    subject: InventorySubjects.itemHistory,
+    request: itemIdRequest,
+    reply: z.array(ledgerEntryView),
+    principals: ['server'],
+    idempotent: false,
+    errors: [NOT_FOUND, FORBIDDEN],
+    http: {
+      method: 'GET',
+      path: '/v1/items/{id}/history',
+      params: { id: 'itemId' },
+      status: 200,
+      tag: TAG,
+      summary: 'The ledger rows of an item and of its splits and merges, oldest first',
+    },
+  }),
+  createCorpse: defineOperation({
+    subject: InventorySubjects.createCorpse,
+    request: createCorpseRequest,
+    reply: corpseView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND, FORBIDDEN],
+    http: {
+      method: 'POST',
+      path: '/v1/players/{id}/corpse',
+      params: { id: 'playerId' },
+      body: createCorpseBody,
+      status: 201,
+      tag: TAG,
+      summary: "A death outside combat: the character's items move to a new corpse",
+    },
+  }),
+  cleanupCorpses: defineOperation({
+    subject: InventorySubjects.cleanupCorpses,
+    request: cleanupCorpsesRequest,
+    reply: corpseCleanupView,
+    principals: ['admin'],
+    idempotent: false,
+    errors: [],
+  }),
+  fillLoot: defineOperation({
+    subject: InventorySubjects.fillLoot,
+    request: fillLootRequest,
+    reply: lootFillView,
+    principals: ['admin'],
+    idempotent: false,
+    errors: [NOT_FOUND],
+  }),
+} as const;

@@ -2,7 +2,7 @@ import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/c
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { BusClient, BusModule } from '@trustno1/bus';
-import type { BaseConfig } from '@trustno1/config';
+import { principalSigningKeys, type BaseConfig } from '@trustno1/config';
 import { DbModule, PG_POOL } from '@trustno1/db';
 import { HealthModule, HealthRegistry, loggingModule, MetricsModule } from '@trustno1/observability';
 import { REDIS, RedisModule } from '@trustno1/redis';
@@ -56,6 +56,7 @@ export class InfraModule {
           serviceName: app,
           subjectPrefix: config.NATS_SUBJECT_PREFIX,
           requestTimeoutMs,
+          signingKeys: principalSigningKeys(config),
         }),
       ],
       providers: [InfraChecks],

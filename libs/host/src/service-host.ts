@@ -3,9 +3,15 @@ import { Module, type DynamicModule, type INestApplication, type Type } from '@n
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { createBusServer } from '@trustno1/bus';
-import type { Service } from '@trustno1/contracts';
-import type { ServiceConfig } from '@trustno1/config';
+import {
+  BusClient,
+  CallerAuthenticator,
+  createBusServer,
+  DEVELOPMENT_SIGNING_KEYS,
+  PrincipalSeal,
+} from '@trustno1/bus';
+import { AccountsOps, type Service } from '@trustno1/contracts';
+import { principalSigningKeys, type ServiceConfig } from '@trustno1/config';
 import { HealthRegistry } from '@trustno1/observability';
 import { HybridErrorFilter } from './hybrid-error.filter';
 import { InfraModule } from './infra.module';
@@ -57,6 +63,7 @@ export async function startService<C extends ServiceConfig>(
           serviceName: options.app,
           subjectPrefix: options.config.NATS_SUBJECT_PREFIX,
           shutdownGraceMs: options.config.SHUTDOWN_GRACE_MS,
+          authenticator: callerAuthenticator(app.get(BusClient), options.config),
         }),
       },
       { inheritAppConfig: true },
@@ -67,6 +74,18 @@ export async function startService<C extends ServiceConfig>(
   if (options.handleSignals ?? true) installShutdown(app, options.config.SHUTDOWN_GRACE_MS);
   app.get(Logger).log(`${options.app} ready, health on port ${options.config.HEALTH_PORT}`, 'host');
   return app;
+}
+
+/**
+ * Sealed principals are checked with the shared keys; a game server calling NATS directly is
+ * authenticated by its key exactly as the gateway does it, through the accounts service.
+ */
+function callerAuthenticator(bus: BusClient, config: ServiceConfig): CallerAuthenticator {
+  const seal = new PrincipalSeal(principalSigningKeys(config) ?? DEVELOPMENT_SIGNING_KEYS);
+  return new CallerAuthenticator(seal, async (apiKey) => {
+    const server = await bus.call(AccountsOps.authenticateServer, { apiKey });
+    return { kind: 'server', serverId: server.serverId, region: server.region };
+  });
 }
 
 /** On SIGTERM/SIGINT: fail readiness, close the app within the grace period, exit. */

@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { headers as natsHeaders } from '@nats-io/nats-core';
-import type { Principal } from '@trustno1/contracts';
+import type { AnyOperation, InputOf, Principal, ReplyOf } from '@trustno1/contracts';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ClientNats, NatsRecord } from '@nestjs/microservices';
 import type { MsPattern } from '@nestjs/microservices';
 import { lastValueFrom, timeout } from 'rxjs';
 import { currentRequestId, REQUEST_ID_HEADER } from '../request-context';
 import { withPrefix } from '../subjects';
-import { IDEMPOTENCY_KEY_HEADER, PRINCIPAL_HEADER } from './request-meta';
+import { PRINCIPAL_HEADER, SERVER_KEY_HEADER } from './caller-authenticator';
+import {
+  DEVELOPMENT_SIGNING_KEYS,
+  PRINCIPAL_SIGNATURE_HEADER,
+  PrincipalSeal,
+  type SigningKey,
+} from './principal-seal';
+import { IDEMPOTENCY_KEY_HEADER } from './request-meta';
 import { toClientError } from './wire-errors';
 
 /** Injection token of the bus options. */
@@ -23,13 +30,17 @@ export interface BusOptions {
   subjectPrefix?: string;
   /** Default request timeout; a request that takes longer rejects UNAVAILABLE. */
   requestTimeoutMs?: number;
+  /** Keys that seal the principals this client sends (PRINCIPAL_SIGNING_KEYS); development keys by default. */
+  signingKeys?: readonly SigningKey[];
 }
 
 /** Per-call options of `BusClient.request`. */
 export interface RequestOptions {
   timeoutMs?: number;
-  /** The caller the gateway authenticated; services authorize against it. */
+  /** The caller the gateway authenticated, sealed for this subject and request. */
   principal?: Principal;
+  /** Act as a game server with its own key (as a game server calling NATS directly does). */
+  serverKey?: string;
   /** The caller's Idempotency-Key; the service stores its result with the effect. */
   idempotencyKey?: string;
 }
@@ -53,6 +64,7 @@ export class PrefixedClientNats extends ClientNats {
 export class BusClient implements OnApplicationShutdown {
   private readonly client: PrefixedClientNats;
   private readonly defaultTimeoutMs: number;
+  private readonly seal: PrincipalSeal;
 
   constructor(@Inject(BUS_OPTIONS) options: BusOptions) {
     this.client = new PrefixedClientNats(
@@ -60,6 +72,12 @@ export class BusClient implements OnApplicationShutdown {
       options.subjectPrefix ?? '',
     );
     this.defaultTimeoutMs = options.requestTimeoutMs ?? 5_000;
+    this.seal = new PrincipalSeal(options.signingKeys ?? DEVELOPMENT_SIGNING_KEYS);
+  }
+
+  /** Calls an operation: the payload and the reply are typed by its definition in contracts. */
+  call<O extends AnyOperation>(op: O, payload: InputOf<O>, opts: RequestOptions = {}): Promise<ReplyOf<O>> {
+    return this.request<ReplyOf<O>>(op.subject, payload, opts);
   }
 
   /**
@@ -67,7 +85,7 @@ export class BusClient implements OnApplicationShutdown {
    * remote AppError, or with UNAVAILABLE on no responder, timeout or NATS down.
    */
   async request<T>(pattern: string, payload: unknown, opts: RequestOptions = {}): Promise<T> {
-    const record = new NatsRecord(payload ?? null, this.headers(opts));
+    const record = new NatsRecord(payload ?? null, this.headers(pattern, opts));
     const reply$ = this.client
       .send<T>(pattern, record)
       .pipe(timeout({ first: opts.timeoutMs ?? this.defaultTimeoutMs }));
@@ -94,11 +112,17 @@ export class BusClient implements OnApplicationShutdown {
     return this.close();
   }
 
-  private headers(opts: RequestOptions) {
+  private headers(pattern: string, opts: RequestOptions) {
     const h = natsHeaders();
     // Without a caller context a fresh id still ties the service logs of this call together.
-    h.set(REQUEST_ID_HEADER, currentRequestId() ?? randomUUID());
-    if (opts.principal) h.set(PRINCIPAL_HEADER, JSON.stringify(opts.principal));
+    const requestId = currentRequestId() ?? randomUUID();
+    h.set(REQUEST_ID_HEADER, requestId);
+    if (opts.principal) {
+      const sealed = this.seal.sign(opts.principal, pattern, requestId);
+      h.set(PRINCIPAL_HEADER, sealed.principal);
+      h.set(PRINCIPAL_SIGNATURE_HEADER, sealed.seal);
+    }
+    if (opts.serverKey) h.set(SERVER_KEY_HEADER, opts.serverKey);
     if (opts.idempotencyKey) h.set(IDEMPOTENCY_KEY_HEADER, opts.idempotencyKey);
     return h;
   }

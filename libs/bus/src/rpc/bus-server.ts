@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Match } from '@nats-io/nats-core';
 import type { Msg, NatsConnection, Subscription, SubscriptionOptions } from '@nats-io/nats-core';
-import { ServerNats } from '@nestjs/microservices';
-import { isErrorEnvelope } from '@trustno1/contracts';
+import { NatsContext, ServerNats } from '@nestjs/microservices';
+import { AppError, isErrorEnvelope } from '@trustno1/contracts';
 import { REQUEST_ID_HEADER, runWithRequestId } from '../request-context';
 import { withPrefix } from '../subjects';
-import { INTERNAL_ENVELOPE, sanitizeEnvelope } from './wire-errors';
+import { CallerAuthenticator, PRINCIPAL_HEADER, SERVER_KEY_HEADER } from './caller-authenticator';
+import { DEVELOPMENT_SIGNING_KEYS, PRINCIPAL_SIGNATURE_HEADER, PrincipalSeal } from './principal-seal';
+import { INTERNAL_ENVELOPE, sanitizeEnvelope, toWireError } from './wire-errors';
 
 /** Options of the NATS request/reply server of a service. */
 export interface BusServerOptions {
@@ -16,6 +18,11 @@ export interface BusServerOptions {
   subjectPrefix?: string;
   /** How long close() waits for in-flight requests after unsubscribing. */
   shutdownGraceMs?: number;
+  /**
+   * Who may call: sealed principals and (when it can resolve them) game server keys. Without it
+   * only principals sealed with the public development keyring are accepted.
+   */
+  authenticator?: CallerAuthenticator;
 }
 
 type Packet = { err?: unknown; response?: unknown; isDisposed?: boolean };
@@ -28,6 +35,7 @@ type Packet = { err?: unknown; response?: unknown; isDisposed?: boolean };
 export class BusServer extends ServerNats {
   private readonly prefix: string;
   private readonly graceMs: number;
+  private readonly authenticator: CallerAuthenticator;
   private readonly subs: Subscription[] = [];
   private readonly finishers = new WeakMap<Msg, () => void>();
   private inflight = 0;
@@ -42,6 +50,8 @@ export class BusServer extends ServerNats {
     });
     this.prefix = opts.subjectPrefix ?? '';
     this.graceMs = opts.shutdownGraceMs ?? 10_000;
+    this.authenticator =
+      opts.authenticator ?? new CallerAuthenticator(new PrincipalSeal(DEVELOPMENT_SIGNING_KEYS));
   }
 
   /** Subscribes every pattern under the prefix; handlers still see the bare pattern. */
@@ -56,12 +66,29 @@ export class BusServer extends ServerNats {
     super.bindEvents(prefixing);
   }
 
-  /** Runs the whole pipeline (guards, pipes, handler, filter) inside the request context. */
+  /**
+   * Authenticates the caller, then runs the whole pipeline (guards, pipes, handler, filter)
+   * inside the request context. Handlers see only a proven principal in `x-principal`: the
+   * header is rewritten here, and a claim that cannot be proven is answered UNAUTHENTICATED
+   * without reaching any handler.
+   */
   override async handleMessage(channel: string, msg: Msg): Promise<unknown> {
     const requestId = msg.headers?.get(REQUEST_ID_HEADER, Match.IgnoreCase) || randomUUID();
     const finish = this.track(msg);
     try {
-      return await runWithRequestId(requestId, () => super.handleMessage(channel, msg));
+      return await runWithRequestId(requestId, async () => {
+        try {
+          const principal = await this.authenticator.authenticate(channel, requestId, msg.headers);
+          if (msg.headers) {
+            msg.headers.set(PRINCIPAL_HEADER, JSON.stringify(principal));
+            msg.headers.delete(PRINCIPAL_SIGNATURE_HEADER);
+            msg.headers.delete(SERVER_KEY_HEADER);
+          }
+        } catch (err) {
+          return this.refuse(channel, msg, err);
+        }
+        return (await super.handleMessage(channel, msg)) as unknown;
+      });
     } catch (err) {
       finish();
       throw err;
@@ -83,6 +110,17 @@ export class BusServer extends ServerNats {
         if (packet.isDisposed || packet.err !== undefined) this.finishers.get(msg)?.();
       }
     };
+  }
+
+  /** Answers a request whose caller could not be authenticated; a lone event is dropped. */
+  private async refuse(channel: string, msg: Msg, err: unknown): Promise<void> {
+    const envelope = err instanceof AppError ? toWireError(err) : INTERNAL_ENVELOPE;
+    const packet = (await this.deserializer.deserialize(msg, { channel, replyTo: msg.reply })) as {
+      id?: string;
+    };
+    if (packet.id === undefined) return;
+    const ctx = new NatsContext([msg.subject, msg.headers]) as never;
+    this.getPublisher(msg, packet.id, ctx)({ err: envelope, isDisposed: true });
   }
 
   /** Stops taking requests, waits for running ones (bounded), then closes. */

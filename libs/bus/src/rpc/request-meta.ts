@@ -1,9 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Principal } from '@trustno1/contracts';
 import { REQUEST_ID_HEADER } from '../request-context';
-
-/** NATS header carrying the caller the gateway authenticated, as JSON. */
-export const PRINCIPAL_HEADER = 'x-principal';
+import { PRINCIPAL_HEADER } from './caller-authenticator';
 /** NATS header carrying the caller's `Idempotency-Key`. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
@@ -20,7 +18,10 @@ interface HeaderReader {
 
 const ANONYMOUS: Principal = { kind: 'anonymous' };
 
-/** Reads the principal header; anything malformed counts as anonymous, never as more. */
+/**
+ * Reads the principal header that BusServer rewrote after proving it; anything malformed counts
+ * as anonymous, never as more.
+ */
 export function parsePrincipal(raw: string | undefined): Principal {
   if (!raw) return ANONYMOUS;
   try {

@@ -1,0 +1,81 @@
+/**
+ * One definition per operation (issue 9): the subject, what it takes and answers, who may call it,
+ * whether it honours Idempotency-Key, which codes it can fail with and its HTTP route. The
+ * service's handler, the gateway's route, the OpenAPI entry and the typed bus client all derive
+ * from it, so they cannot drift apart.
+ */
+import type { z } from 'zod';
+import type { Principal } from './accounts';
+import type { ErrorCode } from './errors';
+
+export type PrincipalKind = Principal['kind'];
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** How an operation is reached over HTTP; the gateway builds the request from these parts. */
+export interface HttpBinding {
+  method: HttpMethod;
+  /** OpenAPI style: `/v1/items/{id}/move`. */
+  path: string;
+  /** Status of a success: 200 with a body, 201 created, 202 accepted, 204 without a body. */
+  status: 200 | 201 | 202 | 204;
+  /** Each path parameter and the request field it fills (`{id: 'itemId'}`); all are UUIDs. */
+  params?: Readonly<Record<string, string>>;
+  /** Schema of the JSON body; its fields are merged into the request. */
+  body?: z.ZodType;
+  /** Schema of the query string (values are text); its fields are merged into the request. */
+  query?: z.ZodType;
+  /** One line for the route table and OpenAPI. */
+  summary: string;
+  /** OpenAPI tag (the domain). */
+  tag: string;
+}
+
+export interface Operation<
+  Req extends z.ZodType = z.ZodType,
+  Res extends z.ZodType = z.ZodType,
+  P extends PrincipalKind = PrincipalKind,
+> {
+  /** `<domain>.<entity>.<verb>.v1`. */
+  subject: string;
+  /** The NATS payload, validated again by the service (game servers may call NATS directly). */
+  request: Req;
+  /** The reply; `z.null()` for operations that answer nothing. */
+  reply: Res;
+  /** Who may call it; anyone else is refused before the handler runs. */
+  principals: readonly P[];
+  /** True when a repeated request with the same Idempotency-Key returns the stored result. */
+  idempotent: boolean;
+  /** Domain codes the operation can fail with, besides the ones every operation has. */
+  errors: readonly ErrorCode[];
+  http?: HttpBinding;
+}
+
+/** Any operation (for registries and generic code). */
+export type AnyOperation = Operation<z.ZodType, z.ZodType, PrincipalKind>;
+/** The request an operation's handler receives (parsed). */
+export type RequestOf<O extends AnyOperation> = z.output<O['request']>;
+/** What a caller sends (before defaults and transforms). */
+export type InputOf<O extends AnyOperation> = z.input<O['request']>;
+/** The reply type of an operation. */
+export type ReplyOf<O extends AnyOperation> = z.output<O['reply']>;
+/** The principal an operation's handler receives, narrowed to the kinds it admits. */
+export type PrincipalOf<O extends AnyOperation> = Extract<Principal, { kind: O['principals'][number] }>;
+
+/** Declares an operation; the literal types of `principals` narrow the handler's principal. */
+export function defineOperation<Req extends z.ZodType, Res extends z.ZodType, P extends PrincipalKind>(
+  op: Operation<Req, Res, P>,
+): Operation<Req, Res, P> {
+  if (op.idempotent && op.http?.method === 'GET') {
+    throw new Error(`${op.subject}: a GET never takes an Idempotency-Key`);
+  }
+  for (const [param, field] of Object.entries(op.http?.params ?? {})) {
+    if (!op.http?.path.includes(`{${param}}`)) throw new Error(`${op.subject}: no {${param}} in the path`);
+    if (!field) throw new Error(`${op.subject}: path parameter ${param} fills no field`);
+  }
+  return Object.freeze(op);
+}
+
+/** Every operation of a group of domain operation maps, for the gateway and the docs. */
+export function operationsOf(...groups: Record<string, AnyOperation>[]): AnyOperation[] {
+  return groups.flatMap((group) => Object.values(group));
+}
