@@ -8,6 +8,8 @@ import type { GatewayConfig } from '@trustno1/config';
 import { REQUEST_ID_HEADER, requestIdFrom } from '@trustno1/observability';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { GatewayModule } from './gateway.module';
+import { addOperationsTo } from './operations/openapi';
+import { GATEWAY_OPERATIONS } from './operations/operations.module';
 import { RequestContextInterceptor } from './request-context/request-context.interceptor';
 
 /** Builds the gateway app (not listening yet): used by main.ts, the end-to-end tests and the bench. */
@@ -60,10 +62,12 @@ function mountOpenApi(app: NestFastifyApplication): void {
       .setTitle('TRUST-NO-1 World Services')
       .setDescription('HTTP API v1 for game servers, players and operators (SPEC §7).')
       .setVersion('1')
+      .setOpenAPIVersion('3.1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Player session token' }, 'player')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Server-Key' }, 'server')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Admin-Key' }, 'admin')
       .build(),
   );
+  addOperationsTo(document as unknown as Parameters<typeof addOperationsTo>[0], GATEWAY_OPERATIONS);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }

@@ -1,56 +1,32 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Meta, type RequestMeta } from '@trustno1/bus';
-import {
-  createInventoryBody,
-  inventoryIdRequest,
-  InventorySubjects,
-  lockInventoryRequest,
-  parsePayload,
-  playerInventoryRequest,
-  type InventorySummaryView,
-  type InventoryView,
-} from '@trustno1/contracts';
-import { idempotencyClaim } from '@trustno1/db';
-import { requireServer, requireServerOrPlayer } from '../common/principals';
+import { Handle, type Call } from '@trustno1/bus';
+import { InventoryOps, type RequestOf } from '@trustno1/contracts';
 import { InventoriesService } from './inventories.service';
+
+const { createInventory, getInventory, getPlayerInventory, lockInventory } = InventoryOps;
 
 @Controller()
 export class InventoriesController {
   constructor(private readonly inventories: InventoriesService) {}
 
-  @MessagePattern(InventorySubjects.createInventory)
-  create(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<InventorySummaryView> {
-    const body = parsePayload(createInventoryBody, payload);
-    const server = requireServer(meta.principal);
-    return this.inventories.create(
-      server,
-      body,
-      idempotencyClaim(InventorySubjects.createInventory, payload, meta),
-    );
+  @Handle(createInventory)
+  create(request: RequestOf<typeof createInventory>, call: Call<typeof createInventory>) {
+    return this.inventories.create(call.principal, request, call.idempotency);
   }
 
-  @MessagePattern(InventorySubjects.getInventory)
-  get(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<InventoryView> {
-    const { inventoryId } = parsePayload(inventoryIdRequest, payload);
-    return this.inventories.get(requireServerOrPlayer(meta.principal), inventoryId);
+  @Handle(getInventory)
+  get(request: RequestOf<typeof getInventory>, call: Call<typeof getInventory>) {
+    return this.inventories.get(call.principal, request.inventoryId);
   }
 
-  @MessagePattern(InventorySubjects.getPlayerInventory)
-  getForPlayer(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<InventoryView> {
-    const { playerId } = parsePayload(playerInventoryRequest, payload);
-    return this.inventories.getForPlayer(requireServerOrPlayer(meta.principal), playerId);
+  @Handle(getPlayerInventory)
+  getForPlayer(request: RequestOf<typeof getPlayerInventory>, call: Call<typeof getPlayerInventory>) {
+    return this.inventories.getForPlayer(call.principal, request.playerId);
   }
 
-  @MessagePattern(InventorySubjects.lockInventory)
-  async lock(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<null> {
-    const request = parsePayload(lockInventoryRequest, payload);
-    const server = requireServer(meta.principal);
-    await this.inventories.setLock(
-      server,
-      request,
-      idempotencyClaim(InventorySubjects.lockInventory, payload, meta),
-    );
+  @Handle(lockInventory)
+  async lock(request: RequestOf<typeof lockInventory>, call: Call<typeof lockInventory>) {
+    await this.inventories.setLock(call.principal, request, call.idempotency);
     return null;
   }
 }

@@ -1,50 +1,32 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Meta, type RequestMeta } from '@trustno1/bus';
-import {
-  addItemRequest,
-  destroyItemRequest,
-  InventorySubjects,
-  itemIdRequest,
-  moveItemRequest,
-  parsePayload,
-  type ItemView,
-  type LedgerEntryView,
-  type MoveItemView,
-} from '@trustno1/contracts';
-import { idempotencyClaim } from '@trustno1/db';
-import { requireServer } from '../common/principals';
+import { Handle, type Call } from '@trustno1/bus';
+import { InventoryOps, type RequestOf } from '@trustno1/contracts';
 import { ItemsService } from './items.service';
+
+const { addItem, moveItem, destroyItem, itemHistory } = InventoryOps;
 
 @Controller()
 export class ItemsController {
   constructor(private readonly items: ItemsService) {}
 
-  @MessagePattern(InventorySubjects.addItem)
-  add(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<ItemView> {
-    const request = parsePayload(addItemRequest, payload);
-    const server = requireServer(meta.principal);
-    return this.items.add(server, request, idempotencyClaim(InventorySubjects.addItem, payload, meta));
+  @Handle(addItem)
+  add(request: RequestOf<typeof addItem>, call: Call<typeof addItem>) {
+    return this.items.add(call.principal, request, call.idempotency);
   }
 
-  @MessagePattern(InventorySubjects.moveItem)
-  move(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<MoveItemView> {
-    const request = parsePayload(moveItemRequest, payload);
-    const server = requireServer(meta.principal);
-    return this.items.move(server, request, idempotencyClaim(InventorySubjects.moveItem, payload, meta));
+  @Handle(moveItem)
+  move(request: RequestOf<typeof moveItem>, call: Call<typeof moveItem>) {
+    return this.items.move(call.principal, request, call.idempotency);
   }
 
-  @MessagePattern(InventorySubjects.destroyItem)
-  async destroy(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<null> {
-    const request = parsePayload(destroyItemRequest, payload);
-    const server = requireServer(meta.principal);
-    await this.items.destroy(server, request, idempotencyClaim(InventorySubjects.destroyItem, payload, meta));
+  @Handle(destroyItem)
+  async destroy(request: RequestOf<typeof destroyItem>, call: Call<typeof destroyItem>) {
+    await this.items.destroy(call.principal, request, call.idempotency);
     return null;
   }
 
-  @MessagePattern(InventorySubjects.itemHistory)
-  history(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<LedgerEntryView[]> {
-    const { itemId } = parsePayload(itemIdRequest, payload);
-    return this.items.history(requireServer(meta.principal), itemId);
+  @Handle(itemHistory)
+  history(request: RequestOf<typeof itemHistory>, call: Call<typeof itemHistory>) {
+    return this.items.history(call.principal, request.itemId);
   }
 }

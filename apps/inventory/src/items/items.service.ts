@@ -79,6 +79,9 @@ export class ItemsService {
     return this.run(claim, async (tx) => {
       const from = await this.repository.inventoryOf(tx, req.itemId);
       if (!from) throw new AppError(ErrorCode.NOT_FOUND, 'Item not found', { itemId: req.itemId });
+      if (req.fromInventoryId !== undefined && req.fromInventoryId !== from) {
+        throw itemMovedMeanwhile({ itemId: req.itemId, expectedInventoryId: req.fromInventoryId });
+      }
       await this.access.require(tx, server, [from, req.toInventoryId]);
       return this.repository.transfer(tx, {
         itemId: req.itemId,

@@ -1,0 +1,98 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Patch,
+  Post,
+  Put,
+  Req,
+  SetMetadata,
+  type Type,
+} from '@nestjs/common';
+import { z } from 'zod';
+import { BusClient } from '@trustno1/bus';
+import { parsePayload, type AnyOperation, type HttpBinding, type HttpMethod } from '@trustno1/contracts';
+import { Access } from '../auth/access';
+import type { AuthedRequest } from '../auth/auth.guard';
+import { idempotencyKeyOf } from '../auth/request-params';
+
+/** Metadata key under which a generated route keeps its operation (for docs and tests). */
+export const OPERATION_METADATA = 'tn1:operation';
+
+const ROUTE: Record<HttpMethod, (path: string) => MethodDecorator> = {
+  GET: Get,
+  POST: Post,
+  PUT: Put,
+  PATCH: Patch,
+  DELETE: Delete,
+};
+
+/** `/v1/items/{id}/move` → `v1/items/:id/move` (Nest's path syntax). */
+export function nestPath(path: string): string {
+  return path.replace(/^\//, '').replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+}
+
+const uuid = z.uuid();
+
+/**
+ * The NATS payload of an HTTP request: path parameters (UUIDs, named by their parameter), the
+ * query and the body, each checked with the operation's schemas; a bad one is 400 naming it.
+ */
+export function payloadOf(http: HttpBinding, request: AuthedRequest): Record<string, unknown> {
+  const pathParams = (request.params ?? {}) as Record<string, string>;
+  const fromPath: Record<string, unknown> = {};
+  const badParams = Object.entries(http.params ?? {}).filter(([param, field]) => {
+    fromPath[field] = pathParams[param];
+    return !uuid.safeParse(pathParams[param]).success;
+  });
+  if (badParams.length > 0) {
+    parsePayload(
+      z.strictObject(Object.fromEntries(badParams.map(([param]) => [param, z.uuid('must be a UUID')]))),
+      Object.fromEntries(badParams.map(([param]) => [param, pathParams[param]])),
+    );
+  }
+  const query = http.query ? (parsePayload(http.query, request.query ?? {}) as object) : {};
+  const body = http.body ? (parsePayload(http.body, request.body) as object) : {};
+  return { ...query, ...body, ...fromPath };
+}
+
+/**
+ * One Nest controller serving `operations` over HTTP: each route authenticates through the
+ * global guards (its principals are the operation's), validates with the operation's schemas
+ * and forwards to the owning service over NATS with the principal sealed and the
+ * Idempotency-Key passed on. Nothing about a route is written twice.
+ */
+export function operationsController(operations: readonly AnyOperation[]): Type<unknown> {
+  @Controller()
+  class OperationsController {
+    constructor(@Inject(BusClient) readonly bus: BusClient) {}
+  }
+  const proto = OperationsController.prototype as unknown as Record<string, unknown>;
+  for (const op of operations) {
+    const http = op.http;
+    if (!http) continue;
+    const name = op.subject.replace(/[^A-Za-z0-9]/g, '_');
+    async function route(this: OperationsController, request: AuthedRequest): Promise<unknown> {
+      const payload = payloadOf(http!, request);
+      const idempotencyKey = op.idempotent ? idempotencyKeyOf(request) : undefined;
+      const principal = request.principal ?? { kind: 'anonymous' as const };
+      const reply = await this.bus.call(op, payload, { principal, idempotencyKey });
+      return http!.status === 204 ? undefined : reply;
+    }
+    Object.defineProperty(route, 'name', { value: name });
+    proto[name] = route;
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
+    for (const decorate of [
+      ROUTE[http.method](nestPath(http.path)),
+      HttpCode(http.status),
+      Access(...op.principals),
+      SetMetadata(OPERATION_METADATA, op),
+    ]) {
+      decorate(proto, name, descriptor);
+    }
+    Req()(proto, name, 0);
+  }
+  return OperationsController;
+}
