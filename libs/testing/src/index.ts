@@ -8,3 +8,4 @@ export * from './cluster';
 export * from './clock';
 export * from './redis-server';
 export * from './stores';
+export * from './nats-direct';
