@@ -1,29 +1,65 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from '@trustno1/config';
+import { ErrorCode } from '@trustno1/contracts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '@trustno1/observability';
 import { HttpErrorFilter } from './errors/http-error.filter';
+import { RouteIndex } from './errors/route-index';
 import { GatewayModule } from './gateway.module';
 import { addOperationsTo } from './operations/openapi';
 import { GATEWAY_OPERATIONS } from './operations/operations.module';
 import { RequestContextInterceptor } from './request-context/request-context.interceptor';
 
+/** Longer URLs are refused with 414 in the error envelope (Node itself cuts off at 16 KiB of headers). */
+const MAX_URL_LENGTH = 4096;
+
 /** Builds the gateway app (not listening yet): used by main.ts, the end-to-end tests and the bench. */
 export async function createGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: true });
+  // Long path parameters reach validation (400 naming them) instead of vanishing as a 404.
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    maxParamLength: 512,
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const id = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void reply
+        .header(REQUEST_ID_HEADER, id)
+        .code(tooLong ? 414 : 400)
+        .send({
+          error: {
+            code: tooLong ? ErrorCode.URI_TOO_LONG : ErrorCode.VALIDATION_FAILED,
+            message: tooLong ? 'A path parameter is longer than 512 characters' : 'Malformed URL',
+            requestId: id,
+          },
+        });
+    },
+  });
   const fastify = adapter.getInstance();
   // One request id per request, chosen before anything logs, echoed to the caller.
   fastify.addHook('onRequest', (request, reply, done) => {
     const id = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
     request.headers[REQUEST_ID_HEADER] = id;
     void reply.header(REQUEST_ID_HEADER, id);
+    if (request.url.length > MAX_URL_LENGTH) {
+      void reply.code(414).send({
+        error: {
+          code: ErrorCode.URI_TOO_LONG,
+          message: `The URL is longer than ${MAX_URL_LENGTH} characters`,
+          requestId: id,
+        },
+      });
+      return;
+    }
     done();
   });
   acceptEmptyJsonBodies(fastify);
+  const routes = new RouteIndex();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
 
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -31,7 +67,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalFilters(new HttpErrorFilter(routes));
   app.useGlobalInterceptors(new RequestContextInterceptor());
   mountOpenApi(app);
   return app;

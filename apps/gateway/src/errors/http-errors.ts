@@ -33,10 +33,7 @@ export function toHttpError(error: unknown): HttpError {
     case 404:
       return { status: 404, envelope: { code: ErrorCode.NOT_FOUND, message: 'No such route' } };
     case 405:
-      return {
-        status: 405,
-        envelope: { code: ErrorCode.NOT_FOUND, message: 'Method not allowed on this route' },
-      };
+      return wrongMethod();
     case 413:
       return {
         status: 413,
@@ -50,6 +47,17 @@ export function toHttpError(error: unknown): HttpError {
     default:
       return { status: 500, envelope: INTERNAL };
   }
+}
+
+/** 405: the path exists, under other methods (the filter adds `Allow`). */
+export function wrongMethod(method?: string): HttpError {
+  return {
+    status: 405,
+    envelope: {
+      code: ErrorCode.METHOD_NOT_ALLOWED,
+      message: method ? `${method} is not allowed on this route` : 'Method not allowed on this route',
+    },
+  };
 }
 
 function validation(error: unknown): HttpError {
