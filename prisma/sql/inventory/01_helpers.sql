@@ -1,17 +1,10 @@
--- inventory: helpers of the item procedures: errors, the API's item shape, locks in the global
--- order (inventories by id, then items), and the grid, weight, access and reason checks.
+-- inventory: helpers of the item procedures: the API's item shape, locks in the global order
+-- (inventories by id, then items), and the grid, weight, access and reason checks.
 --
--- Errors: SQLSTATE P0001, MESSAGE = a stable code the service maps to its AppError code one to
--- one (OUT_OF_BOUNDS, OVER_WEIGHT, SLOT_OCCUPIED, INVENTORY_LOCKED, NOT_FOUND, VALIDATION_FAILED,
--- FORBIDDEN, LIMIT_REACHED), DETAIL = a JSON object with the particulars.
-
--- The one way these functions fail: a stable code in MESSAGE, particulars as JSON in DETAIL.
-CREATE OR REPLACE FUNCTION inv_fail(p_code text, p_detail jsonb DEFAULT '{}') RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = p_code, DETAIL = COALESCE(p_detail, '{}')::text;
-END;
-$$;
+-- Errors: raise_error (platform/01_errors.sql) with a code of InventoryErrors in
+-- @trustno1/contracts (OUT_OF_BOUNDS, OVER_WEIGHT, SLOT_OCCUPIED, INVENTORY_LOCKED, NOT_FOUND,
+-- VALIDATION_FAILED, FORBIDDEN, LIMIT_REACHED); the service maps each to the AppError of the same
+-- code (libs/inventory-domain inventoryErrorOf).
 
 -- The API's item shape (SPEC §7), so the service passes it through.
 CREATE OR REPLACE FUNCTION inv_item_json(i inventory_items) RETURNS jsonb
@@ -27,7 +20,7 @@ CREATE OR REPLACE FUNCTION inv_require(p_ok boolean, p_field text, p_problem tex
 LANGUAGE plpgsql AS $$
 BEGIN
     IF p_ok IS NOT TRUE THEN
-        PERFORM inv_fail('VALIDATION_FAILED', jsonb_build_object('field', p_field, 'problem', p_problem));
+        PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', p_field, 'problem', p_problem));
     END IF;
 END;
 $$;
@@ -44,10 +37,10 @@ BEGIN
         SELECT id FROM inventories WHERE id IN (p_a, p_b) ORDER BY id FOR NO KEY UPDATE
     ) l;
     IF p_a IS NOT NULL AND NOT p_a = ANY (COALESCE(v_locked, '{}')) THEN
-        PERFORM inv_fail('NOT_FOUND', jsonb_build_object('inventoryId', p_a));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('inventoryId', p_a));
     END IF;
     IF p_b IS NOT NULL AND NOT p_b = ANY (COALESCE(v_locked, '{}')) THEN
-        PERFORM inv_fail('NOT_FOUND', jsonb_build_object('inventoryId', p_b));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('inventoryId', p_b));
     END IF;
 END;
 $$;
@@ -65,10 +58,10 @@ BEGIN
     FOR attempt IN 1..10 LOOP
         SELECT inventory_id INTO v_from FROM inventory_items WHERE id = p_item_id;
         IF NOT FOUND OR v_from IS NULL THEN
-            PERFORM inv_fail('NOT_FOUND', jsonb_build_object('itemId', p_item_id));
+            PERFORM raise_error('NOT_FOUND', jsonb_build_object('itemId', p_item_id));
         END IF;
         IF p_expected_from IS NOT NULL AND v_from <> p_expected_from THEN
-            PERFORM inv_fail('FORBIDDEN', jsonb_build_object('itemId', p_item_id,
+            PERFORM raise_error('FORBIDDEN', jsonb_build_object('itemId', p_item_id,
                 'reason', 'NOT_IN_EXPECTED_INVENTORY', 'expectedInventoryId', p_expected_from));
         END IF;
         BEGIN
@@ -91,7 +84,7 @@ CREATE OR REPLACE FUNCTION inv_check_access(p_inv inventories, p_lock_code text)
 LANGUAGE plpgsql AS $$
 BEGIN
     IF p_inv.locked IS TRUE AND (p_lock_code IS NULL OR p_inv.lock_code IS DISTINCT FROM p_lock_code) THEN
-        PERFORM inv_fail('INVENTORY_LOCKED', jsonb_build_object('inventoryId', p_inv.id,
+        PERFORM raise_error('INVENTORY_LOCKED', jsonb_build_object('inventoryId', p_inv.id,
             'reason', CASE WHEN p_lock_code IS NULL THEN 'CODE_REQUIRED' ELSE 'WRONG_CODE' END));
     END IF;
 END;
@@ -101,7 +94,7 @@ CREATE OR REPLACE FUNCTION inv_check_bounds(p_inv inventories, p_x int, p_y int,
 LANGUAGE plpgsql AS $$
 BEGIN
     IF p_x < 0 OR p_y < 0 OR p_x + p_w > p_inv.grid_width OR p_y + p_h > p_inv.grid_height THEN
-        PERFORM inv_fail('OUT_OF_BOUNDS', jsonb_build_object('inventoryId', p_inv.id,
+        PERFORM raise_error('OUT_OF_BOUNDS', jsonb_build_object('inventoryId', p_inv.id,
             'gridX', p_x, 'gridY', p_y, 'gridWidth', p_w, 'gridHeight', p_h,
             'inventoryWidth', p_inv.grid_width, 'inventoryHeight', p_inv.grid_height));
     END IF;
@@ -126,7 +119,7 @@ DECLARE
     v_other inventory_items := inv_occupant(p_inv, p_x, p_y, p_w, p_h, p_except);
 BEGIN
     IF v_other.id IS NOT NULL THEN
-        PERFORM inv_fail('SLOT_OCCUPIED', jsonb_build_object('inventoryId', p_inv,
+        PERFORM raise_error('SLOT_OCCUPIED', jsonb_build_object('inventoryId', p_inv,
             'gridX', p_x, 'gridY', p_y, 'occupiedBy', v_other.id));
     END IF;
 END;
@@ -151,7 +144,7 @@ BEGIN
     v_current := inventory_weight(p_inv.id);
     -- A small tolerance: weights are floats and 0.1 * 3 is not 0.3.
     IF v_current + p_added > p_inv.max_weight + 1e-9 THEN
-        PERFORM inv_fail('OVER_WEIGHT', jsonb_build_object('inventoryId', p_inv.id,
+        PERFORM raise_error('OVER_WEIGHT', jsonb_build_object('inventoryId', p_inv.id,
             'maxWeight', p_inv.max_weight, 'weight', v_current, 'added', p_added));
     END IF;
 END;

@@ -10,11 +10,11 @@ DECLARE
 BEGIN
     SELECT * INTO v_tpl FROM item_templates WHERE id = NEW.item_template_id;
     IF NOT FOUND THEN
-        PERFORM inv_fail('NOT_FOUND', jsonb_build_object('templateId', NEW.item_template_id));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('templateId', NEW.item_template_id));
     END IF;
     PERFORM inv_require(NEW.quantity IS NOT NULL AND NEW.quantity >= 1, 'quantity', 'at least 1');
     IF NEW.quantity > v_tpl.max_stack THEN
-        PERFORM inv_fail('VALIDATION_FAILED', jsonb_build_object('field', 'quantity',
+        PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', 'quantity',
             'problem', 'above max stack', 'maxStack', v_tpl.max_stack));
     END IF;
     -- Rotation is not a feature yet: an item has its template's footprint.
@@ -40,7 +40,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM inventory_items WHERE inventory_id = NEW.id
                 AND (grid_x + grid_width > NEW.grid_width OR grid_y + grid_height > NEW.grid_height)) THEN
-        PERFORM inv_fail('OUT_OF_BOUNDS', jsonb_build_object('inventoryId', NEW.id,
+        PERFORM raise_error('OUT_OF_BOUNDS', jsonb_build_object('inventoryId', NEW.id,
             'reason', 'ITEMS_OUTSIDE_NEW_SIZE'));
     END IF;
     RETURN NEW;

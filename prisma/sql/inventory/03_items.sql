@@ -40,10 +40,10 @@ BEGIN
     PERFORM inv_require((p_grid_x IS NULL) = (p_grid_y IS NULL), 'gridX', 'give both gridX and gridY or neither');
     SELECT * INTO v_tpl FROM item_templates WHERE id = p_template_id;
     IF NOT FOUND THEN
-        PERFORM inv_fail('NOT_FOUND', jsonb_build_object('templateId', p_template_id));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('templateId', p_template_id));
     END IF;
     IF p_quantity > v_tpl.max_stack THEN
-        PERFORM inv_fail('VALIDATION_FAILED', jsonb_build_object('field', 'quantity',
+        PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', 'quantity',
             'problem', 'above max stack', 'maxStack', v_tpl.max_stack));
     END IF;
     PERFORM inv_require(p_durability IS NULL OR (p_durability >= 0 AND v_tpl.max_durability IS NOT NULL
@@ -54,7 +54,7 @@ BEGIN
     IF v_x IS NULL THEN
         SELECT f.x, f.y INTO v_x, v_y FROM inv_first_free(v_inv, v_tpl.width, v_tpl.height) f;
         IF v_x IS NULL THEN
-            PERFORM inv_fail('SLOT_OCCUPIED', jsonb_build_object('inventoryId', p_inventory_id,
+            PERFORM raise_error('SLOT_OCCUPIED', jsonb_build_object('inventoryId', p_inventory_id,
                 'reason', 'NO_FREE_PLACE', 'gridWidth', v_tpl.width, 'gridHeight', v_tpl.height));
         END IF;
     ELSE
@@ -158,14 +158,14 @@ BEGIN
     END IF;
     v_qty := COALESCE(p_quantity, v_item.quantity);
     IF v_qty > v_item.quantity THEN
-        PERFORM inv_fail('VALIDATION_FAILED', jsonb_build_object('field', 'quantity',
+        PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', 'quantity',
             'problem', 'above the stack quantity', 'available', v_item.quantity));
     END IF;
     PERFORM inv_check_bounds(v_dst, p_grid_x, p_grid_y, 1, 1);
     v_target := inv_occupant(v_dst.id, p_grid_x, p_grid_y, 1, 1, v_item.id);
     IF v_target.id IS NOT NULL AND v_tpl.stackable AND v_target.item_template_id = v_item.item_template_id THEN
         IF v_target.quantity + v_qty > v_tpl.max_stack THEN
-            PERFORM inv_fail('SLOT_OCCUPIED', jsonb_build_object('inventoryId', v_dst.id, 'gridX', p_grid_x,
+            PERFORM raise_error('SLOT_OCCUPIED', jsonb_build_object('inventoryId', v_dst.id, 'gridX', p_grid_x,
                 'gridY', p_grid_y, 'occupiedBy', v_target.id, 'reason', 'STACK_FULL',
                 'room', v_tpl.max_stack - v_target.quantity));
         END IF;
@@ -203,7 +203,7 @@ BEGIN
     v_item := inv_lock_item(p_item_id, NULL, NULL);
     v_qty := COALESCE(p_quantity, v_item.quantity);
     IF v_qty > v_item.quantity THEN
-        PERFORM inv_fail('VALIDATION_FAILED', jsonb_build_object('field', 'quantity',
+        PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', 'quantity',
             'problem', 'above the stack quantity', 'available', v_item.quantity));
     END IF;
     IF v_qty = v_item.quantity THEN

@@ -53,7 +53,7 @@ BEGIN
         IF p_check THEN
             SELECT max_items_per_server INTO v_max FROM inventory_settings WHERE id = 1;
             IF v_items > v_max THEN
-                PERFORM inv_fail('LIMIT_REACHED', jsonb_build_object('serverId', p_to,
+                PERFORM raise_error('LIMIT_REACHED', jsonb_build_object('serverId', p_to,
                     'limit', 'activeItemsPerServer', 'max', v_max));
             END IF;
         END IF;

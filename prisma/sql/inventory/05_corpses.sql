@@ -25,7 +25,7 @@ BEGIN
     PERFORM inv_require(p_expires_at IS NULL OR p_expires_at > now(), 'expiresAt', 'must be in the future');
     SELECT server_id INTO v_server FROM players WHERE id = p_player_id;
     IF NOT FOUND THEN
-        PERFORM inv_fail('NOT_FOUND', jsonb_build_object('playerId', p_player_id));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('playerId', p_player_id));
     END IF;
     -- The player's inventories, locked in id order like every other writer.
     SELECT array_agg(id ORDER BY id),

@@ -23,7 +23,7 @@ BEGIN
     PERFORM inv_lock_inventories(p_container_id, NULL);
     SELECT * INTO v_inv FROM inventories WHERE id = p_container_id;
     IF v_inv.owner_type = 'player' THEN
-        PERFORM inv_fail('FORBIDDEN', jsonb_build_object('containerId', p_container_id,
+        PERFORM raise_error('FORBIDDEN', jsonb_build_object('containerId', p_container_id,
             'reason', 'NOT_A_WORLD_CONTAINER'));
     END IF;
     INSERT INTO loot_fills (container_id, cycle, table_id) VALUES (p_container_id, p_cycle, p_table_id)

@@ -1,30 +1,17 @@
--- world: helpers of the world procedures: errors, field checks, the structure row lock and the
--- chunk of a coordinate.
+-- world: helpers of the world procedures: field checks, the structure row lock and the chunk of
+-- a coordinate.
 --
--- Errors: SQLSTATE P0001, MESSAGE = an ErrorCode of @trustno1/contracts (BUILD_BLOCKED,
--- LIMIT_REACHED, NOT_FOUND, CONFLICT, VALIDATION_FAILED with {field, problem}), DETAIL = a JSON
--- object with the particulars. The world service maps them one to one. Errors of transfer_item
--- (moving a destroyed structure's storage) keep the inventory codes.
-
-CREATE OR REPLACE FUNCTION st_fail(p_code text, p_detail jsonb DEFAULT '{}') RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = p_code, DETAIL = COALESCE(p_detail, '{}')::text;
-END;
-$$;
-
-CREATE OR REPLACE FUNCTION world_entity_fail(p_code text, p_detail jsonb DEFAULT '{}') RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = p_code, DETAIL = COALESCE(p_detail, '{}')::text;
-END;
-$$;
+-- Errors: raise_error (platform/01_errors.sql) with a code of WorldErrors in @trustno1/contracts
+-- (BUILD_BLOCKED, LIMIT_REACHED, NOT_FOUND, CONFLICT, VALIDATION_FAILED with {field, problem});
+-- the world service maps each to the AppError of the same code (apps/world
+-- common/procedure-errors.ts). Errors of transfer_item (moving a destroyed structure's storage)
+-- keep the inventory codes.
 
 CREATE OR REPLACE FUNCTION st_require(p_ok boolean, p_field text, p_problem text) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
     IF p_ok IS NOT TRUE THEN
-        PERFORM st_fail('VALIDATION_FAILED', jsonb_build_object('field', p_field, 'problem', p_problem));
+        PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', p_field, 'problem', p_problem));
     END IF;
 END;
 $$;
@@ -36,7 +23,7 @@ DECLARE
 BEGIN
     SELECT * INTO v FROM structures WHERE id = p_id FOR UPDATE;
     IF NOT FOUND THEN
-        PERFORM st_fail('NOT_FOUND', jsonb_build_object('structureId', p_id));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('structureId', p_id));
     END IF;
     RETURN v;
 END;

@@ -61,10 +61,10 @@ BEGIN
 
     SELECT faction_id INTO v_player_faction FROM players WHERE id = p_owner_id;
     IF NOT FOUND THEN
-        PERFORM st_fail('NOT_FOUND', jsonb_build_object('ownerId', p_owner_id));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('ownerId', p_owner_id));
     END IF;
     IF p_faction_id IS NOT NULL AND p_faction_id IS DISTINCT FROM v_player_faction THEN
-        PERFORM st_fail('VALIDATION_FAILED', jsonb_build_object('field', 'factionId',
+        PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', 'factionId',
             'problem', 'the owner is not a member of this faction'));
     END IF;
 
@@ -76,7 +76,7 @@ BEGIN
 
     SELECT count(*) INTO v_count FROM structures WHERE chunk_x = v_cx AND chunk_z = v_cz;
     IF v_count >= p_chunk_limit THEN
-        PERFORM st_fail('LIMIT_REACHED', jsonb_build_object('limit', p_chunk_limit, 'chunkX', v_cx,
+        PERFORM raise_error('LIMIT_REACHED', jsonb_build_object('limit', p_chunk_limit, 'chunkX', v_cx,
             'chunkZ', v_cz, 'reason', 'STRUCTURES_PER_CHUNK'));
     END IF;
 
@@ -93,7 +93,7 @@ BEGIN
          + power((s.position ->> 'z')::double precision - v_z, 2) <= power(COALESCE(ss.tc_range, 30.0), 2)
      ORDER BY 3 LIMIT 1;
     IF FOUND THEN
-        PERFORM st_fail('BUILD_BLOCKED', jsonb_build_object('reason', 'TOOL_CUPBOARD',
+        PERFORM raise_error('BUILD_BLOCKED', jsonb_build_object('reason', 'TOOL_CUPBOARD',
             'cupboardId', v_blocker.id, 'distance', v_blocker.distance));
     END IF;
 
@@ -104,7 +104,7 @@ BEGIN
        AND power(v_x - t.center_x, 2) + power(v_z - t.center_z, 2) <= power(t.radius, 2)
      ORDER BY t.id LIMIT 1;
     IF FOUND THEN
-        PERFORM st_fail('BUILD_BLOCKED', jsonb_build_object('reason', 'TERRITORY',
+        PERFORM raise_error('BUILD_BLOCKED', jsonb_build_object('reason', 'TERRITORY',
             'territoryId', v_blocker.id, 'ownerFactionId', v_blocker.owner_faction_id));
     END IF;
 

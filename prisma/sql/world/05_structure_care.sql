@@ -72,7 +72,7 @@ BEGIN
     GET DIAGNOSTICS v_covered = ROW_COUNT;
     IF NOT EXISTS (SELECT 1 FROM structures WHERE id = p_id) THEN
         -- Pending decay destroyed the structure paid for.
-        PERFORM st_fail('NOT_FOUND', jsonb_build_object('structureId', p_id, 'reason', 'DECAYED'));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('structureId', p_id, 'reason', 'DECAYED'));
     END IF;
     RETURN structure_view(p_id) || jsonb_build_object('covered', v_covered);
 END;
@@ -89,11 +89,11 @@ BEGIN
     PERFORM st_require(p_player_id IS NOT NULL, 'playerId', 'required');
     v := st_lock(p_id);
     IF v.structure_type <> 'tool_cupboard' THEN
-        PERFORM st_fail('VALIDATION_FAILED', jsonb_build_object('field', 'structureId',
+        PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', 'structureId',
             'problem', 'not a tool cupboard'));
     END IF;
     IF NOT EXISTS (SELECT 1 FROM players WHERE id = p_player_id) THEN
-        PERFORM st_fail('NOT_FOUND', jsonb_build_object('playerId', p_player_id));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('playerId', p_player_id));
     END IF;
     UPDATE structure_storage
        SET authorized_players = CASE

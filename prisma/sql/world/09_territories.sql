@@ -35,14 +35,14 @@ DECLARE
     v_previous uuid;
 BEGIN
     IF p_points IS NULL OR p_points < 1 THEN
-        PERFORM world_entity_fail('VALIDATION_FAILED', jsonb_build_object('field', 'points', 'problem', 'at least 1'));
+        PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', 'points', 'problem', 'at least 1'));
     END IF;
     SELECT * INTO t FROM territories WHERE id = p_territory_id FOR UPDATE;
     IF NOT FOUND THEN
-        PERFORM world_entity_fail('NOT_FOUND', jsonb_build_object('territoryId', p_territory_id));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('territoryId', p_territory_id));
     END IF;
     IF NOT EXISTS (SELECT 1 FROM factions WHERE id = p_faction_id) THEN
-        PERFORM world_entity_fail('NOT_FOUND', jsonb_build_object('factionId', p_faction_id));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('factionId', p_faction_id));
     END IF;
     v_previous := t.owner_faction_id;
 

@@ -26,20 +26,20 @@ DECLARE
 BEGIN
     SELECT * INTO e FROM world_events WHERE id = p_event_id FOR UPDATE;
     IF NOT FOUND THEN
-        PERFORM world_entity_fail('NOT_FOUND', jsonb_build_object('eventId', p_event_id));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('eventId', p_event_id));
     END IF;
     IF e.completed OR e.ends_at <= p_now THEN
-        PERFORM world_entity_fail('CONFLICT', jsonb_build_object('eventId', p_event_id, 'reason', 'EVENT_ENDED'));
+        PERFORM raise_error('CONFLICT', jsonb_build_object('eventId', p_event_id, 'reason', 'EVENT_ENDED'));
     END IF;
     IF NOT EXISTS (SELECT 1 FROM players WHERE id = p_player_id) THEN
-        PERFORM world_entity_fail('NOT_FOUND', jsonb_build_object('playerId', p_player_id));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('playerId', p_player_id));
     END IF;
     IF p_player_id = ANY (COALESCE(e.participants, '{}')) THEN
         RETURN jsonb_build_object('joined', false, 'event', world_event_json(e));
     END IF;
     v_max := (e.data ->> 'maxParticipants')::int;
     IF v_max IS NOT NULL AND cardinality(COALESCE(e.participants, '{}')) >= v_max THEN
-        PERFORM world_entity_fail('LIMIT_REACHED', jsonb_build_object('eventId', p_event_id,
+        PERFORM raise_error('LIMIT_REACHED', jsonb_build_object('eventId', p_event_id,
             'maxParticipants', v_max));
     END IF;
     UPDATE world_events SET participants = array_append(COALESCE(participants, '{}'), p_player_id)
@@ -59,13 +59,13 @@ DECLARE
 BEGIN
     SELECT * INTO e FROM world_events WHERE id = p_event_id FOR UPDATE;
     IF NOT FOUND THEN
-        PERFORM world_entity_fail('NOT_FOUND', jsonb_build_object('eventId', p_event_id));
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('eventId', p_event_id));
     END IF;
     IF e.completed THEN
-        PERFORM world_entity_fail('CONFLICT', jsonb_build_object('eventId', p_event_id, 'reason', 'EVENT_COMPLETED'));
+        PERFORM raise_error('CONFLICT', jsonb_build_object('eventId', p_event_id, 'reason', 'EVENT_COMPLETED'));
     END IF;
     IF NOT p_winner_id = ANY (COALESCE(e.participants, '{}')) THEN
-        PERFORM world_entity_fail('VALIDATION_FAILED', jsonb_build_object('field', 'winnerId',
+        PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', 'winnerId',
             'problem', 'must be a participant of the event'));
     END IF;
     UPDATE world_events
