@@ -1,5 +1,8 @@
 // `npm run db:migrate`: creates the database if needed and applies prisma/migrations to
-// DATABASE_URL, recording them in _prisma_migrations exactly as `prisma migrate deploy` would.
+// DATABASE_URL, recording them in _prisma_migrations exactly as `prisma migrate deploy` would,
+// then the changed procedure sources of prisma/sql (repeatable migrations).
+// `npm run db:migrate -- --reapply` applies every procedure file again, changed or not: it puts
+// back functions edited by hand in the database (`npm run db:check` finds them).
 //
 // Imported by path rather than through @trustno1/db on purpose: migrating must not load the
 // generated Prisma client, which may not exist yet on a fresh checkout or in an init container.
@@ -22,12 +25,24 @@ async function main(): Promise<void> {
   if (await createDatabaseIfMissing(databaseUrl)) {
     console.log(`Created database ${redactUrl(databaseUrl)}`);
   }
-  const { applied, skipped } = await applyMigrations({ databaseUrl, log: (line) => console.log(line) });
+  const args = process.argv.slice(2);
+  const unknown = args.filter((arg) => arg !== '--reapply');
+  if (unknown.length) throw new Error(`Unknown argument ${unknown.join(' ')} (the only option is --reapply)`);
+  const { applied, skipped, repeatable } = await applyMigrations({
+    databaseUrl,
+    reapply: args.includes('--reapply'),
+    log: (line) => console.log(line),
+  });
   console.log(
     applied.length
       ? `${applied.length} migration(s) applied, ${skipped.length} already applied.`
       : `Database is up to date (${skipped.length} migration(s) applied).`,
   );
+  if (repeatable) {
+    console.log(
+      `Procedure sources: ${repeatable.applied.length} file(s) applied, ${repeatable.skipped.length} unchanged.`,
+    );
+  }
 }
 
 function errorCodes(error: unknown): string[] {

@@ -8,6 +8,25 @@ import { positionSchema } from './accounts';
 import { ErrorCode } from './errors';
 import { defineOperation } from './operation';
 
+/**
+ * The codes the inventory's SQL functions raise (raise_error in prisma/sql/inventory/: SQLSTATE
+ * P0001, MESSAGE = the code, DETAIL = JSON), each the API error of the same name. LIMIT_REACHED is
+ * the active items per server limit; FORBIDDEN an item that is no longer where the caller was
+ * allowed to take it from. A procedure file raising a code missing here fails libs/db's
+ * procedure-sources spec.
+ */
+export const InventoryErrors = {
+  OUT_OF_BOUNDS: ErrorCode.OUT_OF_BOUNDS,
+  OVER_WEIGHT: ErrorCode.OVER_WEIGHT,
+  SLOT_OCCUPIED: ErrorCode.SLOT_OCCUPIED,
+  INVENTORY_LOCKED: ErrorCode.INVENTORY_LOCKED,
+  NOT_FOUND: ErrorCode.NOT_FOUND,
+  VALIDATION_FAILED: ErrorCode.VALIDATION_FAILED,
+  LIMIT_REACHED: ErrorCode.LIMIT_REACHED,
+  FORBIDDEN: ErrorCode.FORBIDDEN,
+} as const satisfies { [K in ErrorCode]?: K };
+export type InventoryError = (typeof InventoryErrors)[keyof typeof InventoryErrors];
+
 const uuid = z.uuid({ message: 'must be a UUID' });
 
 /** Largest PostgreSQL `integer`: quantities are stored there, so anything above would overflow. */

@@ -4,6 +4,23 @@
  * validates NATS payloads with the same rules.
  */
 import { z } from 'zod';
+import { ErrorCode } from './errors';
+
+/**
+ * The codes the world's SQL functions raise (raise_error in prisma/sql/world/: SQLSTATE P0001,
+ * MESSAGE = the code, DETAIL = JSON, `{field, problem}` for VALIDATION_FAILED), each the API error
+ * of the same name. Destroying a structure moves its storage through transfer_item, whose errors
+ * are InventoryErrors. A procedure file raising a code missing here fails libs/db's
+ * procedure-sources spec.
+ */
+export const WorldErrors = {
+  BUILD_BLOCKED: ErrorCode.BUILD_BLOCKED,
+  LIMIT_REACHED: ErrorCode.LIMIT_REACHED,
+  NOT_FOUND: ErrorCode.NOT_FOUND,
+  CONFLICT: ErrorCode.CONFLICT,
+  VALIDATION_FAILED: ErrorCode.VALIDATION_FAILED,
+} as const satisfies { [K in ErrorCode]?: K };
+export type WorldError = (typeof WorldErrors)[keyof typeof WorldErrors];
 
 /** Chunk coordinates the world serves: ±1e6 chunks of 128 units is far beyond any map. */
 export const CHUNK_COORD_LIMIT = 1_000_000;

@@ -5,3 +5,4 @@ export * from './prisma.service';
 export * from './db.module';
 export * from './migrate/migrator';
 export * from './unavailable';
+export * from './migrate/drift';

@@ -1,19 +1,12 @@
+import { InventoryErrors, type InventoryError } from '@trustno1/contracts';
+
 /**
- * The stable codes the inventory procedures raise (SQLSTATE P0001, MESSAGE = code, DETAIL = JSON),
- * each the AppError code of the same name in the API (SPEC §7). LIMIT_REACHED: the active items
- * per server limit (server_item_counts, 20261125030000_inventory_loot_corpses).
+ * The stable codes the inventory procedures raise through raise_error (SQLSTATE P0001, MESSAGE =
+ * code, DETAIL = JSON), each the AppError code of the same name in the API (SPEC §7): the
+ * contracts' InventoryErrors.
  */
-export const InventoryErrorCode = {
-  OUT_OF_BOUNDS: 'OUT_OF_BOUNDS',
-  OVER_WEIGHT: 'OVER_WEIGHT',
-  SLOT_OCCUPIED: 'SLOT_OCCUPIED',
-  INVENTORY_LOCKED: 'INVENTORY_LOCKED',
-  NOT_FOUND: 'NOT_FOUND',
-  VALIDATION_FAILED: 'VALIDATION_FAILED',
-  LIMIT_REACHED: 'LIMIT_REACHED',
-  FORBIDDEN: 'FORBIDDEN',
-} as const;
-export type InventoryErrorCode = (typeof InventoryErrorCode)[keyof typeof InventoryErrorCode];
+export const InventoryErrorCode = InventoryErrors;
+export type InventoryErrorCode = InventoryError;
 
 export interface InventoryDbError {
   code: InventoryErrorCode;

@@ -9,16 +9,35 @@ import {
   verifyHistory,
 } from './history';
 import { findMigrationsDir, readMigrations, type LocalMigration } from './migration-files';
+import { applyRepeatable, findSqlDir, readRepeatableMigrations, type RepeatableResult } from './repeatable';
+import { describeScriptError } from './script-error';
 
 export { checksumMatches, migrationChecksum } from './checksum';
 export { createDatabaseIfMissing, databaseName, redactUrl } from './database';
 export { MigrationHistoryError, type AppliedMigration } from './history';
 export { findMigrationsDir, readMigrations, type LocalMigration } from './migration-files';
+export {
+  findSqlDir,
+  readRepeatableMigrations,
+  RepeatableMigrationFailedError,
+  SQL_OWNERS,
+  type RepeatableMigration,
+  type RepeatableResult,
+  type SqlOwner,
+} from './repeatable';
 
 export interface ApplyMigrationsOptions {
   databaseUrl: string;
   /** Defaults to the workspace's prisma/migrations. */
   migrationsDir?: string;
+  /**
+   * The procedure sources (`<owner>/NN_topic.sql`) applied as repeatable migrations after the
+   * versioned ones. Defaults to the workspace's prisma/sql when `migrationsDir` is defaulted too;
+   * with an explicit `migrationsDir` and no `sqlDir`, there are none.
+   */
+  sqlDir?: string;
+  /** Applies every procedure file again, changed or not (after a hand edit in the database). */
+  reapply?: boolean;
   log?: (message: string) => void;
 }
 
@@ -27,6 +46,8 @@ export interface ApplyMigrationsResult {
   applied: string[];
   /** Migrations that were already applied. */
   skipped: string[];
+  /** The procedure files, when there were any to look at. */
+  repeatable?: RepeatableResult;
 }
 
 /** Raised when a migration script fails; its transaction was rolled back. */
@@ -50,15 +71,24 @@ export const MIGRATION_LOCK_KEY = 72707369;
 /**
  * Applies every not-yet-applied migration directory in lexical order, each in its own transaction
  * together with its `_prisma_migrations` row, after checking that the recorded history still
- * matches the directory (no failed, missing or edited migration).
+ * matches the directory (no failed, missing or edited migration). Then, under the same lock,
+ * applies each procedure file whose checksum changed (repeatable migrations, ./repeatable.ts).
  */
 export async function applyMigrations(options: ApplyMigrationsOptions): Promise<ApplyMigrationsResult> {
   const log = options.log ?? (() => undefined);
   const local = readMigrations(options.migrationsDir ?? findMigrationsDir());
+  const sqlDir = options.sqlDir ?? (options.migrationsDir === undefined ? findSqlDir() : undefined);
+  // Read before connecting, so a misplaced file fails before anything is applied.
+  const procedures = sqlDir === undefined ? undefined : readRepeatableMigrations(sqlDir);
   const client = await connect(options.databaseUrl);
   try {
     await acquireLock(client, log);
-    return await applyPending(client, local, log);
+    const result = await applyPending(client, local, log);
+    if (procedures === undefined) return result;
+    return {
+      ...result,
+      repeatable: await applyRepeatable(client, procedures, { reapply: options.reapply, log }),
+    };
   } finally {
     // Ending the session releases the advisory lock too, even when the connection broke.
     await client.end().catch(() => undefined);
@@ -118,29 +148,4 @@ async function applyOne(client: Client, migration: LocalMigration): Promise<void
       { cause: error },
     );
   }
-}
-
-interface PgErrorFields {
-  message?: string;
-  code?: string;
-  position?: string;
-  detail?: string;
-  hint?: string;
-  where?: string;
-}
-
-function describeScriptError(error: unknown, script: string): string {
-  const pg = error as PgErrorFields;
-  const parts = [pg.message ?? String(error)];
-  if (pg.code) parts.push(`(SQLSTATE ${pg.code})`);
-  if (pg.position) parts.push(`at line ${lineOf(script, Number(pg.position))}`);
-  if (pg.detail) parts.push(`detail: ${pg.detail}`);
-  if (pg.hint) parts.push(`hint: ${pg.hint}`);
-  if (pg.where) parts.push(`where: ${pg.where}`);
-  return parts.join(' ');
-}
-
-// PostgreSQL reports the 1-based character offset in the statement text it received.
-function lineOf(script: string, position: number): number {
-  return script.slice(0, Math.max(0, position - 1)).split('\n').length;
 }

@@ -1,0 +1,7 @@
+-- inventory: functions this owner no longer has. Applied after the owner's other files (name
+-- order), so their callers are already replaced when a function goes. Keep each line: on a
+-- database migrated before the drop, it runs once more when this file next changes, and does
+-- nothing (IF EXISTS).
+
+-- Replaced by platform's raise_error.
+DROP FUNCTION IF EXISTS inv_fail(text, jsonb);

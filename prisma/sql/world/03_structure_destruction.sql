@@ -1,0 +1,53 @@
+-- world: destroying a structure (by damage or decay): its storage items move into a loot
+-- container through transfer_item, the rows go, and evt.world.structure.destroyed.v1 is written
+-- to the outbox in the same transaction.
+
+-- Destroys a locked structure: its storage items move (one 'move' ledger row each, reason
+-- 'structure_destroyed') into a new 'container' inventory of the same grid, owned by the
+-- destroyed structure's id, every item at its own cell; the storage inventory, now empty, and the
+-- rows go; evt.world.structure.destroyed.v1 tells everyone, with the container to spawn at the
+-- structure's position. Returns the container id, NULL when there was nothing to keep.
+CREATE OR REPLACE FUNCTION st_destroy(p_s structures, p_cause text, p_attacker uuid, p_explosive boolean,
+                           p_now timestamptz, p_reference text)
+RETURNS uuid
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_storage structure_storage;
+    v_inv inventories;
+    v_container uuid;
+    v_item record;
+BEGIN
+    SELECT * INTO v_storage FROM structure_storage WHERE structure_id = p_s.id FOR UPDATE;
+    IF FOUND AND v_storage.inventory_id IS NOT NULL THEN
+        SELECT * INTO v_inv FROM inventories WHERE id = v_storage.inventory_id FOR NO KEY UPDATE;
+        IF EXISTS (SELECT 1 FROM inventory_items WHERE inventory_id = v_inv.id) THEN
+            v_container := gen_random_uuid();
+            INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked)
+            VALUES (v_container, p_s.id, 'container', v_inv.grid_width, v_inv.grid_height, NULL, false);
+            FOR v_item IN
+                SELECT id, grid_x, grid_y FROM inventory_items WHERE inventory_id = v_inv.id ORDER BY grid_y, grid_x
+            LOOP
+                PERFORM transfer_item(v_item.id, v_container, v_item.grid_x, v_item.grid_y, NULL,
+                                      v_inv.lock_code, v_inv.id, 'structure_destroyed', p_reference);
+            END LOOP;
+        END IF;
+    END IF;
+    IF v_storage.structure_id IS NOT NULL THEN
+        DELETE FROM structure_storage WHERE structure_id = p_s.id;
+        IF v_storage.inventory_id IS NOT NULL THEN
+            DELETE FROM inventories WHERE id = v_storage.inventory_id;
+        END IF;
+    END IF;
+    DELETE FROM structures WHERE id = p_s.id;
+    INSERT INTO outbox (id, subject, payload, headers, created_at)
+    VALUES (gen_random_uuid(), 'evt.world.structure.destroyed.v1', jsonb_build_object(
+        'structureId', p_s.id, 'structureType', p_s.structure_type, 'ownerId', p_s.owner_id,
+        'factionId', p_s.faction_id, 'chunkX', p_s.chunk_x, 'chunkZ', p_s.chunk_z,
+        'position', p_s.position, 'cause', p_cause, 'attackerId', p_attacker,
+        'explosive', COALESCE(p_explosive, false), 'containerInventoryId', v_container,
+        'destroyedAt', p_now), '{}', clock_timestamp());
+    -- Wakes the outbox relay at commit, as libs/bus enqueueEvent does.
+    PERFORM pg_notify('outbox_enqueued', '');
+    RETURN v_container;
+END;
+$$;

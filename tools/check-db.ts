@@ -1,0 +1,36 @@
+// `npm run db:check`: proves that the functions, views and triggers of DATABASE_URL are exactly
+// what prisma/sql defines (libs/db/src/migrate/drift.ts). Builds the reference in a scratch
+// database on the same server (or on DB_CHECK_SCRATCH_URL's), reads the checked database only.
+// Exit code 1, naming each object, on any difference.
+//
+// Imported by path, like tools/migrate.ts: checking must not load the generated Prisma client.
+import { checkProcedureDrift } from '../libs/db/src/migrate/drift';
+import { redactUrl } from '../libs/db/src/migrate/migrator';
+
+const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/trustno1';
+
+async function main(): Promise<number> {
+  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const { problems, compared } = await checkProcedureDrift(databaseUrl, {
+    scratchUrl: process.env.DB_CHECK_SCRATCH_URL || undefined,
+  });
+  const where = redactUrl(databaseUrl);
+  if (problems.length === 0) {
+    console.log(
+      `${where} holds exactly what prisma/sql defines: ${compared.function} functions, ` +
+        `${compared.trigger} triggers, ${compared.view} views.`,
+    );
+    return 0;
+  }
+  console.error(`${where} differs from prisma/sql (${problems.length} problem(s)):`);
+  for (const problem of problems) console.error(`- [${problem.kind}] ${problem.message}`);
+  return 1;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(`db:check failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+  },
+);
