@@ -14,7 +14,10 @@ const token = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, d
 
 /** `?active=true|false`; absent lists both. Query strings are text, so only these two words. */
 export const listEventsQuery = z.strictObject({
-  active: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  active: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((word) => word === 'true')
+    .optional(),
 });
 export const joinEventBody = z.strictObject({ playerId: uuid });
 export const completeEventBody = z.strictObject({ winnerId: uuid });

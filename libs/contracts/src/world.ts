@@ -29,7 +29,6 @@ export const chunkCoordinateParam = z
 
 export const catalogRequest = z.strictObject({});
 export const chunkRequest = z.strictObject({ x: chunkCoordinateSchema, z: chunkCoordinateSchema });
-export const chunkPathParams = z.object({ x: chunkCoordinateParam, z: chunkCoordinateParam });
 export type ChunkRequest = z.infer<typeof chunkRequest>;
 
 // ---- subjects --------------------------------------------------------------------------------
