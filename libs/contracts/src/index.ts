@@ -9,4 +9,5 @@ export * from './world-events';
 export * from './world-paths';
 export * from './inventory';
 export * from './world-structures';
+export * from './world-ops';
 export * from './operation';

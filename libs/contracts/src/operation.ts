@@ -4,12 +4,21 @@
  * service's handler, the gateway's route, the OpenAPI entry and the typed bus client all derive
  * from it, so they cannot drift apart.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Principal } from './accounts';
 import type { ErrorCode } from './errors';
 
 export type PrincipalKind = Principal['kind'];
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A path parameter that is not a UUID: the request field it fills and how its text is read. */
+export interface PathParam {
+  field: string;
+  /** Validates the path segment (text) and gives the field's value; a failure is 400 naming the param. */
+  schema: z.ZodType;
+  /** For OpenAPI. */
+  description?: string;
+}
 
 /** How an operation is reached over HTTP; the gateway builds the request from these parts. */
 export interface HttpBinding {
@@ -18,8 +27,11 @@ export interface HttpBinding {
   path: string;
   /** Status of a success: 200 with a body, 201 created, 202 accepted, 204 without a body. */
   status: 200 | 201 | 202 | 204;
-  /** Each path parameter and the request field it fills (`{id: 'itemId'}`); all are UUIDs. */
-  params?: Readonly<Record<string, string>>;
+  /**
+   * Each path parameter and the request field it fills: `{id: 'itemId'}` for a UUID, or a PathParam
+   * with the schema of any other kind (`{x: {field: 'x', schema: chunkCoordinateParam}}`).
+   */
+  params?: Readonly<Record<string, string | PathParam>>;
   /** Schema of the JSON body; its fields are merged into the request. */
   body?: z.ZodType;
   /** Schema of the query string (values are text); its fields are merged into the request. */
@@ -68,11 +80,24 @@ export function defineOperation<Req extends z.ZodType, Res extends z.ZodType, P 
   if (op.idempotent && op.http?.method === 'GET') {
     throw new Error(`${op.subject}: a GET never takes an Idempotency-Key`);
   }
-  for (const [param, field] of Object.entries(op.http?.params ?? {})) {
-    if (!op.http?.path.includes(`{${param}}`)) throw new Error(`${op.subject}: no {${param}} in the path`);
-    if (!field) throw new Error(`${op.subject}: path parameter ${param} fills no field`);
+  for (const { name, field } of op.http ? pathParamsOf(op.http) : []) {
+    if (!op.http?.path.includes(`{${name}}`)) throw new Error(`${op.subject}: no {${name}} in the path`);
+    if (!field) throw new Error(`${op.subject}: path parameter ${name} fills no field`);
   }
   return Object.freeze(op);
+}
+
+const uuidParam = z.uuid('must be a UUID');
+
+/** The path parameters of a route, each with its field and schema (a UUID unless declared otherwise). */
+export function pathParamsOf(
+  http: HttpBinding,
+): { name: string; field: string; schema: z.ZodType; uuid: boolean; description?: string }[] {
+  return Object.entries(http.params ?? {}).map(([name, param]) =>
+    typeof param === 'string'
+      ? { name, field: param, schema: uuidParam, uuid: true }
+      : { name, ...param, uuid: false },
+  );
 }
 
 /** Every operation of a group of domain operation maps, for the gateway and the docs. */

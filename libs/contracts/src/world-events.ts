@@ -4,6 +4,9 @@
  * expired by a schedule.
  */
 import { z } from 'zod';
+import { ErrorCode } from './errors';
+import { defineOperation } from './operation';
+import { timestampView, vector3View } from './world';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 const tick = z.iso.datetime({ offset: true, message: 'must be an ISO date-time' });
@@ -11,7 +14,10 @@ const token = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, d
 
 /** `?active=true|false`; absent lists both. Query strings are text, so only these two words. */
 export const listEventsQuery = z.strictObject({
-  active: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  active: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((word) => word === 'true')
+    .optional(),
 });
 export const joinEventBody = z.strictObject({ playerId: uuid });
 export const completeEventBody = z.strictObject({ winnerId: uuid });
@@ -42,43 +48,45 @@ export const WorldEventEvents = {
   completed: 'evt.world.event.completed.v1',
 } as const;
 
-export interface EventRewardView {
-  itemTemplateId: string;
-  quantity: number;
-}
+export const eventRewardView = z.object({ itemTemplateId: z.string(), quantity: z.int() });
+export type EventRewardView = z.infer<typeof eventRewardView>;
 
-export interface WorldEventView {
-  id: string;
-  eventType: string;
-  name: string | null;
-  description: string | null;
-  location: { x: number; y: number; z: number };
-  chunkX: number;
-  chunkZ: number;
-  participants: string[];
-  rewards: EventRewardView[] | null;
-  maxParticipants: number | null;
-  startedAt: string;
-  endsAt: string;
-  completed: boolean;
-  winnerId: string | null;
+export const worldEventView = z.object({
+  id: z.uuid(),
+  eventType: z.string(),
+  name: z.string().nullable(),
+  description: z.string().nullable(),
+  location: vector3View,
+  chunkX: z.int(),
+  chunkZ: z.int(),
+  participants: z.array(z.uuid()),
+  rewards: z.array(eventRewardView).nullable(),
+  maxParticipants: z.int().nullable(),
+  startedAt: timestampView,
+  endsAt: timestampView,
+  completed: z.boolean(),
+  winnerId: z.uuid().nullable(),
   /** `won` or `expired` once completed. */
-  outcome: string | null;
-}
+  outcome: z.string().nullable(),
+});
+export type WorldEventView = z.infer<typeof worldEventView>;
 
-export interface JoinEventView {
+export const joinEventView = z.object({
   /** False when the player had already joined (nothing changed). */
-  joined: boolean;
-  event: WorldEventView;
-}
+  joined: z.boolean(),
+  event: worldEventView,
+});
+export type JoinEventView = z.infer<typeof joinEventView>;
 
 /** The result of one spawn request: the event (new or already spawned for that tick), or why none. */
-export type SpawnEventView =
-  { status: 'spawned' | 'existing'; eventId: string } | { status: 'no_location'; attempts: number };
+export const spawnEventView = z.union([
+  z.object({ status: z.enum(['spawned', 'existing']), eventId: z.uuid() }),
+  z.object({ status: z.literal('no_location'), attempts: z.int() }),
+]);
+export type SpawnEventView = z.infer<typeof spawnEventView>;
 
-export interface ExpireEventsView {
-  expired: string[];
-}
+export const expireEventsView = z.object({ expired: z.array(z.uuid()) });
+export type ExpireEventsView = z.infer<typeof expireEventsView>;
 
 /** Payload of `evt.world.event.completed.v1`: the winner's rewards, for whoever grants them. */
 export interface WorldEventCompletedEvent {
@@ -87,3 +95,86 @@ export interface WorldEventCompletedEvent {
   winnerId: string;
   rewards: EventRewardView[];
 }
+
+// ---- operations ----------------------------------------------------------------------------------
+
+const { NOT_FOUND, FORBIDDEN, CONFLICT, LIMIT_REACHED } = ErrorCode;
+const TAG = 'world';
+
+/** Game servers list, join and complete events; the worker spawns and expires them (admin). */
+export const WorldEventOps = {
+  listEvents: defineOperation({
+    subject: WorldEventSubjects.list,
+    request: listEventsRequest,
+    reply: z.array(worldEventView),
+    principals: ['server'],
+    idempotent: false,
+    errors: [],
+    http: {
+      method: 'GET',
+      path: '/v1/events',
+      query: listEventsQuery,
+      status: 200,
+      tag: TAG,
+      summary:
+        'World events, newest first, at most 500; active=true: running (not completed, not past its ' +
+        'end), false: the others, absent: all',
+    },
+  }),
+  joinEvent: defineOperation({
+    subject: WorldEventSubjects.join,
+    request: joinEventRequest,
+    reply: joinEventView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND, FORBIDDEN, CONFLICT, LIMIT_REACHED],
+    http: {
+      method: 'POST',
+      path: '/v1/events/{id}/join',
+      params: { id: 'eventId' },
+      body: joinEventBody,
+      status: 200,
+      tag: TAG,
+      summary:
+        'Join a player joined to this server; joined false when already a participant (CONFLICT, ' +
+        'reason EVENT_ENDED; LIMIT_REACHED: maxParticipants)',
+    },
+  }),
+  completeEvent: defineOperation({
+    subject: WorldEventSubjects.complete,
+    request: completeEventRequest,
+    reply: worldEventView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND, CONFLICT],
+    http: {
+      method: 'POST',
+      path: '/v1/events/{id}/complete',
+      params: { id: 'eventId' },
+      body: completeEventBody,
+      status: 200,
+      tag: TAG,
+      summary:
+        'Complete with a winner among the participants and the rolled rewards (CONFLICT, reason ' +
+        'EVENT_COMPLETED)',
+    },
+  }),
+  /** An event_spawn job. */
+  spawnEvent: defineOperation({
+    subject: WorldEventSubjects.spawn,
+    request: spawnEventRequest,
+    reply: spawnEventView,
+    principals: ['admin'],
+    idempotent: false,
+    errors: [],
+  }),
+  /** The events.expire schedule's tick. */
+  expireEvents: defineOperation({
+    subject: WorldEventSubjects.expire,
+    request: expireEventsRequest,
+    reply: expireEventsView,
+    principals: ['admin'],
+    idempotent: false,
+    errors: [],
+  }),
+} as const;

@@ -3,6 +3,8 @@
  * over the terrain and structures, `GET /v1/paths/{jobId}` reads the result. Game servers only.
  */
 import { z } from 'zod';
+import { ErrorCode } from './errors';
+import { defineOperation } from './operation';
 import { WORLD_COORD_LIMIT } from './world-vehicles';
 
 /** The longest straight-line distance a path request may span, in world units. */
@@ -45,22 +47,23 @@ export const PathSubjects = {
   context: 'world.path.context.v1',
 } as const;
 
-export type PathJobStatus = 'queued' | 'running' | 'done' | 'failed';
+export const pathJobStatus = z.enum(['queued', 'running', 'done', 'failed']);
+export type PathJobStatus = z.infer<typeof pathJobStatus>;
 
-export interface PathPointView {
-  x: number;
-  y: number;
-  z: number;
-}
+export const pathPointView = z.object({ x: z.number(), y: z.number(), z: z.number() });
+export type PathPointView = z.infer<typeof pathPointView>;
 
-export interface PathJobView {
-  jobId: string;
-  status: PathJobStatus;
-  path?: PathPointView[];
-  length?: number;
+export const pathJobRequestedView = z.object({ jobId: pathJobIdSchema });
+
+export const pathJobView = z.object({
+  jobId: z.string(),
+  status: pathJobStatus,
+  path: z.array(pathPointView).optional(),
+  length: z.number().optional(),
   /** Why a path failed: `unreachable`, `too_far` (search budget), or the job's error. */
-  reason?: string;
-}
+  reason: z.string().optional(),
+});
+export type PathJobView = z.infer<typeof pathJobView>;
 
 /** The worker's job result (the job's return value). */
 export type PathJobResult =
@@ -68,7 +71,64 @@ export type PathJobResult =
   | { status: 'unreachable' | 'too_far'; expanded: number };
 
 /** Stored terrain (format of `world_chunks.terrain_data`, base64) and obstacles of a box. */
-export interface PathContextView {
-  chunks: { x: number; z: number; terrain: string }[];
-  obstacles: { minX: number; minZ: number; maxX: number; maxZ: number }[];
-}
+export const pathContextView = z.object({
+  chunks: z.array(z.object({ x: z.int(), z: z.int(), terrain: z.string() })),
+  obstacles: z.array(z.object({ minX: z.number(), minZ: z.number(), maxX: z.number(), maxZ: z.number() })),
+});
+export type PathContextView = z.infer<typeof pathContextView>;
+
+// ---- operations ----------------------------------------------------------------------------------
+
+const TAG = 'world';
+
+/** Game servers request paths and read them by job id; the worker asks for terrain (admin). */
+export const PathOps = {
+  /** Not idempotency-keyed: the job id already is the request's hash, a repeat finds the same job. */
+  requestPath: defineOperation({
+    subject: PathSubjects.request,
+    request: requestPathRequest,
+    reply: pathJobRequestedView,
+    principals: ['server'],
+    idempotent: false,
+    errors: [],
+    http: {
+      method: 'POST',
+      path: '/v1/paths',
+      body: requestPathBody,
+      status: 202,
+      tag: TAG,
+      summary:
+        `Queue an A* path (to within ${PATH_DISTANCE_MAX} units of from); the same request repeated ` +
+        'finds the same job',
+    },
+  }),
+  getPath: defineOperation({
+    subject: PathSubjects.get,
+    request: getPathRequest,
+    reply: pathJobView,
+    principals: ['server'],
+    idempotent: false,
+    errors: [ErrorCode.NOT_FOUND],
+    http: {
+      method: 'GET',
+      path: '/v1/paths/{jobId}',
+      params: {
+        jobId: { field: 'jobId', schema: pathJobIdSchema, description: '`path.` and 32 hex digits' },
+      },
+      status: 200,
+      tag: TAG,
+      summary:
+        'A path job of this server: reason `unreachable` or `too_far` when no path exists inside the ' +
+        "search window (NOT_FOUND: unknown, expired, or another server's job)",
+    },
+  }),
+  /** The ai_pathfinding job's terrain and obstacles. */
+  pathContext: defineOperation({
+    subject: PathSubjects.context,
+    request: pathContextRequest,
+    reply: pathContextView,
+    principals: ['admin'],
+    idempotent: false,
+    errors: [],
+  }),
+} as const;

@@ -5,7 +5,15 @@
  * schemas and the world service validates NATS payloads with the same ones.
  */
 import { z } from 'zod';
-import { CHUNK_COORD_LIMIT, chunkCoordinateSchema } from './world';
+import { ErrorCode } from './errors';
+import { defineOperation } from './operation';
+import {
+  CHUNK_COORD_LIMIT,
+  chunkCoordinateSchema,
+  quaternionView,
+  timestampView,
+  vector3View,
+} from './world';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 const finite = z.number({ message: 'must be a number' }).finite('must be finite');
@@ -139,59 +147,65 @@ export const StructureEvents = {
 
 // ---- views -----------------------------------------------------------------------------------
 
-export interface StructureStorageView {
-  inventoryId: string;
-  authorizedPlayers: string[];
+export const structureStorageView = z.object({
+  inventoryId: z.uuid(),
+  authorizedPlayers: z.array(z.uuid()),
   /** The cupboard's range; null for storage boxes. */
-  tcRange: number | null;
-}
+  tcRange: z.number().nullable(),
+});
+export type StructureStorageView = z.infer<typeof structureStorageView>;
 
-export interface StructureView {
-  id: string;
-  chunkX: number;
-  chunkZ: number;
-  structureType: string;
-  position: { x: number; y: number; z: number };
-  rotation: { x: number; y: number; z: number; w: number };
-  ownerId: string | null;
-  factionId: string | null;
-  health: number;
-  maxHealth: number;
-  buildData: BuildData;
-  permissions: Record<string, unknown>;
-  upkeepPaidUntil: string | null;
-  decayProtection: boolean;
-  decayPerHour: number;
-  createdAt: string;
-  lastDamaged: string | null;
-  storage: StructureStorageView | null;
-}
+export const structureView = z.object({
+  id: z.uuid(),
+  chunkX: z.int(),
+  chunkZ: z.int(),
+  structureType: z.string(),
+  position: vector3View,
+  rotation: quaternionView,
+  ownerId: z.uuid().nullable(),
+  factionId: z.uuid().nullable(),
+  health: z.number(),
+  maxHealth: z.number(),
+  buildData: buildDataSchema,
+  permissions: z.record(z.string(), z.unknown()),
+  upkeepPaidUntil: timestampView.nullable(),
+  decayProtection: z.boolean(),
+  decayPerHour: z.number(),
+  createdAt: timestampView,
+  lastDamaged: timestampView.nullable(),
+  storage: structureStorageView.nullable(),
+});
+export type StructureView = z.infer<typeof structureView>;
 
-export interface DamageView {
-  health: number;
-  destroyed: boolean;
+export const damageView = z.object({
+  health: z.number(),
+  destroyed: z.boolean(),
   /** The loot container holding the destroyed structure's storage, when it held anything. */
-  containerInventoryId: string | null;
-}
+  containerInventoryId: z.uuid().nullable(),
+});
+export type DamageView = z.infer<typeof damageView>;
 
-export interface UpkeepView extends StructureView {
+export const upkeepView = structureView.extend({
   /** Structures whose upkeep moved: the cupboard's whole base, or the one structure. */
-  covered: number;
-}
+  covered: z.int(),
+});
+export type UpkeepView = z.infer<typeof upkeepView>;
 
-export interface DecayChunkView {
-  chunkX: number;
-  chunkZ: number;
-  tick: string;
-  processed: number;
-  decayed: number;
-  destroyed: number;
-  batches: number;
-}
+export const decayChunkView = z.object({
+  chunkX: z.int(),
+  chunkZ: z.int(),
+  tick: timestampView,
+  processed: z.int(),
+  decayed: z.int(),
+  destroyed: z.int(),
+  batches: z.int(),
+});
+export type DecayChunkView = z.infer<typeof decayChunkView>;
 
-export interface DecayChunksView {
-  chunks: { chunkX: number; chunkZ: number }[];
-}
+export const decayChunksView = z.object({
+  chunks: z.array(z.object({ chunkX: z.int(), chunkZ: z.int() })),
+});
+export type DecayChunksView = z.infer<typeof decayChunksView>;
 
 /** Payload of `evt.world.structure.destroyed.v1`. */
 export interface StructureDestroyedEvent {
@@ -208,3 +222,152 @@ export interface StructureDestroyedEvent {
   containerInventoryId: string | null;
   destroyedAt: string;
 }
+
+// ---- operations ----------------------------------------------------------------------------------
+
+const { NOT_FOUND, FORBIDDEN, BUILD_BLOCKED, LIMIT_REACHED } = ErrorCode;
+const TAG = 'world';
+
+/** Structures for game servers; the decay operations are the worker's (admin). */
+export const StructureOps = {
+  placeStructure: defineOperation({
+    subject: StructureSubjects.place,
+    request: placeStructureBody,
+    reply: structureView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND, FORBIDDEN, BUILD_BLOCKED, LIMIT_REACHED],
+    http: {
+      method: 'POST',
+      path: '/v1/structures',
+      body: placeStructureBody,
+      status: 201,
+      tag: TAG,
+      summary:
+        'Place a structure for an owner joined to this server, under the build rule (BUILD_BLOCKED ' +
+        'reason TOOL_CUPBOARD or TERRITORY; LIMIT_REACHED: structures per chunk)',
+    },
+  }),
+  getStructure: defineOperation({
+    subject: StructureSubjects.get,
+    request: structureIdRequest,
+    reply: structureView,
+    principals: ['server'],
+    idempotent: false,
+    errors: [NOT_FOUND],
+    http: {
+      method: 'GET',
+      path: '/v1/structures/{id}',
+      params: { id: 'structureId' },
+      status: 200,
+      tag: TAG,
+      summary: 'A structure with its storage',
+    },
+  }),
+  damageStructure: defineOperation({
+    subject: StructureSubjects.damage,
+    request: damageStructureRequest,
+    reply: damageView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND],
+    http: {
+      method: 'POST',
+      path: '/v1/structures/{id}/damage',
+      params: { id: 'structureId' },
+      body: damageStructureBody,
+      status: 200,
+      tag: TAG,
+      summary:
+        'Damage a structure; at 0 it is destroyed and its storage items are in the container (docs/world.md)',
+    },
+  }),
+  repairStructure: defineOperation({
+    subject: StructureSubjects.repair,
+    request: repairStructureRequest,
+    reply: structureView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND],
+    http: {
+      method: 'POST',
+      path: '/v1/structures/{id}/repair',
+      params: { id: 'structureId' },
+      body: repairStructureBody,
+      status: 200,
+      tag: TAG,
+      summary: 'Repair a structure, health at most maxHealth',
+    },
+  }),
+  payUpkeep: defineOperation({
+    subject: StructureSubjects.upkeep,
+    request: upkeepRequest,
+    reply: upkeepView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND],
+    http: {
+      method: 'POST',
+      path: '/v1/structures/{id}/upkeep',
+      params: { id: 'structureId' },
+      body: upkeepBody,
+      status: 200,
+      tag: TAG,
+      summary:
+        `Pay upkeep until paidUntil (in the future, at most ${UPKEEP_MAX_DAYS} days ahead); at a tool ` +
+        'cupboard the whole base in its range is paid (covered)',
+    },
+  }),
+  authorizeCupboard: defineOperation({
+    subject: StructureSubjects.authorize,
+    request: cupboardPlayerRequest,
+    reply: structureView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND],
+    http: {
+      method: 'POST',
+      path: '/v1/structures/{id}/authorize',
+      params: { id: 'structureId' },
+      body: cupboardPlayerBody,
+      status: 200,
+      tag: TAG,
+      summary: 'Authorize a player on a tool cupboard (once on authorizedPlayers)',
+    },
+  }),
+  deauthorizeCupboard: defineOperation({
+    subject: StructureSubjects.deauthorize,
+    request: cupboardPlayerRequest,
+    reply: structureView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND],
+    http: {
+      method: 'POST',
+      path: '/v1/structures/{id}/deauthorize',
+      params: { id: 'structureId' },
+      body: cupboardPlayerBody,
+      status: 200,
+      tag: TAG,
+      summary: 'Take a player off a tool cupboard',
+    },
+  }),
+  /** The structure_decay job; idempotent by construction: the same tick applied again changes nothing. */
+  decayChunk: defineOperation({
+    subject: StructureSubjects.decayChunk,
+    request: decayChunkRequest,
+    reply: decayChunkView,
+    principals: ['admin'],
+    idempotent: false,
+    errors: [],
+  }),
+  /** The structures.decay-scan schedule: the chunks with decay to apply at a tick. */
+  decayChunks: defineOperation({
+    subject: StructureSubjects.decayChunks,
+    request: decayChunksRequest,
+    reply: decayChunksView,
+    principals: ['admin'],
+    idempotent: false,
+    errors: [],
+  }),
+} as const;

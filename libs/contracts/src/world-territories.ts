@@ -3,6 +3,9 @@
  * each other. Operators (admin) define them; game servers report capture progress.
  */
 import { z } from 'zod';
+import { ErrorCode } from './errors';
+import { defineOperation } from './operation';
+import { timestampView } from './world';
 import { WORLD_COORD_LIMIT } from './world-vehicles';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
@@ -67,29 +70,31 @@ export const TerritoryEvents = {
   captured: 'evt.world.territory.captured.v1',
 } as const;
 
-export interface TerritoryView {
-  id: string;
-  name: string;
-  centerX: number;
-  centerZ: number;
-  radius: number;
-  ownerFactionId: string | null;
-  capturedAt: string | null;
-  capturePoints: number;
-  maxCapturePoints: number;
+export const territoryView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  centerX: z.number(),
+  centerZ: z.number(),
+  radius: z.number(),
+  ownerFactionId: z.uuid().nullable(),
+  capturedAt: timestampView.nullable(),
+  capturePoints: z.int(),
+  maxCapturePoints: z.int(),
   /** The faction whose progress capturePoints counts, while contested. */
-  capturingFactionId: string | null;
-  resourcesGenerated: Record<string, number>;
-  underAttack: boolean;
-  lastAttacked: string | null;
-  buildingAllowed: boolean;
-}
+  capturingFactionId: z.uuid().nullable(),
+  resourcesGenerated: z.record(z.string(), z.number()),
+  underAttack: z.boolean(),
+  lastAttacked: timestampView.nullable(),
+  buildingAllowed: z.boolean(),
+});
+export type TerritoryView = z.infer<typeof territoryView>;
 
-export interface CaptureResultView extends TerritoryView {
+export const captureResultView = territoryView.extend({
   /** True when this call made the faction the owner. */
-  captured: boolean;
-  previousOwnerFactionId: string | null;
-}
+  captured: z.boolean(),
+  previousOwnerFactionId: z.uuid().nullable(),
+});
+export type CaptureResultView = z.infer<typeof captureResultView>;
 
 /** Payload of `evt.world.territory.captured.v1`. */
 export interface TerritoryCapturedEvent {
@@ -99,7 +104,72 @@ export interface TerritoryCapturedEvent {
   capturedAt: string;
 }
 
-export interface TerritoryResourcesCreditView {
-  hour: string;
-  credited: number;
-}
+export const territoryResourcesCreditView = z.object({ hour: timestampView, credited: z.int() });
+export type TerritoryResourcesCreditView = z.infer<typeof territoryResourcesCreditView>;
+
+// ---- operations ----------------------------------------------------------------------------------
+
+const TAG = 'world';
+
+/** Game servers read territories and report captures; operators (admin) define them. */
+export const TerritoryOps = {
+  listTerritories: defineOperation({
+    subject: TerritorySubjects.list,
+    request: listTerritoriesRequest,
+    reply: z.array(territoryView),
+    principals: ['server', 'admin'],
+    idempotent: false,
+    errors: [],
+    http: {
+      method: 'GET',
+      path: '/v1/territories',
+      status: 200,
+      tag: TAG,
+      summary: 'Every territory, by name',
+    },
+  }),
+  createTerritory: defineOperation({
+    subject: TerritorySubjects.create,
+    request: createTerritoryBody,
+    reply: territoryView,
+    principals: ['admin'],
+    idempotent: true,
+    errors: [],
+    http: {
+      method: 'POST',
+      path: '/v1/territories',
+      body: createTerritoryBody,
+      status: 201,
+      tag: TAG,
+      summary: 'Define a territory, unowned',
+    },
+  }),
+  captureTerritory: defineOperation({
+    subject: TerritorySubjects.capture,
+    request: captureTerritoryRequest,
+    reply: captureResultView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [ErrorCode.NOT_FOUND],
+    http: {
+      method: 'POST',
+      path: '/v1/territories/{id}/capture',
+      params: { id: 'territoryId' },
+      body: captureTerritoryBody,
+      status: 200,
+      tag: TAG,
+      summary:
+        "Capture points of a faction: the owner's points defend, another faction's points undo a rival " +
+        'attacker first, then add to its own progress; at maxCapturePoints it owns the territory',
+    },
+  }),
+  /** The territories.resources schedule's tick. */
+  creditTerritoryResources: defineOperation({
+    subject: TerritorySubjects.creditResources,
+    request: creditTerritoryResourcesRequest,
+    reply: territoryResourcesCreditView,
+    principals: ['admin'],
+    idempotent: false,
+    errors: [],
+  }),
+} as const;

@@ -4,7 +4,9 @@
  * the same ones.
  */
 import { z } from 'zod';
-import { CHUNK_COORD_LIMIT } from './world';
+import { ErrorCode } from './errors';
+import { defineOperation } from './operation';
+import { CHUNK_COORD_LIMIT, quaternionView, timestampView, vector3View } from './world';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 const finite = z.number({ message: 'must be a number' }).finite('must be finite');
@@ -94,30 +96,132 @@ export const VehicleEvents = {
   destroyed: 'evt.world.vehicle.destroyed.v1',
 } as const;
 
-export interface VehicleView {
-  id: string;
-  templateId: string;
-  position: { x: number; y: number; z: number };
-  rotation: { x: number; y: number; z: number; w: number };
-  chunkX: number;
-  chunkZ: number;
-  ownerId: string | null;
-  factionId: string | null;
-  fuelCurrent: number;
-  fuelMax: number;
-  health: number;
-  maxHealth: number;
-  engineDamage: number;
-  tireDamage: number[];
-  modifications: Record<string, unknown>;
-  inventoryId: string;
-  locked: boolean;
-  lastUsed: string;
-  createdAt: string;
-}
+export const vehicleView = z.object({
+  id: z.uuid(),
+  templateId: z.string(),
+  position: vector3View,
+  rotation: quaternionView,
+  chunkX: z.int(),
+  chunkZ: z.int(),
+  ownerId: z.uuid().nullable(),
+  factionId: z.uuid().nullable(),
+  fuelCurrent: z.number(),
+  fuelMax: z.number(),
+  health: z.number(),
+  maxHealth: z.number(),
+  engineDamage: z.number(),
+  tireDamage: z.array(z.number()),
+  modifications: z.record(z.string(), z.unknown()),
+  inventoryId: z.uuid(),
+  locked: z.boolean(),
+  lastUsed: timestampView,
+  createdAt: timestampView,
+});
+export type VehicleView = z.infer<typeof vehicleView>;
 
 /** One decay tick: vehicles that lost health, and the ids of those destroyed. */
-export interface VehicleDecayView {
-  decayed: number;
-  destroyed: string[];
-}
+export const vehicleDecayView = z.object({ decayed: z.int(), destroyed: z.array(z.uuid()) });
+export type VehicleDecayView = z.infer<typeof vehicleDecayView>;
+
+// ---- operations ----------------------------------------------------------------------------------
+
+const { NOT_FOUND, FORBIDDEN, CONFLICT } = ErrorCode;
+const TAG = 'world';
+
+/** Game servers spawn, drive and lock vehicles; the worker decays them (admin). */
+export const VehicleOps = {
+  spawnVehicle: defineOperation({
+    subject: VehicleSubjects.spawn,
+    request: spawnVehicleBody,
+    reply: vehicleView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND, FORBIDDEN],
+    http: {
+      method: 'POST',
+      path: '/v1/vehicles',
+      body: spawnVehicleBody,
+      status: 201,
+      tag: TAG,
+      summary: 'Spawn a vehicle of a template: full tank and health, an empty vehicle inventory',
+    },
+  }),
+  getVehicle: defineOperation({
+    subject: VehicleSubjects.get,
+    request: vehicleIdRequest,
+    reply: vehicleView,
+    principals: ['server'],
+    idempotent: false,
+    errors: [NOT_FOUND],
+    http: {
+      method: 'GET',
+      path: '/v1/vehicles/{id}',
+      params: { id: 'vehicleId' },
+      status: 200,
+      tag: TAG,
+      summary: 'A vehicle',
+    },
+  }),
+  updateVehicle: defineOperation({
+    subject: VehicleSubjects.update,
+    request: updateVehicleRequest,
+    reply: vehicleView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND, CONFLICT],
+    http: {
+      method: 'PATCH',
+      path: '/v1/vehicles/{id}',
+      params: { id: 'vehicleId' },
+      body: updateVehicleBody,
+      status: 200,
+      tag: TAG,
+      summary:
+        "Update a vehicle (fuel and health at most the vehicle's maximum, one tire entry per wheel); " +
+        'the chunk follows the position, lastUsed is now',
+    },
+  }),
+  lockVehicle: defineOperation({
+    subject: VehicleSubjects.lock,
+    request: vehicleKeyRequest,
+    reply: vehicleView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND, FORBIDDEN],
+    http: {
+      method: 'POST',
+      path: '/v1/vehicles/{id}/lock',
+      params: { id: 'vehicleId' },
+      body: vehicleKeyBody,
+      status: 200,
+      tag: TAG,
+      summary: 'Lock with a key code (FORBIDDEN, reason WRONG_KEY_CODE: locked with another code)',
+    },
+  }),
+  unlockVehicle: defineOperation({
+    subject: VehicleSubjects.unlock,
+    request: vehicleKeyRequest,
+    reply: vehicleView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND, FORBIDDEN],
+    http: {
+      method: 'POST',
+      path: '/v1/vehicles/{id}/unlock',
+      params: { id: 'vehicleId' },
+      body: vehicleKeyBody,
+      status: 200,
+      tag: TAG,
+      summary: 'Unlock with the key code (the code is cleared; FORBIDDEN, reason WRONG_KEY_CODE)',
+    },
+  }),
+  /** The vehicles.decay schedule's tick. */
+  decayVehicles: defineOperation({
+    subject: VehicleSubjects.decay,
+    request: decayVehiclesRequest,
+    reply: vehicleDecayView,
+    principals: ['admin'],
+    idempotent: false,
+    errors: [],
+  }),
+} as const;

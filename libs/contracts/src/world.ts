@@ -21,6 +21,7 @@ export const WorldErrors = {
   VALIDATION_FAILED: ErrorCode.VALIDATION_FAILED,
 } as const satisfies { [K in ErrorCode]?: K };
 export type WorldError = (typeof WorldErrors)[keyof typeof WorldErrors];
+import { defineOperation } from './operation';
 
 /** Chunk coordinates the world serves: ±1e6 chunks of 128 units is far beyond any map. */
 export const CHUNK_COORD_LIMIT = 1_000_000;
@@ -35,7 +36,7 @@ export const chunkCoordinateSchema = z
  * A chunk coordinate as it arrives in a URL path: only plain decimal integers, so `1.5`, `1e3`,
  * `0x10` or an empty segment are refused instead of being coerced into some other chunk.
  */
-const chunkCoordinateParam = z
+export const chunkCoordinateParam = z
   .string({ message: 'must be an integer' })
   .regex(/^-?\d{1,7}$/, 'must be an integer')
   .transform(Number)
@@ -45,7 +46,6 @@ const chunkCoordinateParam = z
 
 export const catalogRequest = z.strictObject({});
 export const chunkRequest = z.strictObject({ x: chunkCoordinateSchema, z: chunkCoordinateSchema });
-export const chunkPathParams = z.object({ x: chunkCoordinateParam, z: chunkCoordinateParam });
 export type ChunkRequest = z.infer<typeof chunkRequest>;
 
 // ---- subjects --------------------------------------------------------------------------------
@@ -59,66 +59,138 @@ export const WorldSubjects = {
 
 // ---- views -----------------------------------------------------------------------------------
 
-export interface ItemAmountView {
-  itemTemplateId: string;
-  amount: number;
-}
+/** A point in world units, and a rotation quaternion, as replies carry them. */
+export const vector3View = z.object({ x: z.number(), y: z.number(), z: z.number() });
+export const quaternionView = z.object({ x: z.number(), y: z.number(), z: z.number(), w: z.number() });
+/** An ISO 8601 date-time in a reply. */
+export const timestampView = z.string().describe('ISO 8601 date-time');
 
-export interface StructureCatalogEntryView {
-  id: string;
-  tier: string;
-  maxHealth: number;
-  decayPerHour: number;
+export const itemAmountView = z.object({ itemTemplateId: z.string(), amount: z.number() });
+export type ItemAmountView = z.infer<typeof itemAmountView>;
+
+export const structureCatalogEntryView = z.object({
+  id: z.string(),
+  tier: z.string(),
+  maxHealth: z.number(),
+  decayPerHour: z.number(),
   /** Item amounts per 24 hours of decay protection. */
-  upkeep: ItemAmountView[];
-}
+  upkeep: z.array(itemAmountView),
+});
+export type StructureCatalogEntryView = z.infer<typeof structureCatalogEntryView>;
 
-export interface VehicleCatalogEntryView {
-  id: string;
-  fuelMax: number;
-  maxHealth: number;
-  inventory: { gridWidth: number; gridHeight: number };
-}
+export const vehicleCatalogEntryView = z.object({
+  id: z.string(),
+  fuelMax: z.number(),
+  maxHealth: z.number(),
+  inventory: z.object({ gridWidth: z.int(), gridHeight: z.int() }),
+});
+export type VehicleCatalogEntryView = z.infer<typeof vehicleCatalogEntryView>;
 
-export interface ResourceNodeView {
-  id: string;
-  type: string;
-  position: { x: number; y: number; z: number };
-  amount: number;
-}
+export const resourceNodeView = z.object({
+  id: z.string(),
+  type: z.string(),
+  position: vector3View,
+  amount: z.number(),
+});
+export type ResourceNodeView = z.infer<typeof resourceNodeView>;
 
-export interface ChunkStructureView {
-  id: string;
-  structureType: string;
-  position: { x: number; y: number; z: number };
-  rotation: { x: number; y: number; z: number; w: number };
-  ownerId: string | null;
-  factionId: string | null;
-  health: number;
-  maxHealth: number;
-}
+export const chunkStructureView = z.object({
+  id: z.uuid(),
+  structureType: z.string(),
+  position: vector3View,
+  rotation: quaternionView,
+  ownerId: z.uuid().nullable(),
+  factionId: z.uuid().nullable(),
+  health: z.number(),
+  maxHealth: z.number(),
+});
+export type ChunkStructureView = z.infer<typeof chunkStructureView>;
 
-export interface ChunkVehicleView {
-  id: string;
-  templateId: string;
-  position: { x: number; y: number; z: number };
-  rotation: { x: number; y: number; z: number; w: number };
-  ownerId: string | null;
-  factionId: string | null;
-  fuelCurrent: number;
-  fuelMax: number;
-  health: number;
-  maxHealth: number;
-  locked: boolean;
-}
+export const chunkVehicleView = z.object({
+  id: z.uuid(),
+  templateId: z.string(),
+  position: vector3View,
+  rotation: quaternionView,
+  ownerId: z.uuid().nullable(),
+  factionId: z.uuid().nullable(),
+  fuelCurrent: z.number(),
+  fuelMax: z.number(),
+  health: z.number(),
+  maxHealth: z.number(),
+  locked: z.boolean(),
+});
+export type ChunkVehicleView = z.infer<typeof chunkVehicleView>;
 
-export interface ChunkView {
-  x: number;
-  z: number;
-  biomeType: string;
+export const chunkView = z.object({
+  x: z.int(),
+  z: z.int(),
+  biomeType: z.string(),
   /** `heights`: base64 of `size²` float32 little-endian heights, row-major by z then x. */
-  terrain: { size: number; heights: string };
-  resourceNodes: ResourceNodeView[];
-  structures: ChunkStructureView[];
-  vehicles: ChunkVehicleView[];
-}
+  terrain: z.object({ size: z.int(), heights: z.string() }),
+  resourceNodes: z.array(resourceNodeView),
+  structures: z.array(chunkStructureView),
+  vehicles: z.array(chunkVehicleView),
+});
+export type ChunkView = z.infer<typeof chunkView>;
+
+// ---- operations ----------------------------------------------------------------------------------
+
+const TAG = 'world';
+const chunkCoordinate = (axis: 'x' | 'z') => ({
+  field: axis,
+  schema: chunkCoordinateParam,
+  description: `chunk ${axis}, an integer within ±${CHUNK_COORD_LIMIT}`,
+});
+
+/** What game servers build with (structure types, vehicle templates) and the chunks of the map. */
+export const WorldMapOps = {
+  structureCatalog: defineOperation({
+    subject: WorldSubjects.structureCatalog,
+    request: catalogRequest,
+    reply: z.array(structureCatalogEntryView),
+    principals: ['server'],
+    idempotent: false,
+    errors: [],
+    http: {
+      method: 'GET',
+      path: '/v1/catalog/structures',
+      status: 200,
+      tag: TAG,
+      summary: 'Structure types: tier, health, decay per hour and upkeep per 24 h',
+    },
+  }),
+  vehicleCatalog: defineOperation({
+    subject: WorldSubjects.vehicleCatalog,
+    request: catalogRequest,
+    reply: z.array(vehicleCatalogEntryView),
+    principals: ['server'],
+    idempotent: false,
+    errors: [],
+    http: {
+      method: 'GET',
+      path: '/v1/catalog/vehicles',
+      status: 200,
+      tag: TAG,
+      summary: 'Vehicle templates: fuel, health and inventory grid',
+    },
+  }),
+  /** A read with bookkeeping (last_loaded, the Redis key): repeating it is harmless. */
+  loadChunk: defineOperation({
+    subject: WorldSubjects.loadChunk,
+    request: chunkRequest,
+    reply: chunkView,
+    principals: ['server'],
+    idempotent: false,
+    errors: [],
+    http: {
+      method: 'GET',
+      path: '/v1/chunks/{x}/{z}',
+      params: { x: chunkCoordinate('x'), z: chunkCoordinate('z') },
+      status: 200,
+      tag: TAG,
+      summary:
+        'A chunk of 128 × 128 units, generated from the world seed on first load; terrain.heights is ' +
+        'base64 of size² float32 LE heights, row-major by z then x (docs/world.md)',
+    },
+  }),
+} as const;

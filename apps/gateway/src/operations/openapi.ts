@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { ErrorCode, httpStatusOf, type AnyOperation, type PrincipalKind } from '@trustno1/contracts';
+import {
+  ErrorCode,
+  httpStatusOf,
+  pathParamsOf,
+  type AnyOperation,
+  type PrincipalKind,
+} from '@trustno1/contracts';
 
 type Json = Record<string, unknown>;
 
@@ -101,11 +107,12 @@ function responses(op: AnyOperation): Json {
 
 function parameters(op: AnyOperation): Json[] {
   const http = op.http!;
-  const params: Json[] = Object.keys(http.params ?? {}).map((name) => ({
+  const params: Json[] = pathParamsOf(http).map(({ name, schema, uuid, description }) => ({
     name,
     in: 'path',
     required: true,
-    schema: { type: 'string', format: 'uuid' },
+    ...(description ? { description } : {}),
+    schema: uuid ? { type: 'string', format: 'uuid' } : jsonSchema(schema, 'input'),
   }));
   if (http.query) {
     const query = jsonSchema(http.query, 'input') as { properties?: Json; required?: string[] };

@@ -13,7 +13,13 @@ import {
 } from '@nestjs/common';
 import { z } from 'zod';
 import { BusClient } from '@trustno1/bus';
-import { parsePayload, type AnyOperation, type HttpBinding, type HttpMethod } from '@trustno1/contracts';
+import {
+  parsePayload,
+  pathParamsOf,
+  type AnyOperation,
+  type HttpBinding,
+  type HttpMethod,
+} from '@trustno1/contracts';
 import { Access } from '../auth/access';
 import type { AuthedRequest } from '../auth/auth.guard';
 import { idempotencyKeyOf } from '../auth/request-params';
@@ -34,24 +40,20 @@ export function nestPath(path: string): string {
   return path.replace(/^\//, '').replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 }
 
-const uuid = z.uuid();
-
 /**
- * The NATS payload of an HTTP request: path parameters (UUIDs, named by their parameter), the
- * query and the body, each checked with the operation's schemas; a bad one is 400 naming it.
+ * The NATS payload of an HTTP request: path parameters (UUIDs unless the route gives a schema,
+ * named by their parameter), the query and the body, each checked with the operation's schemas;
+ * a bad one is 400 naming it.
  */
 export function payloadOf(http: HttpBinding, request: AuthedRequest): Record<string, unknown> {
-  const pathParams = (request.params ?? {}) as Record<string, string>;
+  const params = pathParamsOf(http);
   const fromPath: Record<string, unknown> = {};
-  const badParams = Object.entries(http.params ?? {}).filter(([param, field]) => {
-    fromPath[field] = pathParams[param];
-    return !uuid.safeParse(pathParams[param]).success;
-  });
-  if (badParams.length > 0) {
-    parsePayload(
-      z.strictObject(Object.fromEntries(badParams.map(([param]) => [param, z.uuid('must be a UUID')]))),
-      Object.fromEntries(badParams.map(([param]) => [param, pathParams[param]])),
-    );
+  if (params.length > 0) {
+    const parsed = parsePayload(
+      z.object(Object.fromEntries(params.map(({ name, schema }) => [name, schema]))),
+      request.params ?? {},
+    ) as Record<string, unknown>;
+    for (const { name, field } of params) fromPath[field] = parsed[name];
   }
   const query = http.query ? (parsePayload(http.query, request.query ?? {}) as object) : {};
   const body = http.body ? (parsePayload(http.body, request.body) as object) : {};

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { BusClient } from '@trustno1/bus';
-import { StructureSubjects, type DecayChunksView } from '@trustno1/contracts';
+import { WorldOps } from '@trustno1/contracts';
 import { ProcessorRegistry, QueueProducer, type ScheduleRun } from '@trustno1/queues';
 import { DECAY_PRODUCER } from './tokens';
 
@@ -27,8 +27,8 @@ export class DecayScanProcessor implements OnModuleInit {
 
   async run(run: Pick<ScheduleRun, 'tick'>): Promise<{ tick: string; enqueued: number }> {
     const tick = run.tick.toISOString();
-    const { chunks } = await this.bus.request<DecayChunksView>(
-      StructureSubjects.decayChunks,
+    const { chunks } = await this.bus.call(
+      WorldOps.decayChunks,
       { tick },
       { principal: { kind: 'admin' }, timeoutMs: SCAN_TIMEOUT_MS },
     );

@@ -12,12 +12,14 @@ import { StructureDecayProcessor } from './structure-decay.processor';
 /** Records what the processors ask of the world service and answers `reply`. */
 function fakeBus(reply: unknown) {
   const calls: { subject: string; payload: unknown; opts?: RequestOptions }[] = [];
-  const bus = {
-    request: (subject: string, payload: unknown, opts?: RequestOptions) => {
-      calls.push({ subject, payload, opts });
-      return Promise.resolve(reply);
-    },
-  } as unknown as BusClient;
+  const request = (subject: string, payload: unknown, opts?: RequestOptions) => {
+    calls.push({ subject, payload, opts });
+    return Promise.resolve(reply);
+  };
+  // Operations are called by their definition; the subject is what reaches the world service.
+  const call = (op: { subject: string }, payload: unknown, opts?: RequestOptions) =>
+    request(op.subject, payload, opts);
+  const bus = { request, call } as unknown as BusClient;
   return { bus, calls };
 }
 

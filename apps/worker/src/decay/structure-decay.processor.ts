@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { BusClient } from '@trustno1/bus';
-import { StructureSubjects, type DecayChunkView } from '@trustno1/contracts';
+import { WorldOps, type DecayChunkView } from '@trustno1/contracts';
 import { ProcessorRegistry, type StructureDecayJob } from '@trustno1/queues';
 
 /** A chunk of 10,000 structures decays in 20 batches; far below this even on a loaded machine. */
@@ -23,8 +23,8 @@ export class StructureDecayProcessor implements OnModuleInit {
   }
 
   run(job: StructureDecayJob): Promise<DecayChunkView> {
-    return this.bus.request<DecayChunkView>(
-      StructureSubjects.decayChunk,
+    return this.bus.call(
+      WorldOps.decayChunk,
       { chunkX: job.chunkX, chunkZ: job.chunkZ, tick: job.tick },
       { principal: { kind: 'admin' }, timeoutMs: DECAY_TIMEOUT_MS },
     );

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { BusClient } from '@trustno1/bus';
-import { WorldEventSubjects, type ExpireEventsView, type SpawnEventView } from '@trustno1/contracts';
+import { WorldOps, type ExpireEventsView, type SpawnEventView } from '@trustno1/contracts';
 import {
   ProcessorRegistry,
   QueueProducer,
@@ -49,7 +49,7 @@ export class EventsProcessors implements OnModuleInit {
   }
 
   async spawn(payload: EventSpawnJob): Promise<SpawnEventView> {
-    const result = await this.bus.request<SpawnEventView>(WorldEventSubjects.spawn, payload, {
+    const result = await this.bus.call(WorldOps.spawnEvent, payload, {
       principal: { kind: 'admin' },
     });
     if (result.status === 'no_location')
@@ -58,8 +58,8 @@ export class EventsProcessors implements OnModuleInit {
   }
 
   async expire(run: Pick<ScheduleRun, 'tick'>): Promise<ExpireEventsView> {
-    const result = await this.bus.request<ExpireEventsView>(
-      WorldEventSubjects.expire,
+    const result = await this.bus.call(
+      WorldOps.expireEvents,
       { now: run.tick.toISOString() },
       { principal: { kind: 'admin' } },
     );

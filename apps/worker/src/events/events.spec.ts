@@ -12,12 +12,14 @@ import { EventsProcessors, templateForTick } from './events.processors';
 /** Records what the processors ask of the world service. */
 function fakeBus(reply: (subject: string) => unknown) {
   const calls: { subject: string; payload: unknown; opts?: RequestOptions }[] = [];
-  const bus = {
-    request: (subject: string, payload: unknown, opts?: RequestOptions) => {
-      calls.push({ subject, payload, opts });
-      return Promise.resolve(reply(subject));
-    },
-  } as unknown as BusClient;
+  const request = (subject: string, payload: unknown, opts?: RequestOptions) => {
+    calls.push({ subject, payload, opts });
+    return Promise.resolve(reply(subject));
+  };
+  // Operations are called by their definition; the subject is what reaches the world service.
+  const call = (op: { subject: string }, payload: unknown, opts?: RequestOptions) =>
+    request(op.subject, payload, opts);
+  const bus = { request, call } as unknown as BusClient;
   return { bus, calls };
 }
 

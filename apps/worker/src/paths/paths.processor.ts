@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { BusClient } from '@trustno1/bus';
-import { PathSubjects, type PathContextView, type PathJobResult } from '@trustno1/contracts';
+import { WorldOps, type PathContextView, type PathJobResult } from '@trustno1/contracts';
 import { ProcessorRegistry, type AiPathfindingJob } from '@trustno1/queues';
 import {
   chunkSampler,
@@ -61,7 +61,7 @@ export class PathsProcessor implements OnModuleInit {
   }
 
   async run(job: AiPathfindingJob): Promise<PathJobResult> {
-    const context = await this.bus.request<PathContextView>(PathSubjects.context, contextBox(job), {
+    const context = await this.bus.call(WorldOps.pathContext, contextBox(job), {
       principal: { kind: 'admin' },
       timeoutMs: CONTEXT_TIMEOUT_MS,
     });

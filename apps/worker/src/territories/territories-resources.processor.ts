@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { BusClient } from '@trustno1/bus';
-import { TerritorySubjects, type TerritoryResourcesCreditView } from '@trustno1/contracts';
+import { WorldOps, type TerritoryResourcesCreditView } from '@trustno1/contracts';
 import { ProcessorRegistry, type ScheduleRun } from '@trustno1/queues';
 
 /**
@@ -25,8 +25,8 @@ export class TerritoriesResourcesProcessor implements OnModuleInit {
   }
 
   async run(run: Pick<ScheduleRun, 'tick'>): Promise<TerritoryResourcesCreditView> {
-    const result = await this.bus.request<TerritoryResourcesCreditView>(
-      TerritorySubjects.creditResources,
+    const result = await this.bus.call(
+      WorldOps.creditTerritoryResources,
       { now: run.tick.toISOString() },
       { principal: { kind: 'admin' } },
     );

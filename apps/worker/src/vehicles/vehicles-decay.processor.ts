@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { BusClient } from '@trustno1/bus';
-import { VehicleSubjects, type VehicleDecayView } from '@trustno1/contracts';
+import { WorldOps, type VehicleDecayView } from '@trustno1/contracts';
 import { ProcessorRegistry, type ScheduleRun } from '@trustno1/queues';
 
 /** Batches of 500 vehicles, each a short transaction; a minute covers a large backlog. */
@@ -25,8 +25,8 @@ export class VehiclesDecayProcessor implements OnModuleInit {
   }
 
   async run(run: Pick<ScheduleRun, 'tick'>): Promise<VehicleDecayView> {
-    const result = await this.bus.request<VehicleDecayView>(
-      VehicleSubjects.decay,
+    const result = await this.bus.call(
+      WorldOps.decayVehicles,
       { now: run.tick.toISOString() },
       { principal: { kind: 'admin' }, timeoutMs: DECAY_TIMEOUT_MS },
     );

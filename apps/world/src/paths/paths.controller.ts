@@ -1,17 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Meta, type RequestMeta } from '@trustno1/bus';
-import {
-  getPathRequest,
-  parsePayload,
-  pathContextRequest,
-  PathSubjects,
-  requestPathRequest,
-  type PathContextView,
-  type PathJobView,
-} from '@trustno1/contracts';
-import { requireAdmin, requireServer } from '../common/principals';
+import { Handle, type Call } from '@trustno1/bus';
+import { WorldOps, type RequestOf } from '@trustno1/contracts';
 import { PathsService } from './paths.service';
+
+const { requestPath, getPath, pathContext } = WorldOps;
 
 /** Game servers request paths and read them by job id; the worker asks for terrain (admin). */
 @Controller()
@@ -19,22 +11,18 @@ export class PathsController {
   constructor(private readonly paths: PathsService) {}
 
   /** Not idempotency-keyed: the job id already is the request's hash, a repeat finds the same job. */
-  @MessagePattern(PathSubjects.request)
-  request(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<{ jobId: string }> {
-    const { from, to } = parsePayload(requestPathRequest, payload);
-    return this.paths.request(requireServer(meta.principal), from, to);
+  @Handle(requestPath)
+  request(request: RequestOf<typeof requestPath>, call: Call<typeof requestPath>) {
+    return this.paths.request(call.principal.serverId, request.from, request.to);
   }
 
-  @MessagePattern(PathSubjects.get)
-  get(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<PathJobView> {
-    const { jobId } = parsePayload(getPathRequest, payload);
-    return this.paths.get(requireServer(meta.principal), jobId);
+  @Handle(getPath)
+  get(request: RequestOf<typeof getPath>, call: Call<typeof getPath>) {
+    return this.paths.get(call.principal.serverId, request.jobId);
   }
 
-  @MessagePattern(PathSubjects.context)
-  context(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<PathContextView> {
-    const box = parsePayload(pathContextRequest, payload);
-    requireAdmin(meta.principal);
-    return this.paths.context(box);
+  @Handle(pathContext)
+  context(request: RequestOf<typeof pathContext>) {
+    return this.paths.context(request);
   }
 }

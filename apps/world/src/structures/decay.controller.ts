@@ -1,34 +1,23 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Meta, type RequestMeta } from '@trustno1/bus';
-import {
-  decayChunkRequest,
-  decayChunksRequest,
-  parsePayload,
-  StructureSubjects,
-  type DecayChunksView,
-  type DecayChunkView,
-} from '@trustno1/contracts';
-import { requireAdmin } from '../common/principals';
+import { Handle } from '@trustno1/bus';
+import { WorldOps, type RequestOf } from '@trustno1/contracts';
 import { DecayService } from './decay.service';
 
-/** Internal decay subjects, called by the worker's structure_decay queue and decay scan. */
+const { decayChunk, decayChunks } = WorldOps;
+
+/** Internal decay operations, called by the worker's structure_decay queue and decay scan. */
 @Controller()
 export class DecayController {
   constructor(private readonly decay: DecayService) {}
 
   /** Idempotent by construction: the same tick applied again changes nothing. */
-  @MessagePattern(StructureSubjects.decayChunk)
-  decayChunk(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<DecayChunkView> {
-    const { chunkX, chunkZ, tick } = parsePayload(decayChunkRequest, payload);
-    requireAdmin(meta.principal);
+  @Handle(decayChunk)
+  decayChunk({ chunkX, chunkZ, tick }: RequestOf<typeof decayChunk>) {
     return this.decay.decayChunk(chunkX, chunkZ, tick);
   }
 
-  @MessagePattern(StructureSubjects.decayChunks)
-  decayChunks(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<DecayChunksView> {
-    const { tick } = parsePayload(decayChunksRequest, payload);
-    requireAdmin(meta.principal);
-    return this.decay.decayChunks(tick);
+  @Handle(decayChunks)
+  decayChunks(request: RequestOf<typeof decayChunks>) {
+    return this.decay.decayChunks(request.tick);
   }
 }

@@ -1,86 +1,56 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Meta, type RequestMeta } from '@trustno1/bus';
-import {
-  cupboardPlayerRequest,
-  damageStructureRequest,
-  parsePayload,
-  placeStructureBody,
-  repairStructureRequest,
-  structureIdRequest,
-  StructureSubjects,
-  upkeepRequest,
-  type DamageView,
-  type StructureView,
-  type UpkeepView,
-} from '@trustno1/contracts';
-import { idempotencyClaim } from '@trustno1/db';
-import { referenceOf, requireServer } from '../common/principals';
+import { Handle, type Call } from '@trustno1/bus';
+import { WorldOps, type RequestOf } from '@trustno1/contracts';
+import { referenceOf } from '../common/principals';
 import { StructuresService } from './structures.service';
 
-/** Structure subjects for game servers; every handler validates, authorizes and calls one method. */
+const {
+  placeStructure,
+  getStructure,
+  damageStructure,
+  repairStructure,
+  payUpkeep,
+  authorizeCupboard,
+  deauthorizeCupboard,
+} = WorldOps;
+
+/** Structure operations for game servers; each handler is one call of the service. */
 @Controller()
 export class StructuresController {
   constructor(private readonly structures: StructuresService) {}
 
-  @MessagePattern(StructureSubjects.place)
-  place(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<StructureView> {
-    const body = parsePayload(placeStructureBody, payload);
-    const serverId = requireServer(meta.principal);
-    return this.structures.place(serverId, body, idempotencyClaim(StructureSubjects.place, payload, meta));
+  @Handle(placeStructure)
+  place(request: RequestOf<typeof placeStructure>, call: Call<typeof placeStructure>) {
+    return this.structures.place(call.principal.serverId, request, call.idempotency);
   }
 
-  @MessagePattern(StructureSubjects.get)
-  get(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<StructureView> {
-    const { structureId } = parsePayload(structureIdRequest, payload);
-    requireServer(meta.principal);
-    return this.structures.get(structureId);
+  @Handle(getStructure)
+  get(request: RequestOf<typeof getStructure>) {
+    return this.structures.get(request.structureId);
   }
 
-  @MessagePattern(StructureSubjects.damage)
-  damage(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<DamageView> {
-    const req = parsePayload(damageStructureRequest, payload);
-    requireServer(meta.principal);
-    return this.structures.damage(
-      req,
-      referenceOf(meta.principal),
-      idempotencyClaim(StructureSubjects.damage, payload, meta),
-    );
+  @Handle(damageStructure)
+  damage(request: RequestOf<typeof damageStructure>, call: Call<typeof damageStructure>) {
+    return this.structures.damage(request, referenceOf(call.principal), call.idempotency);
   }
 
-  @MessagePattern(StructureSubjects.repair)
-  repair(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<StructureView> {
-    const req = parsePayload(repairStructureRequest, payload);
-    requireServer(meta.principal);
-    return this.structures.repair(req, idempotencyClaim(StructureSubjects.repair, payload, meta));
+  @Handle(repairStructure)
+  repair(request: RequestOf<typeof repairStructure>, call: Call<typeof repairStructure>) {
+    return this.structures.repair(request, call.idempotency);
   }
 
-  @MessagePattern(StructureSubjects.upkeep)
-  upkeep(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<UpkeepView> {
-    const req = parsePayload(upkeepRequest, payload);
-    requireServer(meta.principal);
-    return this.structures.payUpkeep(req, idempotencyClaim(StructureSubjects.upkeep, payload, meta));
+  @Handle(payUpkeep)
+  upkeep(request: RequestOf<typeof payUpkeep>, call: Call<typeof payUpkeep>) {
+    return this.structures.payUpkeep(request, call.idempotency);
   }
 
-  @MessagePattern(StructureSubjects.authorize)
-  authorize(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<StructureView> {
-    const req = parsePayload(cupboardPlayerRequest, payload);
-    requireServer(meta.principal);
-    return this.structures.setAuthorization(
-      req,
-      true,
-      idempotencyClaim(StructureSubjects.authorize, payload, meta),
-    );
+  @Handle(authorizeCupboard)
+  authorize(request: RequestOf<typeof authorizeCupboard>, call: Call<typeof authorizeCupboard>) {
+    return this.structures.setAuthorization(request, true, call.idempotency);
   }
 
-  @MessagePattern(StructureSubjects.deauthorize)
-  deauthorize(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<StructureView> {
-    const req = parsePayload(cupboardPlayerRequest, payload);
-    requireServer(meta.principal);
-    return this.structures.setAuthorization(
-      req,
-      false,
-      idempotencyClaim(StructureSubjects.deauthorize, payload, meta),
-    );
+  @Handle(deauthorizeCupboard)
+  deauthorize(request: RequestOf<typeof deauthorizeCupboard>, call: Call<typeof deauthorizeCupboard>) {
+    return this.structures.setAuthorization(request, false, call.idempotency);
   }
 }

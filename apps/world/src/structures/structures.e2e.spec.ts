@@ -921,6 +921,9 @@ describe('world: structures, tool cupboards and destruction through the gateway'
 
     it('validates again for callers on NATS directly, naming the field, and writes nothing', async () => {
       const asServer = { principal: { kind: 'server' as const, serverId: server.id, region: 'eu-west' } };
+      // The decay subject is the worker's: any other caller is refused before its payload is read.
+      const callerOf = (subject: string) =>
+        subject === StructureSubjects.decayChunk ? { principal: { kind: 'admin' as const } } : asServer;
       const before = await checksum();
       for (const [subject, payload, field] of [
         [StructureSubjects.place, { ...good(), position: { x: 1, y: 0 } }, 'position.z'],
@@ -930,7 +933,7 @@ describe('world: structures, tool cupboards and destruction through the gateway'
         [StructureSubjects.authorize, { structureId: cupboardId }, 'playerId'],
         [StructureSubjects.decayChunk, { chunkX: 0.5, chunkZ: 0, tick: new Date().toISOString() }, 'chunkX'],
       ] as const) {
-        await assert.rejects(bus.request(subject, payload, asServer), (error: AppError) => {
+        await assert.rejects(bus.request(subject, payload, callerOf(subject)), (error: AppError) => {
           assert.equal(error.code, 'VALIDATION_FAILED', subject);
           assert.deepEqual(
             (error.details as { fields: { field: string }[] }).fields.map((f) => f.field),

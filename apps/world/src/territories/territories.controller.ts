@@ -1,61 +1,33 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Meta, type RequestMeta } from '@trustno1/bus';
-import {
-  AppError,
-  captureTerritoryRequest,
-  createTerritoryBody,
-  creditTerritoryResourcesRequest,
-  ErrorCode,
-  listTerritoriesRequest,
-  parsePayload,
-  TerritorySubjects,
-  type CaptureResultView,
-  type Principal,
-  type TerritoryResourcesCreditView,
-  type TerritoryView,
-} from '@trustno1/contracts';
-import { idempotencyClaim } from '@trustno1/db';
-import { requireAdmin, requireServer } from '../common/principals';
+import { Handle, type Call } from '@trustno1/bus';
+import { WorldOps, type RequestOf } from '@trustno1/contracts';
 import { TerritoriesService } from './territories.service';
 
-/** Game servers read territories and report captures; operators (admin) define them. */
-function requireServerOrAdmin(principal: Principal): void {
-  if (principal.kind === 'server' || principal.kind === 'admin') return;
-  if (principal.kind === 'anonymous') throw new AppError(ErrorCode.UNAUTHENTICATED, 'Credentials required');
-  throw new AppError(ErrorCode.FORBIDDEN, 'Only game servers and operators may read territories');
-}
+const { listTerritories, createTerritory, captureTerritory, creditTerritoryResources } = WorldOps;
 
+/** Game servers read territories and report captures; operators (admin) define them. */
 @Controller()
 export class TerritoriesController {
   constructor(private readonly territories: TerritoriesService) {}
 
-  @MessagePattern(TerritorySubjects.list)
-  list(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<TerritoryView[]> {
-    parsePayload(listTerritoriesRequest, payload ?? {});
-    requireServerOrAdmin(meta.principal);
+  @Handle(listTerritories)
+  list() {
     return this.territories.list();
   }
 
-  @MessagePattern(TerritorySubjects.create)
-  create(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<TerritoryView> {
-    const body = parsePayload(createTerritoryBody, payload);
-    requireAdmin(meta.principal);
-    return this.territories.create(body, idempotencyClaim(TerritorySubjects.create, payload, meta));
+  @Handle(createTerritory)
+  create(request: RequestOf<typeof createTerritory>, call: Call<typeof createTerritory>) {
+    return this.territories.create(request, call.idempotency);
   }
 
-  @MessagePattern(TerritorySubjects.capture)
-  capture(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<CaptureResultView> {
-    const request = parsePayload(captureTerritoryRequest, payload);
-    requireServer(meta.principal);
-    return this.territories.capture(request, idempotencyClaim(TerritorySubjects.capture, payload, meta));
+  @Handle(captureTerritory)
+  capture(request: RequestOf<typeof captureTerritory>, call: Call<typeof captureTerritory>) {
+    return this.territories.capture(request, call.idempotency);
   }
 
   /** The `territories.resources` schedule's tick (worker, admin principal). */
-  @MessagePattern(TerritorySubjects.creditResources)
-  credit(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<TerritoryResourcesCreditView> {
-    const { now } = parsePayload(creditTerritoryResourcesRequest, payload);
-    requireAdmin(meta.principal);
-    return this.territories.creditResources(new Date(now));
+  @Handle(creditTerritoryResources)
+  credit(request: RequestOf<typeof creditTerritoryResources>) {
+    return this.territories.creditResources(new Date(request.now));
   }
 }

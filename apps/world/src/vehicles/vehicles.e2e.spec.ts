@@ -263,6 +263,9 @@ describe('vehicles through the gateway', () => {
     try {
       const v = await spawn();
       const asServer = { principal: { kind: 'server' as const, serverId: randomUUID(), region: 'eu-west' } };
+      // The decay subject is the worker's: any other caller is refused before its payload is read.
+      const callerOf = (subject: string) =>
+        subject === VehicleSubjects.decay ? { principal: { kind: 'admin' as const } } : asServer;
       const before = await checksum();
       for (const [subject, payload, field] of [
         [VehicleSubjects.update, { vehicleId: v.id, fuelCurrent: 81 }, 'fuelCurrent'],
@@ -271,7 +274,7 @@ describe('vehicles through the gateway', () => {
         [VehicleSubjects.lock, { vehicleId: v.id, keyCode: '' }, 'keyCode'],
         [VehicleSubjects.decay, { now: 'yesterday' }, 'now'],
       ] as const) {
-        await assert.rejects(bus.request(subject, payload, asServer), (error: AppError) => {
+        await assert.rejects(bus.request(subject, payload, callerOf(subject)), (error: AppError) => {
           assert.equal(error.code, 'VALIDATION_FAILED', subject);
           assert.deepEqual(
             (error.details as { fields: { field: string }[] }).fields.map((f) => f.field),
