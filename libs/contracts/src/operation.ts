@@ -18,16 +18,31 @@ export interface HttpBinding {
   path: string;
   /** Status of a success: 200 with a body, 201 created, 202 accepted, 204 without a body. */
   status: 200 | 201 | 202 | 204;
-  /** Each path parameter and the request field it fills (`{id: 'itemId'}`); all are UUIDs. */
-  params?: Readonly<Record<string, string>>;
+  /**
+   * Each path parameter and the request field it fills: a field name for a UUID (`{id: 'itemId'}`),
+   * or a PathParam for any other segment (a chunk coordinate, a region).
+   */
+  params?: Readonly<Record<string, string | PathParam>>;
   /** Schema of the JSON body; its fields are merged into the request. */
   body?: z.ZodType;
   /** Schema of the query string (values are text); its fields are merged into the request. */
   query?: z.ZodType;
+  /**
+   * The request field that receives the caller's own session token (the bearer token the gateway
+   * authenticated the player with), for routes that act on that session, such as logging out.
+   */
+  sessionToken?: string;
   /** One line for the route table and OpenAPI. */
   summary: string;
   /** OpenAPI tag (the domain). */
   tag: string;
+}
+
+/** A path parameter that is not a UUID: the request field it fills and the schema of its text. */
+export interface PathParam {
+  field: string;
+  /** Checks the segment as text; it may transform it (a chunk coordinate becomes a number). */
+  schema: z.ZodType;
 }
 
 export interface Operation<
@@ -45,6 +60,12 @@ export interface Operation<
   principals: readonly P[];
   /** True when a repeated request with the same Idempotency-Key returns the stored result. */
   idempotent: boolean;
+  /**
+   * What an Idempotency-Key is pinned to, when not the payload as sent: an operation whose payload
+   * holds a secret names what identifies the request instead, so that no fast hash of the secret
+   * is ever stored.
+   */
+  idempotencyPin?(request: z.output<Req>): unknown;
   /** Domain codes the operation can fail with, besides the ones every operation has. */
   errors: readonly ErrorCode[];
   http?: HttpBinding;
@@ -68,9 +89,17 @@ export function defineOperation<Req extends z.ZodType, Res extends z.ZodType, P 
   if (op.idempotent && op.http?.method === 'GET') {
     throw new Error(`${op.subject}: a GET never takes an Idempotency-Key`);
   }
-  for (const [param, field] of Object.entries(op.http?.params ?? {})) {
+  if (op.idempotencyPin && !op.idempotent) {
+    throw new Error(`${op.subject}: only an idempotent operation pins its Idempotency-Key`);
+  }
+  for (const [param, spec] of Object.entries(op.http?.params ?? {})) {
     if (!op.http?.path.includes(`{${param}}`)) throw new Error(`${op.subject}: no {${param}} in the path`);
-    if (!field) throw new Error(`${op.subject}: path parameter ${param} fills no field`);
+    if (!(typeof spec === 'string' ? spec : spec.field)) {
+      throw new Error(`${op.subject}: path parameter ${param} fills no field`);
+    }
+  }
+  if (op.http?.sessionToken && op.principals.some((kind) => kind !== 'player')) {
+    throw new Error(`${op.subject}: only a player has a session token`);
   }
   return Object.freeze(op);
 }

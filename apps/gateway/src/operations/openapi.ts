@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, httpStatusOf, type AnyOperation, type PrincipalKind } from '@trustno1/contracts';
+import { pathParamsOf } from './operation-routes';
 
 type Json = Record<string, unknown>;
 
@@ -101,11 +102,11 @@ function responses(op: AnyOperation): Json {
 
 function parameters(op: AnyOperation): Json[] {
   const http = op.http!;
-  const params: Json[] = Object.keys(http.params ?? {}).map((name) => ({
+  const params: Json[] = pathParamsOf(http).map(({ name, schema }) => ({
     name,
     in: 'path',
     required: true,
-    schema: { type: 'string', format: 'uuid' },
+    schema: jsonSchema(schema, 'input'),
   }));
   if (http.query) {
     const query = jsonSchema(http.query, 'input') as { properties?: Json; required?: string[] };

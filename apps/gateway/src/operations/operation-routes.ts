@@ -16,6 +16,7 @@ import { BusClient } from '@trustno1/bus';
 import { parsePayload, type AnyOperation, type HttpBinding, type HttpMethod } from '@trustno1/contracts';
 import { Access } from '../auth/access';
 import type { AuthedRequest } from '../auth/auth.guard';
+import { bearerToken } from '../auth/principal.resolver';
 import { idempotencyKeyOf } from '../auth/request-params';
 
 /** Metadata key under which a generated route keeps its operation (for docs and tests). */
@@ -34,28 +35,43 @@ export function nestPath(path: string): string {
   return path.replace(/^\//, '').replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 }
 
-const uuid = z.uuid();
+const PATH_UUID = z.uuid('must be a UUID');
+
+/** A path parameter of a binding: the request field it fills and the schema of its text. */
+export interface PathParamSpec {
+  name: string;
+  field: string;
+  schema: z.ZodType;
+}
+
+/** The path parameters of a binding, each with its schema (a UUID unless the binding names one). */
+export function pathParamsOf(http: HttpBinding): PathParamSpec[] {
+  return Object.entries(http.params ?? {}).map(([name, spec]) =>
+    typeof spec === 'string'
+      ? { name, field: spec, schema: PATH_UUID }
+      : { name, field: spec.field, schema: spec.schema },
+  );
+}
 
 /**
- * The NATS payload of an HTTP request: path parameters (UUIDs, named by their parameter), the
- * query and the body, each checked with the operation's schemas; a bad one is 400 naming it.
+ * The NATS payload of an HTTP request: path parameters (checked with their schemas, named by
+ * their parameter), the query, the body and, where the binding asks for it, the caller's own
+ * session token; a bad part is 400 naming it.
  */
 export function payloadOf(http: HttpBinding, request: AuthedRequest): Record<string, unknown> {
-  const pathParams = (request.params ?? {}) as Record<string, string>;
-  const fromPath: Record<string, unknown> = {};
-  const badParams = Object.entries(http.params ?? {}).filter(([param, field]) => {
-    fromPath[field] = pathParams[param];
-    return !uuid.safeParse(pathParams[param]).success;
-  });
-  if (badParams.length > 0) {
-    parsePayload(
-      z.strictObject(Object.fromEntries(badParams.map(([param]) => [param, z.uuid('must be a UUID')]))),
-      Object.fromEntries(badParams.map(([param]) => [param, pathParams[param]])),
-    );
-  }
+  const params = pathParamsOf(http);
+  const raw = (request.params ?? {}) as Record<string, string>;
+  const parsed = parsePayload(
+    z.object(Object.fromEntries(params.map((p) => [p.name, p.schema]))),
+    Object.fromEntries(params.map((p) => [p.name, raw[p.name]])),
+  ) as Record<string, unknown>;
+  const fromPath = Object.fromEntries(params.map((p) => [p.field, parsed[p.name]]));
   const query = http.query ? (parsePayload(http.query, request.query ?? {}) as object) : {};
   const body = http.body ? (parsePayload(http.body, request.body) as object) : {};
-  return { ...query, ...body, ...fromPath };
+  const fromCaller = http.sessionToken
+    ? { [http.sessionToken]: bearerToken(request.headers.authorization) }
+    : {};
+  return { ...query, ...body, ...fromPath, ...fromCaller };
 }
 
 /**
