@@ -134,11 +134,9 @@ const chunkCoordParam = z
 export const playerPresenceRequest = z.strictObject({ playerId: uuid });
 export const updateStatesRequest = playerStatesBody;
 export const chunkPlayersRequest = z.strictObject({ x: chunkCoordSchema, z: chunkCoordSchema });
-export const chunkPlayersParams = z.strictObject({ x: chunkCoordParam, z: chunkCoordParam });
 export const flushPositionsRequest = z.strictObject({
   batchSize: z.number().int().min(1).max(5000).optional(),
 });
-export const matchmakingRegionParams = z.strictObject({ region: regionSchema });
 export const enqueueTicketRequest = z.strictObject({ region: regionSchema, characterId: uuid });
 export const getTicketRequest = z.strictObject({ ticketId: uuid });
 export const assignTicketsRequest = z.strictObject({});
