@@ -7,7 +7,7 @@
 import { Agent, request } from 'node:http';
 import { Pool } from 'pg';
 import { BusClient } from '@trustno1/bus';
-import { AccountsSubjects, type PlayerState, type Principal } from '@trustno1/contracts';
+import { AccountsOps, type PlayerState, type Principal } from '@trustno1/contracts';
 import { createRedisClient, RedisKeys, TTL } from '@trustno1/redis';
 import {
   appEnv,
@@ -130,9 +130,7 @@ export async function presenceRows(ctx: BenchContext): Promise<BenchRow[]> {
     const principal: Principal = { kind: 'server', serverId: server.id, region: 'bench' };
     for (let i = 0; i < ids.length; i += 50) {
       await Promise.all(
-        ids
-          .slice(i, i + 50)
-          .map((playerId) => bus.request(AccountsSubjects.join, { playerId }, { principal })),
+        ids.slice(i, i + 50).map((playerId) => bus.call(AccountsOps.join, { playerId }, { principal })),
       );
     }
     // Each operation is a whole 1,000-player batch: keep the count small and the lanes few.
@@ -146,7 +144,7 @@ export async function presenceRows(ctx: BenchContext): Promise<BenchRow[]> {
 
     const raw = await measure((i) => rawBatch(redis, server.id, bodies[i % 16]), opts);
     const nats = await measure(
-      (i) => bus.request(AccountsSubjects.updateStates, { states: bodies[i % 16] }, { principal }),
+      (i) => bus.call(AccountsOps.updateStates, { states: bodies[i % 16] }, { principal }),
       opts,
     );
     const http = await measure((i) => put(agent, gateway.port, server.apiKey, json[i % 16]), opts);

@@ -36,6 +36,11 @@ export interface HttpBinding {
   body?: z.ZodType;
   /** Schema of the query string (values are text); its fields are merged into the request. */
   query?: z.ZodType;
+  /**
+   * The request field that receives the caller's own session token (the bearer token the gateway
+   * authenticated the player with), for routes that act on that session, such as logging out.
+   */
+  sessionToken?: string;
   /** One line for the route table and OpenAPI. */
   summary: string;
   /** OpenAPI tag (the domain). */
@@ -57,6 +62,12 @@ export interface Operation<
   principals: readonly P[];
   /** True when a repeated request with the same Idempotency-Key returns the stored result. */
   idempotent: boolean;
+  /**
+   * What an Idempotency-Key is pinned to, when not the payload as sent: an operation whose payload
+   * holds a secret names what identifies the request instead, so that no fast hash of the secret
+   * is ever stored.
+   */
+  idempotencyPin?(request: z.output<Req>): unknown;
   /** Domain codes the operation can fail with, besides the ones every operation has. */
   errors: readonly ErrorCode[];
   http?: HttpBinding;
@@ -80,9 +91,15 @@ export function defineOperation<Req extends z.ZodType, Res extends z.ZodType, P 
   if (op.idempotent && op.http?.method === 'GET') {
     throw new Error(`${op.subject}: a GET never takes an Idempotency-Key`);
   }
+  if (op.idempotencyPin && !op.idempotent) {
+    throw new Error(`${op.subject}: only an idempotent operation pins its Idempotency-Key`);
+  }
   for (const { name, field } of op.http ? pathParamsOf(op.http) : []) {
     if (!op.http?.path.includes(`{${name}}`)) throw new Error(`${op.subject}: no {${name}} in the path`);
     if (!field) throw new Error(`${op.subject}: path parameter ${name} fills no field`);
+  }
+  if (op.http?.sessionToken && op.principals.some((kind) => kind !== 'player')) {
+    throw new Error(`${op.subject}: only a player has a session token`);
   }
   return Object.freeze(op);
 }

@@ -1,37 +1,27 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Meta, type RequestMeta } from '@trustno1/bus';
-import {
-  AccountsSubjects,
-  changePasswordBody,
-  getMeRequest,
-  parsePayload,
-  registerAccountBody,
-  type AccountView,
-  type MeView,
-} from '@trustno1/contracts';
+import { Handle, type Call } from '@trustno1/bus';
+import { AccountsOps, type RequestOf } from '@trustno1/contracts';
 import { AccountsService } from './accounts.service';
-import { requirePlayer } from './principals';
+
+const { register, me, changePassword } = AccountsOps;
 
 @Controller()
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
-  /** Open to anyone: registration needs no principal. */
-  @MessagePattern(AccountsSubjects.register)
-  register(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<AccountView> {
-    return this.accounts.register(parsePayload(registerAccountBody, payload), meta);
+  @Handle(register)
+  register(request: RequestOf<typeof register>, call: Call<typeof register>) {
+    return this.accounts.register(request, call.idempotency);
   }
 
-  @MessagePattern(AccountsSubjects.me)
-  me(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<MeView> {
-    parsePayload(getMeRequest, payload ?? {});
-    return this.accounts.me(requirePlayer(meta.principal));
+  @Handle(me)
+  me(_request: RequestOf<typeof me>, call: Call<typeof me>) {
+    return this.accounts.me(call.principal.accountId);
   }
 
-  @MessagePattern(AccountsSubjects.changePassword)
-  async changePassword(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<void> {
-    const body = parsePayload(changePasswordBody, payload);
-    await this.accounts.changePassword(requirePlayer(meta.principal), body);
+  @Handle(changePassword)
+  async changePassword(request: RequestOf<typeof changePassword>, call: Call<typeof changePassword>) {
+    await this.accounts.changePassword(call.principal.accountId, request);
+    return null;
   }
 }

@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import {
   AccountsEvents,
-  AccountsSubjects,
   AppError,
   ErrorCode,
   type AccountRegisteredEvent,
@@ -12,8 +11,8 @@ import {
   type MeView,
   type RegisterAccountBody,
 } from '@trustno1/contracts';
-import { enqueueEvent, type RequestMeta } from '@trustno1/bus';
-import { PG_POOL, runIdempotent, idempotencyClaim } from '@trustno1/db';
+import { enqueueEvent } from '@trustno1/bus';
+import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
 import { SessionStore } from '../sessions/session.store';
 import { AccountsRepository } from './accounts.repository';
 import { LoginLockout } from './lockout';
@@ -29,12 +28,13 @@ export class AccountsService {
     private readonly sessions: SessionStore,
   ) {}
 
-  async register(body: RegisterAccountBody, meta: RequestMeta): Promise<AccountView> {
+  /**
+   * The claim is pinned to the username and email only (AccountsOps.register): a replay proves
+   * the password against the account instead.
+   */
+  async register(body: RegisterAccountBody, claim: IdempotencyClaim | undefined): Promise<AccountView> {
     assertNotCommon(body.password, 'password');
     const email = body.email.toLowerCase();
-    // The password stays out of the stored request hash (a fast hash of it would undo Argon2);
-    // a replay proves the password against the account instead.
-    const claim = idempotencyClaim(AccountsSubjects.register, { username: body.username, email }, meta);
     const passwordHash = await this.hasher.hash(body.password);
     const outcome = await runIdempotent(this.pool, claim, async (tx) => {
       const account = await this.repository.insert(tx, {
@@ -51,8 +51,7 @@ export class AccountsService {
       await enqueueEvent(tx, AccountsEvents.accountRegistered, event);
       return account;
     });
-    if (outcome.replayed)
-      await this.assertSamePassword(outcome.result.id, body.password, meta.idempotencyKey);
+    if (outcome.replayed) await this.assertSamePassword(outcome.result.id, body.password, claim?.key);
     return outcome.result;
   }
 

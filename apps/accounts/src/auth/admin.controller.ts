@@ -1,39 +1,30 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Meta, type RequestMeta } from '@trustno1/bus';
-import {
-  AccountsSubjects,
-  accountIdRequest,
-  banAccountRequest,
-  grantPremiumRequest,
-  parsePayload,
-} from '@trustno1/contracts';
+import { Handle, type Call } from '@trustno1/bus';
+import { AccountsOps, type RequestOf } from '@trustno1/contracts';
 import { BansService } from './bans.service';
-import { requireAdmin } from './principals';
 
-/** Admin subjects on accounts; each needs the admin principal. */
+const { ban, unban, grantPremium } = AccountsOps;
+
+/** Operators' subjects on accounts. */
 @Controller()
 export class AdminAccountsController {
   constructor(private readonly bans: BansService) {}
 
-  @MessagePattern(AccountsSubjects.ban)
-  async ban(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<void> {
-    const body = parsePayload(banAccountRequest, payload);
-    requireAdmin(meta.principal);
-    await this.bans.ban(body, meta);
+  @Handle(ban)
+  async ban(request: RequestOf<typeof ban>, call: Call<typeof ban>) {
+    await this.bans.ban(request, call.idempotency);
+    return null;
   }
 
-  @MessagePattern(AccountsSubjects.unban)
-  async unban(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<void> {
-    const { accountId } = parsePayload(accountIdRequest, payload);
-    requireAdmin(meta.principal);
-    await this.bans.unban(accountId);
+  @Handle(unban)
+  async unban(request: RequestOf<typeof unban>) {
+    await this.bans.unban(request.accountId);
+    return null;
   }
 
-  @MessagePattern(AccountsSubjects.grantPremium)
-  async grantPremium(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<void> {
-    const body = parsePayload(grantPremiumRequest, payload);
-    requireAdmin(meta.principal);
-    await this.bans.grantPremium(body, meta);
+  @Handle(grantPremium)
+  async grantPremium(request: RequestOf<typeof grantPremium>, call: Call<typeof grantPremium>) {
+    await this.bans.grantPremium(request, call.idempotency);
+    return null;
   }
 }

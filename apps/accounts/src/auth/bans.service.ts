@@ -1,14 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import {
-  AccountsEvents,
-  AccountsSubjects,
-  AppError,
-  ErrorCode,
-  type AccountBannedEvent,
-} from '@trustno1/contracts';
-import { enqueueEvent, type RequestMeta } from '@trustno1/bus';
-import { PG_POOL, runIdempotent, idempotencyClaim } from '@trustno1/db';
+import { AccountsEvents, AppError, ErrorCode, type AccountBannedEvent } from '@trustno1/contracts';
+import { enqueueEvent } from '@trustno1/bus';
+import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
 import { CLOCK, type Clock } from '../common/clock';
 import { SessionStore } from '../sessions/session.store';
 import { AccountsRepository } from './accounts.repository';
@@ -31,7 +25,7 @@ export class BansService {
    */
   async ban(
     payload: { accountId: string; reason: string; expiresAt?: string },
-    meta: RequestMeta,
+    claim: IdempotencyClaim | undefined,
   ): Promise<void> {
     const now = this.clock.now();
     const expires = payload.expiresAt ? new Date(payload.expiresAt) : null;
@@ -40,7 +34,7 @@ export class BansService {
         fields: [{ field: 'expiresAt', message: 'must be in the future' }],
       });
     }
-    await runIdempotent(this.pool, idempotencyClaim(AccountsSubjects.ban, payload, meta), async (tx) => {
+    await runIdempotent(this.pool, claim, async (tx) => {
       if (!(await this.accounts.ban(tx, payload.accountId, payload.reason, expires))) throw notFound();
       const event: AccountBannedEvent = {
         accountId: payload.accountId,
@@ -60,15 +54,14 @@ export class BansService {
   }
 
   /** Sets premium_expires; a date in the past ends premium. */
-  async grantPremium(payload: { accountId: string; until: string }, meta: RequestMeta): Promise<void> {
-    await runIdempotent(
-      this.pool,
-      idempotencyClaim(AccountsSubjects.grantPremium, payload, meta),
-      async (tx) => {
-        if (!(await this.accounts.grantPremium(tx, payload.accountId, new Date(payload.until))))
-          throw notFound();
-        return null;
-      },
-    );
+  async grantPremium(
+    payload: { accountId: string; until: string },
+    claim: IdempotencyClaim | undefined,
+  ): Promise<void> {
+    await runIdempotent(this.pool, claim, async (tx) => {
+      if (!(await this.accounts.grantPremium(tx, payload.accountId, new Date(payload.until))))
+        throw notFound();
+      return null;
+    });
   }
 }

@@ -1,29 +1,22 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Meta, type RequestMeta } from '@trustno1/bus';
-import {
-  AccountsSubjects,
-  getMeRequest,
-  parsePayload,
-  verifyTotpBody,
-  type TotpEnrollmentView,
-} from '@trustno1/contracts';
-import { requirePlayer } from './principals';
+import { Handle, type Call } from '@trustno1/bus';
+import { AccountsOps, type RequestOf } from '@trustno1/contracts';
 import { TotpService } from './totp.service';
+
+const { enrollTotp, verifyTotp } = AccountsOps;
 
 @Controller()
 export class TotpController {
   constructor(private readonly totp: TotpService) {}
 
-  @MessagePattern(AccountsSubjects.enrollTotp)
-  enroll(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<TotpEnrollmentView> {
-    parsePayload(getMeRequest, payload ?? {});
-    return this.totp.enroll(requirePlayer(meta.principal), meta);
+  @Handle(enrollTotp)
+  enroll(_request: RequestOf<typeof enrollTotp>, call: Call<typeof enrollTotp>) {
+    return this.totp.enroll(call.principal.accountId, call.idempotency);
   }
 
-  @MessagePattern(AccountsSubjects.verifyTotp)
-  async verify(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<void> {
-    const { code } = parsePayload(verifyTotpBody, payload);
-    await this.totp.verify(requirePlayer(meta.principal), code, meta);
+  @Handle(verifyTotp)
+  async verify(request: RequestOf<typeof verifyTotp>, call: Call<typeof verifyTotp>) {
+    await this.totp.verify(call.principal.accountId, request.code, call.idempotency);
+    return null;
   }
 }

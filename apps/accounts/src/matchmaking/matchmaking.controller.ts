@@ -1,29 +1,10 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Meta, type RequestMeta } from '@trustno1/bus';
-import {
-  AccountsSubjects,
-  AppError,
-  assignTicketsRequest,
-  enqueueTicketRequest,
-  ErrorCode,
-  getTicketRequest,
-  parsePayload,
-  type AssignView,
-  type EnqueuedTicketView,
-  type Principal,
-  type TicketView,
-} from '@trustno1/contracts';
-import { idempotencyClaim } from '@trustno1/db';
+import { Handle, type Call } from '@trustno1/bus';
+import { AccountsOps, type RequestOf } from '@trustno1/contracts';
 import { MatchmakingAssigner } from './matchmaking-assigner.service';
 import { MatchmakingService } from './matchmaking.service';
 
-function accountOf(principal: Principal): string {
-  if (principal.kind === 'player') return principal.accountId;
-  if (principal.kind === 'anonymous')
-    throw new AppError(ErrorCode.UNAUTHENTICATED, 'A player session is required');
-  throw new AppError(ErrorCode.FORBIDDEN, 'Only players queue for matches');
-}
+const { enqueueTicket, getTicket, assignTickets } = AccountsOps;
 
 @Controller()
 export class MatchmakingController {
@@ -32,25 +13,20 @@ export class MatchmakingController {
     private readonly assigner: MatchmakingAssigner,
   ) {}
 
-  @MessagePattern(AccountsSubjects.enqueueTicket)
-  enqueue(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<EnqueuedTicketView> {
-    const body = parsePayload(enqueueTicketRequest, payload);
-    const accountId = accountOf(meta.principal);
-    const claim = idempotencyClaim(AccountsSubjects.enqueueTicket, body, meta);
-    return this.matchmaking.enqueue(accountId, body.region, body.characterId, claim);
+  @Handle(enqueueTicket)
+  enqueue(request: RequestOf<typeof enqueueTicket>, call: Call<typeof enqueueTicket>) {
+    const { region, characterId } = request;
+    return this.matchmaking.enqueue(call.principal.accountId, region, characterId, call.idempotency);
   }
 
-  @MessagePattern(AccountsSubjects.getTicket)
-  get(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<TicketView> {
-    const { ticketId } = parsePayload(getTicketRequest, payload);
-    return this.matchmaking.get(accountOf(meta.principal), ticketId);
+  @Handle(getTicket)
+  get(request: RequestOf<typeof getTicket>, call: Call<typeof getTicket>) {
+    return this.matchmaking.get(call.principal.accountId, request.ticketId);
   }
 
-  /** Internal: the worker's `matchmaking.assign` schedule calls it as admin. */
-  @MessagePattern(AccountsSubjects.assignTickets)
-  assign(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<AssignView> {
-    parsePayload(assignTicketsRequest, payload ?? {});
-    if (meta.principal.kind !== 'admin') throw new AppError(ErrorCode.FORBIDDEN, 'Internal subject');
+  /** Internal: the worker's `matchmaking.assign` schedule. */
+  @Handle(assignTickets)
+  assign() {
     return this.assigner.run();
   }
 }

@@ -1,33 +1,12 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Meta, type RequestMeta } from '@trustno1/bus';
-import {
-  AccountsSubjects,
-  AppError,
-  chunkPlayersRequest,
-  ErrorCode,
-  flushPositionsRequest,
-  parsePayload,
-  playerPresenceRequest,
-  updateStatesRequest,
-  type ChunkPlayersView,
-  type FlushView,
-  type LeaveView,
-  type PlayerStateView,
-  type Principal,
-} from '@trustno1/contracts';
-import { idempotencyClaim } from '@trustno1/db';
+import { Handle, type Call } from '@trustno1/bus';
+import { AccountsOps, type RequestOf } from '@trustno1/contracts';
 import { PresenceFlushService } from './presence-flush.service';
 import { PresenceService } from './presence.service';
 
-/** Game servers may call these subjects directly: the principal is checked here, not only at the gateway. */
-function serverOf(principal: Principal): string {
-  if (principal.kind === 'server') return principal.serverId;
-  if (principal.kind === 'anonymous')
-    throw new AppError(ErrorCode.UNAUTHENTICATED, 'A game server key is required');
-  throw new AppError(ErrorCode.FORBIDDEN, 'Only game servers manage presence');
-}
+const { join, leave, updateStates, chunkPlayers, flushPositions } = AccountsOps;
 
+/** Game servers may call these subjects directly: the kit checks the principal, not only the gateway. */
 @Controller()
 export class PresenceController {
   constructor(
@@ -35,45 +14,30 @@ export class PresenceController {
     private readonly flush: PresenceFlushService,
   ) {}
 
-  @MessagePattern(AccountsSubjects.join)
-  join(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<PlayerStateView> {
-    const { playerId } = parsePayload(playerPresenceRequest, payload);
-    const serverId = serverOf(meta.principal);
-    return this.presence.join(
-      serverId,
-      playerId,
-      idempotencyClaim(AccountsSubjects.join, { playerId }, meta),
-    );
+  @Handle(join)
+  join(request: RequestOf<typeof join>, call: Call<typeof join>) {
+    return this.presence.join(call.principal.serverId, request.playerId, call.idempotency);
   }
 
-  @MessagePattern(AccountsSubjects.leave)
-  leave(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<LeaveView> {
-    const { playerId } = parsePayload(playerPresenceRequest, payload);
-    const serverId = serverOf(meta.principal);
-    return this.presence.leave(
-      serverId,
-      playerId,
-      idempotencyClaim(AccountsSubjects.leave, { playerId }, meta),
-    );
+  @Handle(leave)
+  leave(request: RequestOf<typeof leave>, call: Call<typeof leave>) {
+    return this.presence.leave(call.principal.serverId, request.playerId, call.idempotency);
   }
 
-  @MessagePattern(AccountsSubjects.updateStates)
-  async updateStates(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<void> {
-    const { states } = parsePayload(updateStatesRequest, payload);
-    await this.presence.updateStates(serverOf(meta.principal), states);
+  @Handle(updateStates)
+  async updateStates(request: RequestOf<typeof updateStates>, call: Call<typeof updateStates>) {
+    await this.presence.updateStates(call.principal.serverId, request.states);
+    return null;
   }
 
-  @MessagePattern(AccountsSubjects.chunkPlayers)
-  chunkPlayers(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<ChunkPlayersView> {
-    const { x, z } = parsePayload(chunkPlayersRequest, payload);
-    return this.presence.chunkPlayers(serverOf(meta.principal), x, z);
+  @Handle(chunkPlayers)
+  chunkPlayers(request: RequestOf<typeof chunkPlayers>, call: Call<typeof chunkPlayers>) {
+    return this.presence.chunkPlayers(call.principal.serverId, request.x, request.z);
   }
 
-  /** Internal: the worker's `positions.flush` schedule calls it as admin. */
-  @MessagePattern(AccountsSubjects.flushPositions)
-  flushPositions(@Payload() payload: unknown, @Meta() meta: RequestMeta): Promise<FlushView> {
-    const { batchSize } = parsePayload(flushPositionsRequest, payload ?? {});
-    if (meta.principal.kind !== 'admin') throw new AppError(ErrorCode.FORBIDDEN, 'Internal subject');
-    return this.flush.run(batchSize);
+  /** Internal: the worker's `positions.flush` schedule. */
+  @Handle(flushPositions)
+  flushPositions(request: RequestOf<typeof flushPositions>) {
+    return this.flush.run(request.batchSize);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { ResolvedSession } from '@trustno1/contracts';
+import { AppError, ErrorCode, type ResolvedSession } from '@trustno1/contracts';
 import { REDIS, RedisKeys, TTL } from '@trustno1/redis';
 import { CLOCK, type Clock } from '../common/clock';
 
@@ -52,6 +52,13 @@ export class SessionStore {
     const sessionId = hashToken(token);
     const accountId = await this.redis.hget(RedisKeys.session(sessionId), 'accountId');
     return accountId ? { accountId, sessionId } : null;
+  }
+
+  /** The session of a bearer token; UNAUTHENTICATED when it is unknown, expired or revoked. */
+  async authenticate(token: string): Promise<ResolvedSession> {
+    const session = await this.resolve(token);
+    if (!session) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Session is invalid or expired');
+    return session;
   }
 
   async revoke(sessionId: string, accountId: string): Promise<void> {

@@ -2,14 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { BusClient } from '@trustno1/bus';
-import {
-  AccountsSubjects,
-  AppError,
-  ErrorCode,
-  type AuthenticatedServer,
-  type Principal,
-  type ResolvedSession,
-} from '@trustno1/contracts';
+import { AccountsOps, AppError, ErrorCode, type Principal } from '@trustno1/contracts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -45,21 +38,21 @@ export class PrincipalResolver {
   }
 
   private async server(apiKey: string): Promise<Principal> {
-    const server = await this.bus.request<AuthenticatedServer>(AccountsSubjects.authenticateServer, {
-      apiKey,
-    });
+    const server = await this.bus.call(AccountsOps.authenticateServer, { apiKey });
     return { kind: 'server', serverId: server.serverId, region: server.region };
   }
 
   private async player(authorization: string): Promise<Principal> {
-    const match = /^Bearer ([A-Za-z0-9_-]{16,512})$/.exec(authorization);
-    if (!match)
-      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Authorization must be "Bearer <session token>"');
-    const session = await this.bus.request<ResolvedSession>(AccountsSubjects.resolveSession, {
-      token: match[1],
-    });
+    const session = await this.bus.call(AccountsOps.resolveSession, { token: bearerToken(authorization) });
     return { kind: 'player', accountId: session.accountId };
   }
+}
+
+/** The session token of an `Authorization: Bearer <token>` header; UNAUTHENTICATED otherwise. */
+export function bearerToken(authorization: string | undefined): string {
+  const match = /^Bearer ([A-Za-z0-9_-]{16,512})$/.exec(authorization ?? '');
+  if (!match) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Authorization must be "Bearer <session token>"');
+  return match[1];
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -22,6 +22,7 @@ import {
 } from '@trustno1/contracts';
 import { Access } from '../auth/access';
 import type { AuthedRequest } from '../auth/auth.guard';
+import { bearerToken } from '../auth/principal.resolver';
 import { idempotencyKeyOf } from '../auth/request-params';
 
 /** Metadata key under which a generated route keeps its operation (for docs and tests). */
@@ -57,7 +58,10 @@ export function payloadOf(http: HttpBinding, request: AuthedRequest): Record<str
   }
   const query = http.query ? (parsePayload(http.query, request.query ?? {}) as object) : {};
   const body = http.body ? (parsePayload(http.body, request.body) as object) : {};
-  return { ...query, ...body, ...fromPath };
+  const fromCaller = http.sessionToken
+    ? { [http.sessionToken]: bearerToken(request.headers.authorization) }
+    : {};
+  return { ...query, ...body, ...fromPath, ...fromCaller };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { BusClient } from '@trustno1/bus';
-import { AccountsSubjects, type AssignView } from '@trustno1/contracts';
+import { AccountsOps, type AssignView } from '@trustno1/contracts';
 import { ProcessorRegistry } from '@trustno1/queues';
 
 /** Shorter than the 2 s tick, so a stuck call never piles runs up behind it. */
@@ -22,8 +22,8 @@ export class MatchmakingAssignProcessor implements OnModuleInit {
   }
 
   run(): Promise<AssignView> {
-    return this.bus.request<AssignView>(
-      AccountsSubjects.assignTickets,
+    return this.bus.call(
+      AccountsOps.assignTickets,
       {},
       { principal: { kind: 'admin' }, timeoutMs: ASSIGN_TIMEOUT_MS },
     );

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Job } from 'bullmq';
 import type { BusClient, RequestOptions } from '@trustno1/bus';
-import { AccountsSubjects } from '@trustno1/contracts';
+import { AccountsSubjects, type AnyOperation } from '@trustno1/contracts';
 import { ProcessorRegistry, scheduleNamed } from '@trustno1/queues';
 import { MatchmakingAssignProcessor } from '../matchmaking/matchmaking-assign.processor';
 import { PositionsFlushProcessor } from './positions-flush.processor';
@@ -11,7 +11,7 @@ import { PositionsFlushProcessor } from './positions-flush.processor';
 function fakeBus(reply: unknown) {
   const calls: { subject: string; payload: unknown; opts?: RequestOptions }[] = [];
   const bus = {
-    request: (subject: string, payload: unknown, opts?: RequestOptions) => {
+    call: ({ subject }: AnyOperation, payload: unknown, opts?: RequestOptions) => {
       calls.push({ subject, payload, opts });
       return Promise.resolve(reply);
     },

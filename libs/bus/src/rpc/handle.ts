@@ -68,7 +68,7 @@ export function admit<O extends AnyOperation>(
       ? {
           principal: principalKey(principal),
           key: meta.idempotencyKey,
-          requestHash: requestHash(op.subject, payload),
+          requestHash: requestHash(op.subject, op.idempotencyPin ? op.idempotencyPin(request) : payload),
         }
       : undefined;
   return {
