@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -66,7 +66,7 @@ describe('worker app (in process)', () => {
   let schedules: Queue;
   let base: string;
 
-  before(async () => {
+  beforeAll(async () => {
     ns = createTestNamespace();
     [db, archiveDir] = await Promise.all([createTestDatabase(), mkdtemp(join(tmpdir(), 'tn1-worker-'))]);
     connection = createQueueConnection(testInfra().redisUrl, 'worker-spec');
@@ -86,7 +86,7 @@ describe('worker app (in process)', () => {
     base = `http://127.0.0.1:${port}`;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await schedules.close();
     await connection.quit();
@@ -160,6 +160,8 @@ function runMain(
 }
 
 const hasRedisServer = hasRedisServerBinary();
+/** Skipped, not failed, where no `redis-server` binary exists to start a throwaway server. */
+const itWithRedisServer = hasRedisServer ? it : it.skip;
 
 describe('worker process refuses to start', () => {
   let db: TestDatabase;
@@ -167,13 +169,13 @@ describe('worker process refuses to start', () => {
   let archiveDir: string;
   let lru: ThrowawayRedis | undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     ns = createTestNamespace();
     [db, archiveDir] = await Promise.all([createTestDatabase(), mkdtemp(join(tmpdir(), 'tn1-worker-'))]);
     if (hasRedisServer) lru = await startThrowawayRedis(['--maxmemory-policy', 'allkeys-lru']);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await lru?.stop();
     await ns.cleanup();
     await db.drop();
@@ -192,17 +194,13 @@ describe('worker process refuses to start', () => {
     assert.match(output, /WORKER_QUEUES: unknown queue loot/);
   });
 
-  it(
-    'when the BullMQ Redis is not noeviction',
-    { skip: !hasRedisServer && 'no redis-server binary' },
-    async () => {
-      const url = lru!.url;
-      const { code, output } = await runMain({ ...workerEnv(db, ns, archiveDir), QUEUE_REDIS_URL: url });
-      assert.equal(code, 1, output);
-      assert.match(
-        output,
-        /QUEUE_REDIS_URL \(redis:\/\/127\.0\.0\.1:\d+\/?\) has maxmemory-policy \\?"allkeys-lru\\?"/,
-      );
-    },
-  );
+  itWithRedisServer('when the BullMQ Redis is not noeviction', async () => {
+    const url = lru!.url;
+    const { code, output } = await runMain({ ...workerEnv(db, ns, archiveDir), QUEUE_REDIS_URL: url });
+    assert.equal(code, 1, output);
+    assert.match(
+      output,
+      /QUEUE_REDIS_URL \(redis:\/\/127\.0\.0\.1:\d+\/?\) has maxmemory-policy \\?"allkeys-lru\\?"/,
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Pool, type PoolClient } from 'pg';
 import { AppError } from '@trustno1/contracts';
@@ -9,12 +9,12 @@ describe('runIdempotent', () => {
   let db: TestDatabase;
   let pool: Pool;
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 12 });
     await pool.query(`CREATE TABLE effects (id serial PRIMARY KEY, label text NOT NULL)`);
   });
-  after(async () => {
+  afterAll(async () => {
     await pool?.end();
     await db?.drop();
   });
@@ -110,14 +110,14 @@ describe('withTransaction', () => {
   let db: TestDatabase;
   let pool: Pool;
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 4 });
     await pool.query(
       `CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL); INSERT INTO counters VALUES (1, 0), (2, 0)`,
     );
   });
-  after(async () => {
+  afterAll(async () => {
     await pool?.end();
     await db?.drop();
   });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createTestDatabase } from '@trustno1/testing';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
 import { Client } from 'pg';
 import { readCatalog, type Catalog, type CatalogColumn, type CatalogConstraint } from './migrate/catalog';
@@ -168,14 +168,14 @@ describe('schema.prisma agrees with the migrated database', () => {
   // Tables as a schema sees them: partitions are storage, not part of the model.
   const tables = () => catalog.tables.filter((t) => !t.partitionOf && t.name !== '_prisma_migrations');
 
-  before(async () => {
+  beforeAll(async () => {
     database = await createTestDatabase();
     const client = new Client({ connectionString: database.url });
     await client.connect();
     catalog = await readCatalog(client).finally(() => client.end());
   });
 
-  after(async () => {
+  afterAll(async () => {
     await database?.drop();
   });
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createTestDatabase } from '@trustno1/testing';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Client } from 'pg';
 import { readCatalog, type Catalog, type CatalogColumn } from './migrate/catalog';
 
@@ -633,14 +633,14 @@ describe('the migrated database matches the seed and SPEC section 3', () => {
   let client: Client;
   let catalog: Catalog;
 
-  before(async () => {
+  beforeAll(async () => {
     database = await createTestDatabase();
     client = new Client({ connectionString: database.url });
     await client.connect();
     catalog = await readCatalog(client);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await client?.end();
     await database?.drop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Controller, Inject, Module, type INestApplication } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
@@ -53,7 +53,7 @@ describe('startService', () => {
   let app: INestApplication;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     ns = createTestNamespace();
     const infra = testInfra();
@@ -80,7 +80,7 @@ describe('startService', () => {
       subjectPrefix: ns.natsSubjectPrefix,
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await app?.close();
     await ns?.cleanup();

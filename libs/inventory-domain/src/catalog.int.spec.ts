@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@trustno1/testing';
 import { ITEM_CATEGORIES, loadCatalog, parseCatalog, syncCatalog } from './catalog';
@@ -28,11 +28,11 @@ describe('item catalog', () => {
   describe('syncCatalog', () => {
     let db: TestDatabase;
     let pool: Pool;
-    before(async () => {
+    beforeAll(async () => {
       db = await createTestDatabase();
       pool = new Pool({ connectionString: db.url, max: 4 });
     });
-    after(async () => {
+    afterAll(async () => {
       await pool?.end();
       await db?.drop();
     });

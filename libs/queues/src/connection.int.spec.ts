@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
@@ -46,33 +46,31 @@ describe('assertNoEviction (unit)', () => {
 });
 
 const hasRedisServer = hasRedisServerBinary();
+/** Skipped, not failed, where no `redis-server` binary exists to start a throwaway server. */
+const itWithRedisServer = hasRedisServer ? it : it.skip;
 
 describe('assertNoEviction against real servers', () => {
   let lru: ThrowawayRedis | undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     if (hasRedisServer) lru = await startThrowawayRedis(['--maxmemory-policy', 'allkeys-lru']);
   });
 
-  after(() => lru?.stop());
+  afterAll(() => lru?.stop());
 
-  it(
-    'refuses a throwaway redis-server running allkeys-lru',
-    { skip: !hasRedisServer && 'no redis-server binary' },
-    async () => {
-      const url = lru!.url;
-      const client = createQueueConnection(url, 'policy-spec');
-      try {
-        for (let attempt = 0; client.status !== 'ready'; attempt++) {
-          await client.connect().catch(() => sleep(100));
-          assert.ok(attempt < 50, 'throwaway redis-server did not start');
-        }
-        await assert.rejects(assertNoEviction(client, url), /maxmemory-policy "allkeys-lru"/);
-      } finally {
-        client.disconnect();
+  itWithRedisServer('refuses a throwaway redis-server running allkeys-lru', async () => {
+    const url = lru!.url;
+    const client = createQueueConnection(url, 'policy-spec');
+    try {
+      for (let attempt = 0; client.status !== 'ready'; attempt++) {
+        await client.connect().catch(() => sleep(100));
+        assert.ok(attempt < 50, 'throwaway redis-server did not start');
       }
-    },
-  );
+      await assert.rejects(assertNoEviction(client, url), /maxmemory-policy "allkeys-lru"/);
+    } finally {
+      client.disconnect();
+    }
+  });
 
   it("accepts the test run's Redis, which BullMQ needs to be noeviction", async () => {
     const url = testInfra().redisUrl;

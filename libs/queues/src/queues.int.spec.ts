@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, type Queue } from 'bullmq';
@@ -46,14 +46,14 @@ describe('queues on real Redis', () => {
   let connection: Redis;
   let producer: QueueProducer;
 
-  before(async () => {
+  beforeAll(async () => {
     ns = createTestNamespace();
     connection = createQueueConnection(testInfra().redisUrl, 'queues-spec');
     await connection.connect();
     producer = new QueueProducer({ connection, redisKeyPrefix: ns.redisKeyPrefix });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await producer.close();
     await ns.cleanup();
     await connection.quit();
@@ -127,10 +127,10 @@ async function startReplica(
 
 describe('schedules across replicas', () => {
   let ns: TestNamespace;
-  before(() => {
+  beforeAll(() => {
     ns = createTestNamespace();
   });
-  after(() => ns.cleanup());
+  afterAll(() => ns.cleanup());
 
   it('runs every tick once per cluster, whatever the number of replicas', async () => {
     const every = 300;

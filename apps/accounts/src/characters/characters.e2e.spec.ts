@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Pool } from 'pg';
@@ -35,14 +35,14 @@ describe('characters: creation in one transaction, listing, limits and names', (
   let bus: BusClient;
   let gateway: RunningApp;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'gateway']);
     ({ pool } = cluster);
     gateway = cluster.app('gateway');
     bus = new BusClient({ ...cluster.bus, serviceName: 'characters-test' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Pool } from 'pg';
@@ -51,7 +51,7 @@ describe('matchmaking through the gateway: tickets, ownership and assignment', (
     bus.request<AssignView>(AccountsSubjects.assignTickets, {}, { principal: { kind: 'admin' } });
   const snapshot = () => redisSnapshot(testInfra().redisUrl, ns.redisKeyPrefix);
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'gateway']);
     ({ ns, pool, redis } = cluster);
     gateway = cluster.app('gateway');
@@ -60,7 +60,7 @@ describe('matchmaking through the gateway: tickets, ownership and assignment', (
     [alice, bob] = await Promise.all([signUp(gateway.url), signUp(gateway.url)]);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Pool } from 'pg';
@@ -35,7 +35,7 @@ describe('matchmaking assigner (real PostgreSQL and Redis, fake clock)', () => {
     return { accountId: account.id, ids };
   };
 
-  before(async () => {
+  beforeAll(async () => {
     stores = await openTestStores(6);
     ({ pool, redis } = stores);
     f = factories(pool);
@@ -45,7 +45,7 @@ describe('matchmaking assigner (real PostgreSQL and Redis, fake clock)', () => {
     service = new MatchmakingService(repository, cache, clock);
   });
 
-  after(() => stores?.close());
+  afterAll(() => stores?.close());
 
   it('flips a ticket to assigned exactly once among 50 racing attempts', async () => {
     const region = `r-${randomBytes(3).toString('hex')}`;

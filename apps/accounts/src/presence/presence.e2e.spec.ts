@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -64,7 +64,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     players: await playersSnapshot(pool),
   });
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'gateway']);
     ({ ns, pool, redis } = cluster);
     gateway = cluster.app('gateway');
@@ -72,7 +72,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     f = factories(pool);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { type Pool } from 'pg';
 import type { Redis } from 'ioredis';
@@ -35,7 +35,7 @@ describe('presence service with a fake clock (real PostgreSQL and Redis)', () =>
     ).rows[0];
   const live = (serverId: string) => redis.set(RedisKeys.serverStatus(serverId), '1', 'EX', 30);
 
-  before(async () => {
+  beforeAll(async () => {
     stores = await openTestStores(4);
     ({ pool, redis } = stores);
     f = factories(pool);
@@ -47,7 +47,7 @@ describe('presence service with a fake clock (real PostgreSQL and Redis)', () =>
     flush = new PresenceFlushService(repository, cache, clock);
   });
 
-  after(() => stores?.close());
+  afterAll(() => stores?.close());
 
   it('lingers until last combat + 30 s, credits playtime for the stay and the linger, then finalizes', async () => {
     const server = await f.gameServer();

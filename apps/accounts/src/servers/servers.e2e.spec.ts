@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type Pool } from 'pg';
@@ -48,7 +48,7 @@ describe('game servers: registration, keys, heartbeats and the live listing', ()
   let gateway: RunningApp;
   let player: SignedUpPlayer;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'gateway']);
     ({ ns, pool, redis } = cluster);
     gateway = cluster.app('gateway');
@@ -56,7 +56,7 @@ describe('game servers: registration, keys, heartbeats and the live listing', ()
     player = await signUp(gateway.url);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Pool } from 'pg';
@@ -34,7 +34,7 @@ describe('accounts, sessions, 2FA, bans and premium through the gateway', () => 
   let redis: Redis;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'gateway'], {
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
       RATE_LIMIT_PLAYER_PER_MINUTE: '100000',
@@ -44,7 +44,7 @@ describe('accounts, sessions, 2FA, bans and premium through the gateway', () => 
     bus = new BusClient({ ...cluster.bus, serviceName: 'accounts-e2e' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

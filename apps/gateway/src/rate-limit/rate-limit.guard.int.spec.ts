@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { ExecutionContext } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -30,13 +30,13 @@ describe('RateLimitGuard (real Redis)', () => {
   let redis: Redis;
   let guard: RateLimitGuard;
 
-  before(async () => {
+  beforeAll(async () => {
     ns = createTestNamespace();
     redis = createRedisClient({ url: testInfra().redisUrl, keyPrefix: ns.redisKeyPrefix });
     await redis.connect();
     guard = new RateLimitGuard(redis, { anonymous: 2, player: 3, server: 5 });
   });
-  after(async () => {
+  afterAll(async () => {
     redis?.disconnect();
     await ns?.cleanup();
   });

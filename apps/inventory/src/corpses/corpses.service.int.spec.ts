@@ -1,6 +1,6 @@
 /** CorpsesService against a real database, with the clock and the TTL injected. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Pool } from 'pg';
 import { syncCatalog } from '@trustno1/inventory-domain';
 import { createTestDatabase, factories, FakeClock, type TestDatabase } from '@trustno1/testing';
@@ -12,12 +12,12 @@ describe('CorpsesService', () => {
   let db: TestDatabase;
   let pool: Pool;
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 4 });
     await syncCatalog(pool);
   });
-  after(async () => {
+  afterAll(async () => {
     await pool?.end();
     await db?.drop();
   });

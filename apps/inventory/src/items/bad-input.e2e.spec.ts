@@ -5,7 +5,7 @@
  * Also the corpse route and the active-items limit, with INVENTORY_MAX_ITEMS_PER_SERVER = 12.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { CorpseView, InventoryView, ItemView } from '@trustno1/contracts';
 import { registerServer, signUp, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
@@ -104,7 +104,7 @@ describe('inventory routes: bad input changes nothing', () => {
       ...body,
     });
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'inventory', 'gateway'], {
       INVENTORY_MAX_ITEMS_PER_SERVER: String(LIMIT),
     });
@@ -129,7 +129,7 @@ describe('inventory routes: bad input changes nothing', () => {
     for (let i = 0; i < LIMIT; i++) await add(serverB, full, { templateId: 'stone' });
   });
 
-  after(() => cluster?.stop());
+  afterAll(() => cluster?.stop());
 
   const quantityCases = (
     route: string,

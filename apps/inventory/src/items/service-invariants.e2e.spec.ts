@@ -6,7 +6,7 @@
  * - conservation: thousands of random concurrent moves, splits and merges over 8 containers.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { BusClient } from '@trustno1/bus';
 import {
   AppError,
@@ -65,7 +65,7 @@ describe('inventory service under crashes and concurrency (NATS, real process)',
     );
   }
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['inventory']);
     current = cluster.app('inventory');
     bus = new BusClient({ ...cluster.bus, serviceName: 'inventory-invariants' });
@@ -73,7 +73,7 @@ describe('inventory service under crashes and concurrency (NATS, real process)',
     server = { kind: 'server', serverId: game.id, region: game.region };
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await Promise.all(restarted.map((app) => app.kill()));
     await cluster?.stop();

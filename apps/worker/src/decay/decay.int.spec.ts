@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -26,13 +26,13 @@ describe('structure decay: the scan schedule and the structure_decay queue', () 
   let connection: Redis;
   let producer: QueueProducer;
 
-  before(() => {
+  beforeAll(() => {
     ns = createTestNamespace();
     connection = createQueueConnection(testInfra().redisUrl, 'decay-spec');
     producer = new QueueProducer({ connection, redisKeyPrefix: ns.redisKeyPrefix });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await producer?.close();
     connection?.disconnect();
     await ns?.cleanup();

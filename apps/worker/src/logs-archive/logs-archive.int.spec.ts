@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -57,7 +57,7 @@ describe('logs.archive', () => {
   let repository: LogsArchiveRepository;
   let service: LogsArchiveService;
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     pool = createPool({ url: db.url, max: 5 });
     dir = await mkdtemp(join(tmpdir(), 'tn1-archive-'));
@@ -65,7 +65,7 @@ describe('logs.archive', () => {
     service = new LogsArchiveService(repository, { archiveDir: dir, monthsKept: 3, lockTimeoutMs: 300 });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await pool.end();
     await db.drop();
     await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Job } from 'bullmq';
 import type { Pool } from 'pg';
@@ -25,14 +25,14 @@ describe('partitions.ensure', () => {
   let pool: Pool;
   let registry: ProcessorRegistry;
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     pool = createPool({ url: db.url, max: 3 });
     registry = new ProcessorRegistry();
     new PartitionsProcessor(registry, new PartitionsRepository(pool)).onModuleInit();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await pool.end();
     await db.drop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { RedisKeys } from '@trustno1/redis';
@@ -21,7 +21,7 @@ describe('chunk keys: PostgreSQL is the authority, Redis a cache (real PostgreSQ
     return new VehiclesService(stores.pool, new VehiclesRepository(), clock, loadVehiclesConfig({}), keys);
   };
 
-  before(async () => {
+  beforeAll(async () => {
     stores = await openTestStores(4);
     // A Redis that is down: every command fails at once, nothing is retried.
     down = new Redis({
@@ -33,7 +33,7 @@ describe('chunk keys: PostgreSQL is the authority, Redis a cache (real PostgreSQ
     });
     down.on('error', () => undefined);
   });
-  after(async () => {
+  afterAll(async () => {
     down?.disconnect();
     await stores?.close();
   });

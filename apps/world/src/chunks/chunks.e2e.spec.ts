@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -33,7 +33,7 @@ describe('world: catalogs and chunks through the gateway', () => {
   let player: Record<string, string>;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     // accounts authenticates server keys and player sessions for the gateway.
     cluster = await startCluster(['accounts', 'world', 'gateway']);
     ({ pool, redis } = cluster);
@@ -42,7 +42,7 @@ describe('world: catalogs and chunks through the gateway', () => {
     bus = new BusClient({ ...cluster.bus, serviceName: 'world-test' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

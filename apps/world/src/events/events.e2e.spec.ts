@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -41,7 +41,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
   let producer: QueueProducer;
   let f: Factories;
 
-  before(async () => {
+  beforeAll(async () => {
     // The worker serves only the event_spawn queue: no schedule ticks at real time in this file.
     cluster = await startCluster(['accounts', 'world', 'worker', 'gateway'], {
       WORKER_QUEUES: 'event_spawn',
@@ -53,7 +53,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
     connection = createQueueConnection(testInfra().redisUrl, 'events-test');
     producer = new QueueProducer({ connection, redisKeyPrefix: cluster.ns.redisKeyPrefix });
   });
-  after(async () => {
+  afterAll(async () => {
     await producer?.close();
     connection?.disconnect();
     await bus?.close();

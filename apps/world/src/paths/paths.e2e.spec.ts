@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -22,7 +22,7 @@ describe('AI pathfinding: POST /v1/paths through the ai_pathfinding queue, GET b
   let connection: Redis;
   let producer: QueueProducer;
 
-  before(async () => {
+  beforeAll(async () => {
     // The worker serves only ai_pathfinding: no schedules run in this file.
     cluster = await startCluster(['accounts', 'world', 'worker', 'gateway'], {
       WORKER_QUEUES: 'ai_pathfinding',
@@ -33,7 +33,7 @@ describe('AI pathfinding: POST /v1/paths through the ai_pathfinding queue, GET b
     connection = createQueueConnection(testInfra().redisUrl, 'paths-test');
     producer = new QueueProducer({ connection, redisKeyPrefix: cluster.ns.redisKeyPrefix });
   });
-  after(async () => {
+  afterAll(async () => {
     await producer?.close();
     connection?.disconnect();
     await cluster?.stop();

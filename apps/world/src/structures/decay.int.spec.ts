@@ -1,7 +1,7 @@
 // apply_structure_decay and its neighbours against the real database, with a fake clock: every
 // tick is a parameter, so hours pass without sleeping. The expected health comes from applyDecay in
 // libs/world-domain, the rule the procedure implements.
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -35,13 +35,13 @@ describe('apply_structure_decay with a fake clock', () => {
   let pool: Pool;
   let ownerId: string;
 
-  before(async () => {
+  beforeAll(async () => {
     stores = await openTestStores();
     pool = stores.pool;
     ownerId = (await factories(pool).character()).id;
   });
 
-  after(() => stores?.close());
+  afterAll(() => stores?.close());
 
   /** place_structure as the world service calls it, at the clock's instant. */
   const place = async (type: string, cx: number, at: Date, x = 1): Promise<string> => {

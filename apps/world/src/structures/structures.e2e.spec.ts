@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -41,7 +41,7 @@ describe('world: structures, tool cupboards and destruction through the gateway'
   let player: Record<string, string>;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'world', 'gateway']);
     pool = cluster.pool;
     server = await registerServer(cluster.url, TEST_ADMIN_KEY);
@@ -49,7 +49,7 @@ describe('world: structures, tool cupboards and destruction through the gateway'
     bus = new BusClient({ ...cluster.bus, serviceName: 'structures-test' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });
@@ -637,7 +637,7 @@ describe('world: structures, tool cupboards and destruction through the gateway'
     let ownerId: string;
     let wallId: string;
     let cupboardId: string;
-    before(async () => {
+    beforeAll(async () => {
       ownerId = await owner();
       const z = freshZ();
       wallId = (await placed(ownerId, 'wall_wood', 300, z)).id;

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -25,14 +25,14 @@ describe('territories through the gateway', () => {
   let player: Record<string, string>;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'world', 'gateway']);
     pool = cluster.pool;
     server = (await registerServer(cluster.url, TEST_ADMIN_KEY)).headers;
     player = (await signUp(cluster.url)).headers;
     bus = new BusClient({ ...cluster.bus, serviceName: 'territories-test' });
   });
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

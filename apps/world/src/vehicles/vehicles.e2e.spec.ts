@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -26,13 +26,13 @@ describe('vehicles through the gateway', () => {
   let serverId: string;
   let player: Record<string, string>;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'world', 'gateway']);
     pool = cluster.pool;
     ({ headers: server, id: serverId } = await registerServer(cluster.url, TEST_ADMIN_KEY));
     player = (await signUp(cluster.url)).headers;
   });
-  after(() => cluster?.stop());
+  afterAll(() => cluster?.stop());
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = server) =>
     fetch(`${cluster.url}${path}`, {

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
 import { ConfigError } from '@trustno1/config';
@@ -23,7 +23,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
   let vehicles: VehiclesService;
   let keys: ChunkKeysService;
 
-  before(async () => {
+  beforeAll(async () => {
     stores = await openTestStores(4);
     pool = stores.pool;
     f = factories(pool);
@@ -31,7 +31,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
     keys = new ChunkKeysService(stores.redis, new ChunksRepository(pool), clock);
     vehicles = new VehiclesService(pool, new VehiclesRepository(), clock, config, keys);
   });
-  after(() => stores?.close());
+  afterAll(() => stores?.close());
 
   const health = async (id: string) =>
     (await pool.query<{ health: number }>(`SELECT health FROM vehicles WHERE id = $1`, [id])).rows[0]?.health;

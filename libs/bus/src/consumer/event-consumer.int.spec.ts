@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Pool } from 'pg';
 import { enqueueEvent } from '../outbox/enqueue';
@@ -26,7 +26,7 @@ describe('idempotent event consumer', () => {
   let relay: OutboxRelay;
   const consumers: EventConsumer[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     env = await createBusTestEnv(EFFECTS_DDL);
     relay = new OutboxRelay({
       pool: env.pool,
@@ -36,7 +36,7 @@ describe('idempotent event consumer', () => {
       logger: quietLogger,
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(consumers.map((c) => c.stop()));
     await relay?.stop();
     await env?.cleanup();

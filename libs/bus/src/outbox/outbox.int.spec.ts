@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals';
 import type { Pool, PoolClient } from 'pg';
 import {
   createBusTestEnv,
@@ -24,14 +24,14 @@ describe('outbox relay', () => {
   let env: BusTestEnv;
   const relays: OutboxRelay[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     env = await createBusTestEnv();
   });
   afterEach(async () => {
     await Promise.all(relays.splice(0).map((r) => r.stop()));
     await env.pool.query('TRUNCATE outbox');
   });
-  after(async () => {
+  afterAll(async () => {
     await env?.cleanup();
   });
 
@@ -78,7 +78,7 @@ describe('outbox relay', () => {
     assert.deepEqual(stored.at(-1), { msgId: id, subject: `${env.prefix}${SUBJECT}`, data: { woke: true } });
   });
 
-  it('keeps events while NATS is unreachable and delivers them once it is back', async (t) => {
+  it('keeps events while NATS is unreachable and delivers them once it is back', async () => {
     const port = await freePort();
     const natsUrl = `nats://127.0.0.1:${port}`;
     const r = relay({ natsUrl, pollIntervalMs: 50, maxBackoffMs: 300 });
@@ -88,12 +88,15 @@ describe('outbox relay', () => {
     assert.equal(await unpublished(env.pool), 1, 'the row stays until a publish succeeds');
 
     const server = startNatsServer(port);
-    t.after(() => stopNatsServer(server));
-    await waitFor(async () => (await unpublished(env.pool)) === 0, 10_000, 'delivery after outage');
-    const stored = await readStream(env.streamName, natsUrl);
-    assert.deepEqual(stored, [
-      { msgId: id, subject: `${env.prefix}${SUBJECT}`, data: { survived: 'outage' } },
-    ]);
+    try {
+      await waitFor(async () => (await unpublished(env.pool)) === 0, 10_000, 'delivery after outage');
+      const stored = await readStream(env.streamName, natsUrl);
+      assert.deepEqual(stored, [
+        { msgId: id, subject: `${env.prefix}${SUBJECT}`, data: { survived: 'outage' } },
+      ]);
+    } finally {
+      await stopNatsServer(server);
+    }
   });
 
   it('a relay that crashes between publish and mark publishes nothing twice downstream', async () => {

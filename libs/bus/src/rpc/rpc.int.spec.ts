@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Controller, INestApplicationContext, INestMicroservice, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
@@ -53,7 +53,7 @@ describe('bus request/reply through a NestJS microservice', () => {
   let callerCtx: INestApplicationContext;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     env = await createBusTestEnv();
     service = await NestFactory.createMicroservice(ProbeModule, {
       strategy: createBusServer({ natsUrl: env.natsUrl, serviceName: 'probe', subjectPrefix: env.prefix }),
@@ -69,7 +69,7 @@ describe('bus request/reply through a NestJS microservice', () => {
     Logger.overrideLogger(false); // the INTERNAL case logs by design
   });
 
-  after(async () => {
+  afterAll(async () => {
     await callerCtx?.close();
     await service?.close();
     await env?.cleanup();

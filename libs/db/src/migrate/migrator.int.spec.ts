@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from '@jest/globals';
 import { Client } from 'pg';
 import {
   applyMigrations,
@@ -46,7 +46,9 @@ function writeMigration(dir: string, name: string, sql: string): void {
 }
 
 function repoMigrationNames(): string[] {
-  return readdirSync(REPO_MIGRATIONS, { withFileTypes: true })
+  // Spread into an array of the spec's realm: Jest runs it in a vm context, and node:fs answers with
+  // arrays from outside it that deepStrictEqual (it compares prototypes) never finds equal.
+  return [...readdirSync(REPO_MIGRATIONS, { withFileTypes: true })]
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
@@ -85,7 +87,7 @@ async function tableExists(url: string, table: string): Promise<boolean> {
   return row.found !== null;
 }
 
-after(async () => {
+afterAll(async () => {
   await Promise.all(databases.map((database) => database.drop()));
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });

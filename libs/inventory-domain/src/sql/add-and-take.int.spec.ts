@@ -1,7 +1,7 @@
 /** add_item, consume_item, destroy_item and the row guard, against a real database. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Pool } from 'pg';
 import { createTestDatabase, factories, type TestDatabase } from '@trustno1/testing';
 import { addItem, expectCode } from '../testing/sql';
@@ -19,14 +19,14 @@ describe('inventory procedures: add, consume, destroy', () => {
       )
     ).rows;
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 4 });
     f = factories(pool);
     await f.itemTemplate({ id: 'rifle', width: 2, height: 4, weight: 4 });
     await f.itemTemplate({ id: 'ammo', maxStack: 20, weight: 0.1 });
   });
-  after(async () => {
+  afterAll(async () => {
     await pool?.end();
     await db?.drop();
   });

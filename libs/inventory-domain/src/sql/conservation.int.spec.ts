@@ -3,7 +3,7 @@
  * crossings) over many inventories. Failures are allowed; losing or duplicating a unit is not.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Pool } from 'pg';
 import { createTestDatabase, factories, type TestDatabase } from '@trustno1/testing';
 import { inventoryErrorOf } from '../errors';
@@ -33,7 +33,7 @@ describe('inventory conservation', () => {
   let inventoryIds: string[] = [];
   const known = new Set<string>();
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: WORKERS + 2 });
     const f = factories(pool);
@@ -50,7 +50,7 @@ describe('inventory conservation', () => {
         for (let i = 0; i < t.count; i++)
           known.add((await addItem(pool, { inventoryId, templateId: t.id, quantity: t.quantity })).id);
   });
-  after(async () => {
+  afterAll(async () => {
     await pool?.end();
     await db?.drop();
   });

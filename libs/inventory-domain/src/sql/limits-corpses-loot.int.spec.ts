@@ -3,7 +3,7 @@
  * real database (20261125030000_inventory_loot_corpses).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import { Pool } from 'pg';
 import { createTestDatabase, factories, type TestDatabase } from '@trustno1/testing';
 import { addItem, expectCode, run, stateAndReplay, transfer, violations } from '../testing/sql';
@@ -43,14 +43,14 @@ describe('inventory procedures: server limit, corpses, loot fills', () => {
       )
     ).rows[0].s;
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 12 });
     f = factories(pool);
     await f.itemTemplate({ id: 'rock', maxStack: 50, weight: 0.1 });
     await f.itemTemplate({ id: 'gun', width: 2, height: 3, weight: 3 });
   });
-  after(async () => {
+  afterAll(async () => {
     await pool?.end();
     await db?.drop();
   });

@@ -1,6 +1,6 @@
 /** Racing for real: many connections fighting over one item, one stack, two inventories. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Pool } from 'pg';
 import { createTestDatabase, factories, type TestDatabase } from '@trustno1/testing';
 import { inventoryErrorOf } from '../errors';
@@ -25,14 +25,14 @@ describe('inventory races', () => {
   const inventories = (n: number, over: { gridWidth?: number; gridHeight?: number } = {}) =>
     Promise.all(Array.from({ length: n }, () => f.inventory(over)));
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 16 });
     f = factories(pool);
     await f.itemTemplate({ id: 'rifle', width: 2, height: 4, weight: 4 });
     await f.itemTemplate({ id: 'ammo', maxStack: 20, weight: 0.1 });
   });
-  after(async () => {
+  afterAll(async () => {
     await pool?.end();
     await db?.drop();
   });

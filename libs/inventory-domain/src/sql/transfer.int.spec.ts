@@ -1,7 +1,7 @@
 /** transfer_item: move, split, merge and every refusal, against a real database. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Pool } from 'pg';
 import { createTestDatabase, factories, type TestDatabase } from '@trustno1/testing';
 import { addItem, expectCode, transfer, type Transfer } from '../testing/sql';
@@ -23,7 +23,7 @@ describe('inventory procedures: transfer_item', () => {
   const lastLedgerId = async () =>
     Number((await pool.query(`SELECT max(id) AS m FROM item_ledger`)).rows[0].m ?? 0);
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 4 });
     f = factories(pool);
@@ -31,7 +31,7 @@ describe('inventory procedures: transfer_item', () => {
     await f.itemTemplate({ id: 'ammo', maxStack: 20, weight: 0.1 });
     await f.itemTemplate({ id: 'bandage', maxStack: 5, weight: 0.05 });
   });
-  after(async () => {
+  afterAll(async () => {
     await pool?.end();
     await db?.drop();
   });
