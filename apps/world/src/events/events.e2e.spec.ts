@@ -97,8 +97,10 @@ describe('world events: event_spawn through the worker, join, complete, expire',
     ).rows;
   const waitForJob = async (jobId: string) => {
     for (let i = 0; i < 200; i++) {
-      const job = await producer.job('event_spawn', jobId);
-      const state = await job?.getState();
+      const state = await (await producer.job('event_spawn', jobId))?.getState();
+      // Read it again: a job that finished between a read and getState() has no result in that read.
+      const job =
+        state === 'completed' || state === 'failed' ? await producer.job('event_spawn', jobId) : undefined;
       if (state === 'completed') return job!.returnvalue as SpawnEventView;
       if (state === 'failed') throw new Error(`job failed: ${job?.failedReason}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
