@@ -17,15 +17,12 @@ import {
   type TestCluster,
   signUp,
   type SignedUpPlayer,
+  type ErrorBody,
+  TEST_ADMIN_KEY as ADMIN_KEY,
 } from '@trustno1/testing';
 import { chunkOf, DEFAULT_SPAWN_POINTS, MAX_CHARACTERS_PER_ACCOUNT } from './character.rules';
 
-const ADMIN_KEY = 'a'.repeat(40);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: { fields?: { field: string }[] }; requestId: string };
-}
 
 const uniqueName = (prefix = 'c') => `${prefix}_${randomBytes(5).toString('hex')}`;
 

@@ -16,10 +16,14 @@ import {
   type TestCluster,
   signUp,
   type SignedUpPlayer,
+  call,
+  codeOf,
+  fieldsOf,
+  heartbeat,
+  redisSnapshot,
+  TEST_ADMIN_KEY as ADMIN_KEY,
 } from '@trustno1/testing';
-import { call, codeOf, fieldsOf, heartbeat, redisSnapshot } from '../presence/e2e-kit';
 
-const ADMIN_KEY = 'a'.repeat(40);
 const newRegion = () => `mm-${randomBytes(4).toString('hex')}`;
 
 describe('matchmaking through the gateway: tickets, ownership and assignment', () => {

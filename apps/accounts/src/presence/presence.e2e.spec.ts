@@ -16,10 +16,16 @@ import {
   type TestNamespace,
   startCluster,
   type TestCluster,
+  call,
+  codeOf,
+  fieldsOf,
+  heartbeat,
+  playersSnapshot,
+  redisSnapshot,
+  type ErrorBody,
+  TEST_ADMIN_KEY as ADMIN_KEY,
 } from '@trustno1/testing';
-import { call, codeOf, fieldsOf, heartbeat, playersSnapshot, redisSnapshot, type ErrorBody } from './e2e-kit';
 
-const ADMIN_KEY = 'a'.repeat(40);
 const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 
 describe('presence through the gateway: join, states, chunks, flush, leave', () => {

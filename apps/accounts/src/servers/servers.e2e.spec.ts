@@ -18,15 +18,12 @@ import {
   type TestCluster,
   signUp,
   type SignedUpPlayer,
+  type ErrorBody,
+  TEST_ADMIN_KEY as ADMIN_KEY,
 } from '@trustno1/testing';
 
-const ADMIN_KEY = 'a'.repeat(40);
 const ADMIN = { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' };
 const JSON_TYPE = { 'content-type': 'application/json' };
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[] } };
-}
 
 const withoutContentType = (headers: Record<string, string>) =>
   Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'content-type'));

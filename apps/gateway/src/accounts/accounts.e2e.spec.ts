@@ -6,10 +6,15 @@ import type { Redis } from 'ioredis';
 import { BusClient } from '@trustno1/bus';
 import { AccountsSubjects, type AppError, type Principal } from '@trustno1/contracts';
 import { RedisKeys } from '@trustno1/redis';
-import { factories, type RunningApp, startCluster, type TestCluster } from '@trustno1/testing';
+import {
+  factories,
+  type RunningApp,
+  startCluster,
+  type TestCluster,
+  TEST_ADMIN_KEY as ADMIN_KEY,
+} from '@trustno1/testing';
 import { base32Encode, totpCode } from '../../../accounts/src/auth/totp';
 
-const ADMIN_KEY = 'a'.repeat(40);
 const PASSWORD = 'Gl4cier-Wolf-Ember';
 
 interface Reply {

@@ -8,8 +8,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { CorpseView, InventoryView, ItemView } from '@trustno1/contracts';
-import { registerServer, signUp, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
-import { call, codeOf, fieldsOf, heartbeat } from '../e2e-kit';
+import {
+  call,
+  codeOf,
+  fieldsOf,
+  heartbeat,
+  registerServer,
+  signUp,
+  startCluster,
+  TEST_ADMIN_KEY,
+  type TestCluster,
+} from '@trustno1/testing';
 
 type Headers = Record<string, string>;
 const LIMIT = 12;
@@ -111,7 +120,7 @@ describe('inventory routes: bad input changes nothing', () => {
     base = cluster.url;
     serverA = (await registerServer(base, TEST_ADMIN_KEY)).headers;
     serverB = (await registerServer(base, TEST_ADMIN_KEY)).headers;
-    await Promise.all([heartbeat(base, serverA), heartbeat(base, serverB)]);
+    await Promise.all([heartbeat(base, serverA['x-server-key']), heartbeat(base, serverB['x-server-key'])]);
     charP = await character(serverA);
     charQ = await character(serverB);
     invP = (await ok<InventoryView>('GET', `/v1/players/${charP}/inventory`, serverA)).id;

@@ -2,8 +2,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { InventoryView, ItemView, LedgerEntryView, MoveItemView } from '@trustno1/contracts';
-import { registerServer, signUp, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
-import { call, codeOf, fieldsOf, heartbeat, itemsChecksum } from '../e2e-kit';
+import {
+  call,
+  codeOf,
+  fieldsOf,
+  heartbeat,
+  itemsChecksum,
+  registerServer,
+  signUp,
+  startCluster,
+  TEST_ADMIN_KEY,
+  type TestCluster,
+} from '@trustno1/testing';
 
 type Headers = Record<string, string>;
 
@@ -54,7 +64,7 @@ describe('inventory routes through the gateway', () => {
     base = cluster.url;
     serverA = (await registerServer(base, TEST_ADMIN_KEY)).headers;
     serverB = (await registerServer(base, TEST_ADMIN_KEY)).headers;
-    await Promise.all([heartbeat(base, serverA), heartbeat(base, serverB)]);
+    await Promise.all([heartbeat(base, serverA['x-server-key']), heartbeat(base, serverB['x-server-key'])]);
     playerP = (await signUp(base)).headers;
     playerQ = (await signUp(base)).headers;
     charP = await character(playerP, serverA);

@@ -2,24 +2,12 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BusClient, RequestOptions } from '@trustno1/bus';
 import { StructureSubjects } from '@trustno1/contracts';
 import { createQueueConnection, ProcessorRegistry, QueueProducer, scheduleNamed } from '@trustno1/queues';
 import { createTestNamespace, testInfra, type TestNamespace } from '@trustno1/testing';
 import { DecayScanProcessor } from './decay-scan.processor';
 import { StructureDecayProcessor } from './structure-decay.processor';
-
-/** Records what the processors ask of the world service and answers `reply`. */
-function fakeBus(reply: unknown) {
-  const calls: { subject: string; payload: unknown; opts?: RequestOptions }[] = [];
-  const bus = {
-    request: (subject: string, payload: unknown, opts?: RequestOptions) => {
-      calls.push({ subject, payload, opts });
-      return Promise.resolve(reply);
-    },
-  } as unknown as BusClient;
-  return { bus, calls };
-}
+import { fakeBus } from '../testing/fake-bus';
 
 describe('structure decay: the scan schedule and the structure_decay queue', () => {
   let ns: TestNamespace;

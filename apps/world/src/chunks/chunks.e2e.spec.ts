@@ -11,12 +11,15 @@ import {
   type VehicleCatalogEntryView,
 } from '@trustno1/contracts';
 import { RedisKeys, TTL } from '@trustno1/redis';
-import { registerServer, signUp, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
+import {
+  registerServer,
+  signUp,
+  startCluster,
+  TEST_ADMIN_KEY,
+  type TestCluster,
+  type ErrorBody,
+} from '@trustno1/testing';
 import { decodeTerrain, terrainPayload } from '@trustno1/world-domain';
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[] } };
-}
 
 // Chunks far apart per test, so counts and keys of one test are never touched by another.
 let nextChunk = 1000;

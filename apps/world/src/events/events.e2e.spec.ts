@@ -21,12 +21,10 @@ import {
   testInfra,
   type Factories,
   type TestCluster,
+  fetchJson,
+  type ErrorBody,
 } from '@trustno1/testing';
 import { WORLD_CATALOGS } from '@trustno1/world-domain';
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[]; reason?: string } };
-}
 
 const ADMIN = { principal: { kind: 'admin' as const } };
 const MINUTE = 60_000;
@@ -61,11 +59,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
   });
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = server) =>
-    fetch(`${cluster.url}${path}`, {
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    fetchJson(cluster.url, method, path, body, headers);
   const checksum = async () =>
     (
       await pool.query<{ sum: string }>(

@@ -5,12 +5,16 @@ import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import type { PathJobView } from '@trustno1/contracts';
 import { createQueueConnection, QueueProducer } from '@trustno1/queues';
-import { registerServer, startCluster, TEST_ADMIN_KEY, testInfra, type TestCluster } from '@trustno1/testing';
+import {
+  registerServer,
+  startCluster,
+  TEST_ADMIN_KEY,
+  testInfra,
+  type TestCluster,
+  fetchJson,
+  type ErrorBody,
+} from '@trustno1/testing';
 import { CHUNK_SIZE, encodeTerrain, HEIGHTMAP_SIZE, SAMPLE_SPACING } from '@trustno1/world-domain';
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[] } };
-}
 
 const FLAT = 10;
 
@@ -40,11 +44,7 @@ describe('AI pathfinding: POST /v1/paths through the ai_pathfinding queue, GET b
   });
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = server) =>
-    fetch(`${cluster.url}${path}`, {
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    fetchJson(cluster.url, method, path, body, headers);
 
   /** Stores the 3 × 3 chunks around (cx, cz) with heights from `height(worldX, worldZ)`. */
   const storeTerrain = async (cx: number, cz: number, height: (x: number, z: number) => number) => {

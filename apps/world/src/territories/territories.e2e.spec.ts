@@ -10,11 +10,15 @@ import {
   type TerritoryResourcesCreditView,
   type TerritoryView,
 } from '@trustno1/contracts';
-import { registerServer, signUp, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[] } };
-}
+import {
+  registerServer,
+  signUp,
+  startCluster,
+  TEST_ADMIN_KEY,
+  type TestCluster,
+  fetchJson,
+  type ErrorBody,
+} from '@trustno1/testing';
 
 const ADMIN = { 'x-admin-key': TEST_ADMIN_KEY };
 
@@ -38,11 +42,7 @@ describe('territories through the gateway', () => {
   });
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = server) =>
-    fetch(`${cluster.url}${path}`, {
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    fetchJson(cluster.url, method, path, body, headers);
   const faction = async () => {
     const id = randomUUID();
     const tag = id.slice(0, 8);

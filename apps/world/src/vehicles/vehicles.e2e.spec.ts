@@ -11,11 +11,9 @@ import {
   startCluster,
   TEST_ADMIN_KEY,
   type TestCluster,
+  fetchJson,
+  type ErrorBody,
 } from '@trustno1/testing';
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[]; reason?: string } };
-}
 
 const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 
@@ -35,11 +33,7 @@ describe('vehicles through the gateway', () => {
   afterAll(() => cluster?.stop());
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = server) =>
-    fetch(`${cluster.url}${path}`, {
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    fetchJson(cluster.url, method, path, body, headers);
   const spawn = async (body: Record<string, unknown> = {}) => {
     const response = await call('POST', '/v1/vehicles', {
       templateId: 'sedan',
