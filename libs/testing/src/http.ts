@@ -112,7 +112,11 @@ export async function redisSnapshot(redisUrl: string, prefix: string): Promise<R
       cursor = next;
     } while (cursor !== '0');
     const out: Record<string, unknown> = {};
-    for (const key of keys.sort()) out[key] = await dump(raw, key);
+    for (const key of keys.sort()) {
+      const value = await dump(raw, key);
+      // A key whose TTL ran out between SCAN and reading it is no longer in the namespace.
+      if (value !== undefined) out[key] = value;
+    }
     return out;
   } finally {
     raw.disconnect();
@@ -131,6 +135,8 @@ async function dump(redis: Redis, key: string): Promise<unknown> {
       return redis.lrange(key, 0, -1);
     case 'string':
       return redis.get(key);
+    case 'none':
+      return undefined;
     default:
       return null;
   }
