@@ -4,7 +4,7 @@
  * server, an admin and nobody. "allowed" means the request got past authorization (any answer
  * but 401/403: often a 400 for an empty body, since the guard runs before validation).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
@@ -82,7 +82,7 @@ describe('authorization: route × principal', () => {
     return { status: response.status, body };
   };
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'inventory', 'world', 'gateway']);
     [a, b] = await Promise.all([signUp(cluster.url), signUp(cluster.url)]);
     [s1, s2] = await Promise.all([
@@ -120,7 +120,7 @@ describe('authorization: route × principal', () => {
     inventoryA = (inventory.body as { id: string }).id;
   });
 
-  after(() => cluster?.stop());
+  afterAll(() => cluster?.stop());
 
   const rows: Row[] = [
     {

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { SERVICES } from '@trustno1/contracts';
 import {
@@ -23,13 +23,13 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
   let gateway: RunningApp;
   let services: RunningApp[];
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster([...SERVICES, 'gateway'], { BODY_LIMIT_BYTES: '4096' });
     gateway = cluster.app('gateway');
     services = SERVICES.map((name) => cluster.app(name));
   });
 
-  after(() => cluster?.stop());
+  afterAll(() => cluster?.stop());
 
   it('is ready when PostgreSQL, Redis, NATS and all six services answer', async () => {
     const body = (await waitReady(gateway.url, 200)) as ReadyBody;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { canPlace, firstFreePlace, fits, occupant, overlaps, type Rect } from './grid';
 
 const grid = { width: 6, height: 4 };

@@ -36,7 +36,7 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
 
 /**
  * Migrates through the migration CLI rather than importing libs/db, which itself tests with
- * this lib (a dependency cycle otherwise). Only used when a spec runs without `npm test`.
+ * this lib (a dependency cycle otherwise). Only used when a spec runs without Jest's global setup.
  */
 function migrate(url: string): void {
   const root = join(__dirname, '../../..');

@@ -4,6 +4,7 @@ export * from './namespaces';
 export * from './apps';
 export * from './factories';
 export * from './players';
+export * from './http';
 export * from './cluster';
 export * from './clock';
 export * from './redis-server';

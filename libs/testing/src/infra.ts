@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-/** Where the test run's PostgreSQL, Redis and NATS are; set by `npm test` (tools/test.ts). */
+/** Where the test run's PostgreSQL, Redis and NATS are; set by Jest's global setup (tools/jest). */
 export interface TestInfra {
   /** A URL of the server's maintenance database, used to create and drop test databases. */
   postgresAdminUrl: string;

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Pool } from 'pg';
@@ -17,15 +17,12 @@ import {
   type TestCluster,
   signUp,
   type SignedUpPlayer,
+  type ErrorBody,
+  TEST_ADMIN_KEY as ADMIN_KEY,
 } from '@trustno1/testing';
 import { chunkOf, DEFAULT_SPAWN_POINTS, MAX_CHARACTERS_PER_ACCOUNT } from './character.rules';
 
-const ADMIN_KEY = 'a'.repeat(40);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: { fields?: { field: string }[] }; requestId: string };
-}
 
 const uniqueName = (prefix = 'c') => `${prefix}_${randomBytes(5).toString('hex')}`;
 
@@ -35,14 +32,14 @@ describe('characters: creation in one transaction, listing, limits and names', (
   let bus: BusClient;
   let gateway: RunningApp;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'gateway']);
     ({ pool } = cluster);
     gateway = cluster.app('gateway');
     bus = new BusClient({ ...cluster.bus, serviceName: 'characters-test' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Pool } from 'pg';
@@ -16,10 +16,14 @@ import {
   type TestCluster,
   signUp,
   type SignedUpPlayer,
+  call,
+  codeOf,
+  fieldsOf,
+  heartbeat,
+  redisSnapshot,
+  TEST_ADMIN_KEY as ADMIN_KEY,
 } from '@trustno1/testing';
-import { call, codeOf, fieldsOf, heartbeat, redisSnapshot } from '../presence/e2e-kit';
 
-const ADMIN_KEY = 'a'.repeat(40);
 const newRegion = () => `mm-${randomBytes(4).toString('hex')}`;
 
 describe('matchmaking through the gateway: tickets, ownership and assignment', () => {
@@ -51,7 +55,7 @@ describe('matchmaking through the gateway: tickets, ownership and assignment', (
     bus.request<AssignView>(AccountsSubjects.assignTickets, {}, { principal: { kind: 'admin' } });
   const snapshot = () => redisSnapshot(testInfra().redisUrl, ns.redisKeyPrefix);
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'gateway']);
     ({ ns, pool, redis } = cluster);
     gateway = cluster.app('gateway');
@@ -60,7 +64,7 @@ describe('matchmaking through the gateway: tickets, ownership and assignment', (
     [alice, bob] = await Promise.all([signUp(gateway.url), signUp(gateway.url)]);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

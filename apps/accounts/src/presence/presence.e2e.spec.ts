@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,10 +16,16 @@ import {
   type TestNamespace,
   startCluster,
   type TestCluster,
+  call,
+  codeOf,
+  fieldsOf,
+  heartbeat,
+  playersSnapshot,
+  redisSnapshot,
+  type ErrorBody,
+  TEST_ADMIN_KEY as ADMIN_KEY,
 } from '@trustno1/testing';
-import { call, codeOf, fieldsOf, heartbeat, playersSnapshot, redisSnapshot, type ErrorBody } from './e2e-kit';
 
-const ADMIN_KEY = 'a'.repeat(40);
 const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 
 describe('presence through the gateway: join, states, chunks, flush, leave', () => {
@@ -64,7 +70,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     players: await playersSnapshot(pool),
   });
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'gateway']);
     ({ ns, pool, redis } = cluster);
     gateway = cluster.app('gateway');
@@ -72,7 +78,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     f = factories(pool);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type Pool } from 'pg';
@@ -18,15 +18,12 @@ import {
   type TestCluster,
   signUp,
   type SignedUpPlayer,
+  type ErrorBody,
+  TEST_ADMIN_KEY as ADMIN_KEY,
 } from '@trustno1/testing';
 
-const ADMIN_KEY = 'a'.repeat(40);
 const ADMIN = { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' };
 const JSON_TYPE = { 'content-type': 'application/json' };
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[] } };
-}
 
 const withoutContentType = (headers: Record<string, string>) =>
   Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'content-type'));
@@ -48,7 +45,7 @@ describe('game servers: registration, keys, heartbeats and the live listing', ()
   let gateway: RunningApp;
   let player: SignedUpPlayer;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'gateway']);
     ({ ns, pool, redis } = cluster);
     gateway = cluster.app('gateway');
@@ -56,7 +53,7 @@ describe('game servers: registration, keys, heartbeats and the live listing', ()
     player = await signUp(gateway.url);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

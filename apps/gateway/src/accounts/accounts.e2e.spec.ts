@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Pool } from 'pg';
@@ -6,10 +6,15 @@ import type { Redis } from 'ioredis';
 import { BusClient } from '@trustno1/bus';
 import { AccountsSubjects, type AppError, type Principal } from '@trustno1/contracts';
 import { RedisKeys } from '@trustno1/redis';
-import { factories, type RunningApp, startCluster, type TestCluster } from '@trustno1/testing';
+import {
+  factories,
+  type RunningApp,
+  startCluster,
+  type TestCluster,
+  TEST_ADMIN_KEY as ADMIN_KEY,
+} from '@trustno1/testing';
 import { base32Encode, totpCode } from '../../../accounts/src/auth/totp';
 
-const ADMIN_KEY = 'a'.repeat(40);
 const PASSWORD = 'Gl4cier-Wolf-Ember';
 
 interface Reply {
@@ -34,7 +39,7 @@ describe('accounts, sessions, 2FA, bans and premium through the gateway', () => 
   let redis: Redis;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'gateway'], {
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
       RATE_LIMIT_PLAYER_PER_MINUTE: '100000',
@@ -44,7 +49,7 @@ describe('accounts, sessions, 2FA, bans and premium through the gateway', () => 
     bus = new BusClient({ ...cluster.bus, serviceName: 'accounts-e2e' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
@@ -28,7 +28,7 @@ describe('sessions when Redis loses everything', () => {
   let gateway: RunningApp;
   let pool: Pool;
 
-  before(async () => {
+  beforeAll(async () => {
     redisServer = await startThrowawayRedis();
     const url = redisServer.url;
     redis = createRedisClient({ url, name: 'redis-loss-spec' });
@@ -40,7 +40,7 @@ describe('sessions when Redis loses everything', () => {
     pool = new Pool({ connectionString: db.url, max: 2 });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await Promise.all([gateway?.kill(), accounts?.kill()]);
     redis?.disconnect();
     await pool?.end();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { startCluster, type TestCluster } from '@trustno1/testing';
 
 interface ErrorBody {
@@ -11,11 +11,11 @@ interface ErrorBody {
 describe('gateway: framework errors in the envelope', () => {
   let cluster: TestCluster;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['gateway']);
   });
 
-  after(() => cluster?.stop());
+  afterAll(() => cluster?.stop());
 
   async function send(method: string, path: string) {
     const response = await fetch(`${cluster.url}${path}`, { method });

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { HttpException, NotFoundException } from '@nestjs/common';
 import { AppError, ErrorCode } from '@trustno1/contracts';

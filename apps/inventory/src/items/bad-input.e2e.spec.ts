@@ -5,11 +5,20 @@
  * Also the corpse route and the active-items limit, with INVENTORY_MAX_ITEMS_PER_SERVER = 12.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { CorpseView, InventoryView, ItemView } from '@trustno1/contracts';
-import { registerServer, signUp, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
-import { call, codeOf, fieldsOf, heartbeat } from '../e2e-kit';
+import {
+  call,
+  codeOf,
+  fieldsOf,
+  heartbeat,
+  registerServer,
+  signUp,
+  startCluster,
+  TEST_ADMIN_KEY,
+  type TestCluster,
+} from '@trustno1/testing';
 
 type Headers = Record<string, string>;
 const LIMIT = 12;
@@ -104,14 +113,14 @@ describe('inventory routes: bad input changes nothing', () => {
       ...body,
     });
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'inventory', 'gateway'], {
       INVENTORY_MAX_ITEMS_PER_SERVER: String(LIMIT),
     });
     base = cluster.url;
     serverA = (await registerServer(base, TEST_ADMIN_KEY)).headers;
     serverB = (await registerServer(base, TEST_ADMIN_KEY)).headers;
-    await Promise.all([heartbeat(base, serverA), heartbeat(base, serverB)]);
+    await Promise.all([heartbeat(base, serverA['x-server-key']), heartbeat(base, serverB['x-server-key'])]);
     charP = await character(serverA);
     charQ = await character(serverB);
     invP = (await ok<InventoryView>('GET', `/v1/players/${charP}/inventory`, serverA)).id;
@@ -129,7 +138,7 @@ describe('inventory routes: bad input changes nothing', () => {
     for (let i = 0; i < LIMIT; i++) await add(serverB, full, { templateId: 'stone' });
   });
 
-  after(() => cluster?.stop());
+  afterAll(() => cluster?.stop());
 
   const quantityCases = (
     route: string,

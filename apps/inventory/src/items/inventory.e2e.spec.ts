@@ -1,9 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { InventoryView, ItemView, LedgerEntryView, MoveItemView } from '@trustno1/contracts';
-import { registerServer, signUp, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
-import { call, codeOf, fieldsOf, heartbeat, itemsChecksum } from '../e2e-kit';
+import {
+  call,
+  codeOf,
+  fieldsOf,
+  heartbeat,
+  itemsChecksum,
+  registerServer,
+  signUp,
+  startCluster,
+  TEST_ADMIN_KEY,
+  type TestCluster,
+} from '@trustno1/testing';
 
 type Headers = Record<string, string>;
 
@@ -49,12 +59,12 @@ describe('inventory routes through the gateway', () => {
     return reply.body;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'inventory', 'gateway']);
     base = cluster.url;
     serverA = (await registerServer(base, TEST_ADMIN_KEY)).headers;
     serverB = (await registerServer(base, TEST_ADMIN_KEY)).headers;
-    await Promise.all([heartbeat(base, serverA), heartbeat(base, serverB)]);
+    await Promise.all([heartbeat(base, serverA['x-server-key']), heartbeat(base, serverB['x-server-key'])]);
     playerP = (await signUp(base)).headers;
     playerQ = (await signUp(base)).headers;
     charP = await character(playerP, serverA);
@@ -67,7 +77,7 @@ describe('inventory routes through the gateway', () => {
     invQ = q.body.id;
   });
 
-  after(() => cluster?.stop());
+  afterAll(() => cluster?.stop());
 
   it('lists the catalog to servers and players, not to anonymous callers', async () => {
     for (const headers of [serverA, playerP]) {
@@ -256,7 +266,7 @@ describe('inventory routes through the gateway', () => {
     let item: ItemView;
     let heavyBox: string;
 
-    before(async () => {
+    beforeAll(async () => {
       item = await add(serverA, invP, { templateId: 'ammo_9mm', quantity: 50 });
       heavyBox = await container(serverA, { maxWeight: 0.1 });
     });

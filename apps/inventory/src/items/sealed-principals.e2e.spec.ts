@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { BusClient } from '@trustno1/bus';
 import { AccountsSubjects, ErrorCode, InventoryOps, PlatformSubjects, SERVICES } from '@trustno1/contracts';
 import {
@@ -21,13 +21,13 @@ describe('principals proven on NATS, on every service', () => {
   let direct: NatsDirect;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster([...SERVICES, 'gateway']);
     direct = await natsDirect(cluster.bus.natsUrl, cluster.bus.subjectPrefix);
     bus = new BusClient({ ...cluster.bus, serviceName: 'sealed-principals-spec' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await direct?.close();
     await bus?.close();
     await cluster?.stop();

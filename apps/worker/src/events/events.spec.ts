@@ -1,27 +1,13 @@
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Job } from 'bullmq';
-import type { BusClient, RequestOptions } from '@trustno1/bus';
 import { TerritorySubjects, VehicleSubjects, WorldEventSubjects } from '@trustno1/contracts';
 import { ProcessorRegistry, scheduleNamed, type QueueProducer } from '@trustno1/queues';
 import { WORLD_CATALOGS } from '@trustno1/world-domain';
 import { TerritoriesResourcesProcessor } from '../territories/territories-resources.processor';
 import { VehiclesDecayProcessor } from '../vehicles/vehicles-decay.processor';
 import { EventsProcessors, templateForTick } from './events.processors';
-
-/** Records what the processors ask of the world service. */
-function fakeBus(reply: (subject: string) => unknown) {
-  const calls: { subject: string; payload: unknown; opts?: RequestOptions }[] = [];
-  const request = (subject: string, payload: unknown, opts?: RequestOptions) => {
-    calls.push({ subject, payload, opts });
-    return Promise.resolve(reply(subject));
-  };
-  // Operations are called by their definition; the subject is what reaches the world service.
-  const call = (op: { subject: string }, payload: unknown, opts?: RequestOptions) =>
-    request(op.subject, payload, opts);
-  const bus = { request, call } as unknown as BusClient;
-  return { bus, calls };
-}
+import { fakeBus } from '../testing/fake-bus';
 
 function fakeProducer() {
   const jobs: { queue: string; payload: unknown }[] = [];

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { Job } from 'bullmq';
 import { BusClient } from '@trustno1/bus';
 import type { LootFillView } from '@trustno1/contracts';
@@ -55,13 +55,13 @@ describe('inventory jobs against the inventory service', () => {
       )
     ).rows[0].n;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['inventory']);
     one = worker(cluster, 'worker-one');
     two = worker(cluster, 'worker-two');
   });
 
-  after(async () => {
+  afterAll(async () => {
     await one?.bus.close();
     await two?.bus.close();
     await cluster?.stop();

@@ -1,22 +1,11 @@
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Job } from 'bullmq';
-import type { BusClient, RequestOptions } from '@trustno1/bus';
 import { InventorySubjects } from '@trustno1/contracts';
 import { ProcessorRegistry, scheduleNamed } from '@trustno1/queues';
 import { CorpsesCleanupProcessor } from './corpses-cleanup.processor';
 import { LootGenerationProcessor } from './loot-generation.processor';
-
-function fakeBus(reply: unknown) {
-  const calls: { subject: string; payload: unknown; opts?: RequestOptions }[] = [];
-  const bus = {
-    request: (subject: string, payload: unknown, opts?: RequestOptions) => {
-      calls.push({ subject, payload, opts });
-      return Promise.resolve(reply);
-    },
-  } as unknown as BusClient;
-  return { bus, calls };
-}
+import { fakeBus } from '../testing/fake-bus';
 
 describe('inventory jobs', () => {
   it('corpses.cleanup is enabled, owned by inventory, every minute', () => {

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -23,13 +23,13 @@ describe('worker: the outbox relay publishes committed events', () => {
   let nc: NatsConnection;
   let worker: RunningApp;
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     ns = createTestNamespace();
     pool = new Pool({ connectionString: db.url, max: 2 });
     nc = await connect({ servers: testInfra().natsUrl });
   });
-  after(async () => {
+  afterAll(async () => {
     await worker?.kill();
     await (await jetstreamManager(nc)).streams.delete(ns.eventsStream).catch(() => false);
     await nc?.close();

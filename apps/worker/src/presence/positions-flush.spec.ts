@@ -1,23 +1,11 @@
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Job } from 'bullmq';
-import type { BusClient, RequestOptions } from '@trustno1/bus';
-import { AccountsSubjects, type AnyOperation } from '@trustno1/contracts';
+import { AccountsSubjects } from '@trustno1/contracts';
 import { ProcessorRegistry, scheduleNamed } from '@trustno1/queues';
 import { MatchmakingAssignProcessor } from '../matchmaking/matchmaking-assign.processor';
 import { PositionsFlushProcessor } from './positions-flush.processor';
-
-/** Records what the processors ask of the accounts service. */
-function fakeBus(reply: unknown) {
-  const calls: { subject: string; payload: unknown; opts?: RequestOptions }[] = [];
-  const bus = {
-    call: ({ subject }: AnyOperation, payload: unknown, opts?: RequestOptions) => {
-      calls.push({ subject, payload, opts });
-      return Promise.resolve(reply);
-    },
-  } as unknown as BusClient;
-  return { bus, calls };
-}
+import { fakeBus } from '../testing/fake-bus';
 
 const job = (name: string) => ({ name, id: `${name}.test`, timestamp: Date.now(), opts: {} }) as Job;
 

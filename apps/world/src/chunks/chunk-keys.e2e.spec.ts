@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
@@ -27,13 +27,13 @@ describe("world: the seed's chunk keys `events` and `entities` in Redis", () => 
   let serverId: string;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'world', 'gateway']);
     ({ pool, redis } = cluster);
     ({ headers: server, id: serverId } = await registerServer(cluster.url, TEST_ADMIN_KEY));
     bus = new BusClient({ ...cluster.bus, serviceName: 'chunk-keys-test' });
   });
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -11,12 +11,15 @@ import {
   type VehicleCatalogEntryView,
 } from '@trustno1/contracts';
 import { RedisKeys, TTL } from '@trustno1/redis';
-import { registerServer, signUp, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
+import {
+  registerServer,
+  signUp,
+  startCluster,
+  TEST_ADMIN_KEY,
+  type TestCluster,
+  type ErrorBody,
+} from '@trustno1/testing';
 import { decodeTerrain, terrainPayload } from '@trustno1/world-domain';
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[] } };
-}
 
 // Chunks far apart per test, so counts and keys of one test are never touched by another.
 let nextChunk = 1000;
@@ -33,7 +36,7 @@ describe('world: catalogs and chunks through the gateway', () => {
   let player: Record<string, string>;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     // accounts authenticates server keys and player sessions for the gateway.
     cluster = await startCluster(['accounts', 'world', 'gateway']);
     ({ pool, redis } = cluster);
@@ -42,7 +45,7 @@ describe('world: catalogs and chunks through the gateway', () => {
     bus = new BusClient({ ...cluster.bus, serviceName: 'world-test' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -21,12 +21,10 @@ import {
   testInfra,
   type Factories,
   type TestCluster,
+  fetchJson,
+  type ErrorBody,
 } from '@trustno1/testing';
 import { WORLD_CATALOGS } from '@trustno1/world-domain';
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[]; reason?: string } };
-}
 
 const ADMIN = { principal: { kind: 'admin' as const } };
 const MINUTE = 60_000;
@@ -41,7 +39,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
   let producer: QueueProducer;
   let f: Factories;
 
-  before(async () => {
+  beforeAll(async () => {
     // The worker serves only the event_spawn queue: no schedule ticks at real time in this file.
     cluster = await startCluster(['accounts', 'world', 'worker', 'gateway'], {
       WORKER_QUEUES: 'event_spawn',
@@ -53,7 +51,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
     connection = createQueueConnection(testInfra().redisUrl, 'events-test');
     producer = new QueueProducer({ connection, redisKeyPrefix: cluster.ns.redisKeyPrefix });
   });
-  after(async () => {
+  afterAll(async () => {
     await producer?.close();
     connection?.disconnect();
     await bus?.close();
@@ -61,11 +59,7 @@ describe('world events: event_spawn through the worker, join, complete, expire',
   });
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = server) =>
-    fetch(`${cluster.url}${path}`, {
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    fetchJson(cluster.url, method, path, body, headers);
   const checksum = async () =>
     (
       await pool.query<{ sum: string }>(
@@ -97,8 +91,10 @@ describe('world events: event_spawn through the worker, join, complete, expire',
     ).rows;
   const waitForJob = async (jobId: string) => {
     for (let i = 0; i < 200; i++) {
-      const job = await producer.job('event_spawn', jobId);
-      const state = await job?.getState();
+      const state = await (await producer.job('event_spawn', jobId))?.getState();
+      // Read it again: a job that finished between a read and getState() has no result in that read.
+      const job =
+        state === 'completed' || state === 'failed' ? await producer.job('event_spawn', jobId) : undefined;
       if (state === 'completed') return job!.returnvalue as SpawnEventView;
       if (state === 'failed') throw new Error(`job failed: ${job?.failedReason}`);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,16 +1,20 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import type { PathJobView } from '@trustno1/contracts';
 import { createQueueConnection, QueueProducer } from '@trustno1/queues';
-import { registerServer, startCluster, TEST_ADMIN_KEY, testInfra, type TestCluster } from '@trustno1/testing';
+import {
+  registerServer,
+  startCluster,
+  TEST_ADMIN_KEY,
+  testInfra,
+  type TestCluster,
+  fetchJson,
+  type ErrorBody,
+} from '@trustno1/testing';
 import { CHUNK_SIZE, encodeTerrain, HEIGHTMAP_SIZE, SAMPLE_SPACING } from '@trustno1/world-domain';
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[] } };
-}
 
 const FLAT = 10;
 
@@ -22,7 +26,7 @@ describe('AI pathfinding: POST /v1/paths through the ai_pathfinding queue, GET b
   let connection: Redis;
   let producer: QueueProducer;
 
-  before(async () => {
+  beforeAll(async () => {
     // The worker serves only ai_pathfinding: no schedules run in this file.
     cluster = await startCluster(['accounts', 'world', 'worker', 'gateway'], {
       WORKER_QUEUES: 'ai_pathfinding',
@@ -33,18 +37,14 @@ describe('AI pathfinding: POST /v1/paths through the ai_pathfinding queue, GET b
     connection = createQueueConnection(testInfra().redisUrl, 'paths-test');
     producer = new QueueProducer({ connection, redisKeyPrefix: cluster.ns.redisKeyPrefix });
   });
-  after(async () => {
+  afterAll(async () => {
     await producer?.close();
     connection?.disconnect();
     await cluster?.stop();
   });
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = server) =>
-    fetch(`${cluster.url}${path}`, {
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    fetchJson(cluster.url, method, path, body, headers);
 
   /** Stores the 3 × 3 chunks around (cx, cz) with heights from `height(worldX, worldZ)`. */
   const storeTerrain = async (cx: number, cz: number, height: (x: number, z: number) => number) => {

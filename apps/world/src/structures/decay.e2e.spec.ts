@@ -1,7 +1,7 @@
 // The decay chain as it runs in production: the structures.decay-scan schedule asks the world
 // service for chunks with lapsed upkeep, enqueues one structure_decay job per chunk, and the
 // worker's processor has the world service apply the job's tick.
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,7 +32,7 @@ describe('structure decay through the worker', () => {
   let producer: QueueProducer;
   let ownerId: string;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['world', 'worker']);
     pool = cluster.pool;
     connection = createQueueConnection(testInfra().redisUrl, 'decay-e2e');
@@ -40,7 +40,7 @@ describe('structure decay through the worker', () => {
     ownerId = (await factories(pool).character()).id;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await producer?.close();
     connection?.disconnect();
     await cluster?.stop();
@@ -73,7 +73,9 @@ describe('structure decay through the worker', () => {
     const jobId = await producer.enqueue('structure_decay', payload);
     const result = await waitFor('the decay job', async () => {
       const job = await producer.job('structure_decay', jobId);
-      return (await job?.getState()) === 'completed' ? (job?.returnvalue as DecayChunkView) : undefined;
+      if ((await job?.getState()) !== 'completed') return undefined;
+      // Read it again: a job that completed between the read and getState() has no result in the first.
+      return (await producer.job('structure_decay', jobId))?.returnvalue as DecayChunkView;
     });
     assert.deepEqual([result.processed, result.decayed, result.destroyed], [1, 1, 0]);
     assert.equal(await producer.enqueue('structure_decay', payload), jobId, 'the same job id: one job');

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -16,16 +16,12 @@ import {
   startCluster,
   TEST_ADMIN_KEY,
   type TestCluster,
+  call as callGateway,
+  codeOf,
+  detailsOf,
+  fieldsOf,
 } from '@trustno1/testing';
 import { WORLD_CATALOGS } from '@trustno1/world-domain';
-
-interface ErrorBody {
-  error: { code: string; details?: Record<string, unknown> & { fields?: { field: string }[] } };
-}
-interface Reply<T = unknown> {
-  status: number;
-  body: T;
-}
 
 const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 const CUPBOARD = WORLD_CATALOGS.structures.find((s) => s.id === 'tool_cupboard')!;
@@ -41,7 +37,7 @@ describe('world: structures, tool cupboards and destruction through the gateway'
   let player: Record<string, string>;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'world', 'gateway']);
     pool = cluster.pool;
     server = await registerServer(cluster.url, TEST_ADMIN_KEY);
@@ -49,30 +45,17 @@ describe('world: structures, tool cupboards and destruction through the gateway'
     bus = new BusClient({ ...cluster.bus, serviceName: 'structures-test' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });
 
-  const call = async <T = unknown>(
+  const call = <T = unknown>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = server.headers,
-  ): Promise<Reply<T>> => {
-    // A JSON content type without a body is malformed JSON to the gateway: send it only with one.
-    const sent = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'content-type'));
-    const response = await fetch(`${cluster.url}${path}`, {
-      method,
-      headers: body === undefined ? sent : { ...sent, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
-  const codeOf = (reply: Reply) => (reply.body as ErrorBody).error?.code;
-  const detailsOf = (reply: Reply) => (reply.body as ErrorBody).error?.details ?? {};
-  const fieldsOf = (reply: Reply) => (detailsOf(reply).fields ?? []).map((f) => f.field);
+  ) => callGateway<T>(cluster.url, method, path, { headers, body });
 
   /** A character joined to the test server, as placement requires. */
   const owner = async (factionId?: string): Promise<string> => {
@@ -637,7 +620,7 @@ describe('world: structures, tool cupboards and destruction through the gateway'
     let ownerId: string;
     let wallId: string;
     let cupboardId: string;
-    before(async () => {
+    beforeAll(async () => {
       ownerId = await owner();
       const z = freshZ();
       wallId = (await placed(ownerId, 'wall_wood', 300, z)).id;

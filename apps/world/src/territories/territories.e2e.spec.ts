@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -10,11 +10,15 @@ import {
   type TerritoryResourcesCreditView,
   type TerritoryView,
 } from '@trustno1/contracts';
-import { registerServer, signUp, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[] } };
-}
+import {
+  registerServer,
+  signUp,
+  startCluster,
+  TEST_ADMIN_KEY,
+  type TestCluster,
+  fetchJson,
+  type ErrorBody,
+} from '@trustno1/testing';
 
 const ADMIN = { 'x-admin-key': TEST_ADMIN_KEY };
 
@@ -25,24 +29,20 @@ describe('territories through the gateway', () => {
   let player: Record<string, string>;
   let bus: BusClient;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'world', 'gateway']);
     pool = cluster.pool;
     server = (await registerServer(cluster.url, TEST_ADMIN_KEY)).headers;
     player = (await signUp(cluster.url)).headers;
     bus = new BusClient({ ...cluster.bus, serviceName: 'territories-test' });
   });
-  after(async () => {
+  afterAll(async () => {
     await bus?.close();
     await cluster?.stop();
   });
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = server) =>
-    fetch(`${cluster.url}${path}`, {
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    fetchJson(cluster.url, method, path, body, headers);
   const faction = async () => {
     const id = randomUUID();
     const tag = id.slice(0, 8);

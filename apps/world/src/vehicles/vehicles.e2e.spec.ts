@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -11,11 +11,9 @@ import {
   startCluster,
   TEST_ADMIN_KEY,
   type TestCluster,
+  fetchJson,
+  type ErrorBody,
 } from '@trustno1/testing';
-
-interface ErrorBody {
-  error: { code: string; details?: { fields?: { field: string }[]; reason?: string } };
-}
 
 const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 
@@ -26,20 +24,16 @@ describe('vehicles through the gateway', () => {
   let serverId: string;
   let player: Record<string, string>;
 
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(['accounts', 'world', 'gateway']);
     pool = cluster.pool;
     ({ headers: server, id: serverId } = await registerServer(cluster.url, TEST_ADMIN_KEY));
     player = (await signUp(cluster.url)).headers;
   });
-  after(() => cluster?.stop());
+  afterAll(() => cluster?.stop());
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = server) =>
-    fetch(`${cluster.url}${path}`, {
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    fetchJson(cluster.url, method, path, body, headers);
   const spawn = async (body: Record<string, unknown> = {}) => {
     const response = await call('POST', '/v1/vehicles', {
       templateId: 'sedan',

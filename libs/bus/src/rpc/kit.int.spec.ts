@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Controller, Logger, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
@@ -73,7 +73,7 @@ describe('the service kit on a real NATS: sealed principals, server keys, @Handl
   let bus: BusClient;
   let direct: NatsDirect;
 
-  before(async () => {
+  beforeAll(async () => {
     env = await createBusTestEnv();
     const authenticator = new CallerAuthenticator(new PrincipalSeal([currentKey, oldKey]), async (apiKey) => {
       if (apiKey === SERVER_KEY) return SERVER as Extract<Principal, { kind: 'server' }>;
@@ -100,7 +100,7 @@ describe('the service kit on a real NATS: sealed principals, server keys, @Handl
     Logger.overrideLogger(false);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await direct?.close();
     await bus?.close();
     await service?.close();

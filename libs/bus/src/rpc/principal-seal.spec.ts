@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { AppError, ErrorCode, type Principal } from '@trustno1/contracts';
 import { DEVELOPMENT_SIGNING_KEYS, PrincipalSeal, type SigningKey } from './principal-seal';
 

@@ -1,0 +1,3 @@
+import { setUpTestInfra } from './test-infra';
+
+export default setUpTestInfra;

@@ -1,0 +1,3 @@
+import { tearDownTestInfra } from './test-infra';
+
+export default tearDownTestInfra;
