@@ -76,7 +76,7 @@ describe('the service kit on a real NATS: sealed principals, server keys, @Handl
   beforeAll(async () => {
     env = await createBusTestEnv();
     const authenticator = new CallerAuthenticator(new PrincipalSeal([currentKey, oldKey]), async (apiKey) => {
-      if (apiKey === SERVER_KEY) return SERVER as Extract<Principal, { kind: 'server' }>;
+      if (apiKey === SERVER_KEY) return SERVER;
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid server key');
     });
     service = await NestFactory.createMicroservice(ProbeModule, {
