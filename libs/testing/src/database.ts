@@ -61,7 +61,20 @@ async function createWithRetry(client: Client, statement: string): Promise<void>
   }
 }
 
-/** Drops a database even while something still holds connections to it. */
+/**
+ * Drops a database even while something still holds connections to it. Pools that are closing
+ * get up to 3 s to let go first, so a forced drop does not hit their idle clients mid-teardown.
+ */
 export async function dropDatabase(name: string): Promise<void> {
-  await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  await admin(async (c) => {
+    for (let waited = 0; waited < 3_000; waited += 100) {
+      const { rows } = await c.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [name],
+      );
+      if (rows[0].n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
 }
