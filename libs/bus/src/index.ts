@@ -11,8 +11,8 @@ export { CallerAuthenticator, PRINCIPAL_HEADER, SERVER_KEY_HEADER } from './rpc/
 export type { ServerKeyResolver } from './rpc/caller-authenticator';
 export { DEVELOPMENT_SIGNING_KEYS, PRINCIPAL_SIGNATURE_HEADER, PrincipalSeal } from './rpc/principal-seal';
 export type { PrincipalSealOptions, SigningKey } from './rpc/principal-seal';
-export { admit, Handle, requestHash } from './rpc/handle';
-export type { Call, IdempotencyClaim, OperationHandler } from './rpc/handle';
+export { admit, Handle } from './rpc/handle';
+export type { Call, OperationHandler } from './rpc/handle';
 export type { RequestMeta } from './rpc/request-meta';
 export { toClientError, toWireError } from './rpc/wire-errors';
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AppError,
@@ -10,14 +9,8 @@ import {
   type ReplyOf,
   type RequestOf,
 } from '@trustno1/contracts';
+import { requestHash, type IdempotencyClaim } from '@trustno1/db';
 import { requestMetaFrom } from './request-meta';
-
-/** One caller's Idempotency-Key for one request, scoped to the caller and pinned to the request. */
-export interface IdempotencyClaim {
-  principal: string;
-  key: string;
-  requestHash: string;
-}
 
 /** What a handler knows of the request besides its payload: who asked, and how to dedupe it. */
 export interface Call<O extends AnyOperation> {
@@ -35,15 +28,6 @@ export type OperationHandler<O extends AnyOperation> = (
 
 interface HeaderReader {
   get(name: string): string;
-}
-
-/** SHA-256 of the subject and the payload as sent: the same key with another body is another request. */
-export function requestHash(subject: string, payload: unknown): string {
-  return createHash('sha256')
-    .update(subject)
-    .update('\n')
-    .update(JSON.stringify(payload ?? null))
-    .digest('hex');
 }
 
 /**
