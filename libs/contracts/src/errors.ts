@@ -30,6 +30,14 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * The codes the platform's shared SQL functions raise (prisma/sql/platform/: idempotency_claim);
+ * every owner whose operations call them lists them among its own codes too.
+ */
+export const PlatformErrors = {
+  IDEMPOTENCY_KEY_REUSED: ErrorCode.IDEMPOTENCY_KEY_REUSED,
+} as const satisfies { [K in ErrorCode]?: K };
+
 /** HTTP status of each code (SPEC §7). Codes not listed here are 409 conflicts. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 400,

@@ -11,8 +11,8 @@ import { defineOperation } from './operation';
 /**
  * The codes the inventory's SQL functions raise (raise_error in prisma/sql/inventory/: SQLSTATE
  * P0001, MESSAGE = the code, DETAIL = JSON), each the API error of the same name. LIMIT_REACHED is
- * the active items per server limit; FORBIDDEN an item that is no longer where the caller was
- * allowed to take it from. A procedure file raising a code missing here fails libs/db's
+ * the active items per server limit; FORBIDDEN an inventory the calling server may not act on;
+ * CONFLICT (reason ITEM_MOVED) an item that is not where the caller said it was. A procedure file raising a code missing here fails libs/db's
  * procedure-sources spec.
  */
 export const InventoryErrors = {
@@ -24,6 +24,10 @@ export const InventoryErrors = {
   VALIDATION_FAILED: ErrorCode.VALIDATION_FAILED,
   LIMIT_REACHED: ErrorCode.LIMIT_REACHED,
   FORBIDDEN: ErrorCode.FORBIDDEN,
+  /** The item is not in the inventory the caller named (reason ITEM_MOVED). */
+  CONFLICT: ErrorCode.CONFLICT,
+  /** Raised by the platform's idempotency_claim inside an inventory operation. */
+  IDEMPOTENCY_KEY_REUSED: ErrorCode.IDEMPOTENCY_KEY_REUSED,
 } as const satisfies { [K in ErrorCode]?: K };
 export type InventoryError = (typeof InventoryErrors)[keyof typeof InventoryErrors];
 

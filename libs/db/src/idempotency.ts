@@ -45,6 +45,19 @@ export function idempotencyClaim(
 }
 
 /**
+ * Refuses an empty or oversize key before any database work (400 naming `Idempotency-Key`).
+ * Operations that claim their key inside their own SQL function (idempotency_claim) call this
+ * first, as runIdempotent does.
+ */
+export function checkIdempotencyKey(claim: IdempotencyClaim): void {
+  if (claim.key.length === 0 || claim.key.length > IDEMPOTENCY_KEY_MAX) {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, 'Invalid Idempotency-Key', {
+      fields: [{ field: 'Idempotency-Key', message: `must be 1 to ${IDEMPOTENCY_KEY_MAX} characters` }],
+    });
+  }
+}
+
+/**
  * Runs `work` in one transaction together with the idempotency record, so the effect and the
  * stored result commit or vanish together: a retry after a crash between commit and reply gets
  * the stored result, a concurrent retry waits on the key's row and then gets it too, and the same
@@ -61,11 +74,7 @@ export async function runIdempotent<T>(
   },
 ): Promise<IdempotentOutcome<T>> {
   if (!claim) return { result: await withTransaction(pool, work, options), replayed: false };
-  if (claim.key.length === 0 || claim.key.length > IDEMPOTENCY_KEY_MAX) {
-    throw new AppError(ErrorCode.VALIDATION_FAILED, 'Invalid Idempotency-Key', {
-      fields: [{ field: 'Idempotency-Key', message: `must be 1 to ${IDEMPOTENCY_KEY_MAX} characters` }],
-    });
-  }
+  checkIdempotencyKey(claim);
   return withTransaction(
     pool,
     async (tx) => {

@@ -39,6 +39,32 @@ export async function withTransaction<T>(
   }
 }
 
+/**
+ * Runs one statement that is its own transaction (a procedure call in autocommit: one round
+ * trip), retrying serialization failures and deadlocks like withTransaction. The client is
+ * checked out and returned whole: pool.query would discard the connection of a failed call, so
+ * every refused request would cost a reconnect.
+ */
+export async function withStatement<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  options: Omit<TransactionOptions, 'isolation'> = {},
+): Promise<T> {
+  const attempts = options.attempts ?? MAX_TRANSACTION_ATTEMPTS;
+  const backoff = options.backoffMs ?? 10;
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    try {
+      return await work(client);
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= attempts) throw error;
+    } finally {
+      client.release();
+    }
+    await sleep(Math.random() * backoff * 2 ** attempt);
+  }
+}
+
 async function once<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, isolation: string): Promise<T> {
   const client = await pool.connect();
   try {

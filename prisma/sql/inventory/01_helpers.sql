@@ -3,7 +3,7 @@
 --
 -- Errors: raise_error (platform/01_errors.sql) with a code of InventoryErrors in
 -- @trustno1/contracts (OUT_OF_BOUNDS, OVER_WEIGHT, SLOT_OCCUPIED, INVENTORY_LOCKED, NOT_FOUND,
--- VALIDATION_FAILED, FORBIDDEN, LIMIT_REACHED); the service maps each to the AppError of the same
+-- VALIDATION_FAILED, FORBIDDEN, LIMIT_REACHED, CONFLICT); the service maps each to the AppError of the same
 -- code (libs/inventory-domain inventoryErrorOf).
 
 -- The API's item shape (SPEC §7), so the service passes it through.
@@ -48,7 +48,9 @@ $$;
 -- Locks the item's inventory (and p_to) before the item itself: every writer takes inventories
 -- first, in id order, then items, so lock order is global. The item may move while we wait for
 -- its old inventory; then the attempt is rolled back to its savepoint, which releases its locks
--- (keeping them would break the order), and the item is looked up again.
+-- (keeping them would break the order), and the item is looked up again. p_expected_from: where
+-- the caller says the item is; when it is elsewhere (now, or once its inventory is locked), 409
+-- CONFLICT with reason ITEM_MOVED, so of many racing moves naming one source exactly one wins.
 CREATE OR REPLACE FUNCTION inv_lock_item(p_item_id uuid, p_to uuid, p_expected_from uuid) RETURNS inventory_items
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -61,8 +63,8 @@ BEGIN
             PERFORM raise_error('NOT_FOUND', jsonb_build_object('itemId', p_item_id));
         END IF;
         IF p_expected_from IS NOT NULL AND v_from <> p_expected_from THEN
-            PERFORM raise_error('FORBIDDEN', jsonb_build_object('itemId', p_item_id,
-                'reason', 'NOT_IN_EXPECTED_INVENTORY', 'expectedInventoryId', p_expected_from));
+            PERFORM raise_error('CONFLICT', jsonb_build_object('itemId', p_item_id,
+                'reason', 'ITEM_MOVED', 'expectedInventoryId', p_expected_from));
         END IF;
         BEGIN
             PERFORM inv_lock_inventories(v_from, p_to);

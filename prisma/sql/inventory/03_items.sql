@@ -126,31 +126,28 @@ BEGIN
 END;
 $$;
 
--- Moves, splits (p_quantity below the stack) or merges (a same-template stack covers the target
--- cell) an item, within one inventory or across two. p_expected_from_inventory: the inventory
--- the caller was authorised for; if the item is elsewhere by the time it is locked, FORBIDDEN
--- (a stale or forged view never moves someone else's item).
-CREATE OR REPLACE FUNCTION transfer_item(p_item_id uuid, p_to_inventory_id uuid, p_grid_x integer, p_grid_y integer,
-                              p_quantity integer, p_lock_code varchar, p_expected_from_inventory uuid,
-                              p_reason varchar, p_reference varchar DEFAULT NULL)
+-- The checks and the change of a transfer, once the item and both inventories are locked
+-- (inv_lock_item): lock codes, quantity, bounds, overlap, stack and weight, then the move,
+-- split or merge with its ledger row. transfer_item and inventory.move_item share it.
+CREATE OR REPLACE FUNCTION inv_transfer_locked(p_item inventory_items, p_to_inventory_id uuid, p_grid_x integer,
+                              p_grid_y integer, p_quantity integer, p_lock_code varchar,
+                              p_reason varchar, p_reference varchar)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_item inventory_items;
+    v_item inventory_items := p_item;
     v_src inventories;
     v_dst inventories;
     v_tpl item_templates;
     v_target inventory_items;
     v_qty int;
 BEGIN
-    PERFORM inv_check_reason(p_reason);
-    PERFORM inv_require(p_item_id IS NOT NULL, 'itemId', 'required');
-    PERFORM inv_require(p_to_inventory_id IS NOT NULL, 'toInventoryId', 'required');
-    PERFORM inv_require(p_grid_x IS NOT NULL AND p_grid_y IS NOT NULL, 'gridX', 'gridX and gridY are required');
-    PERFORM inv_require(p_quantity IS NULL OR p_quantity >= 1, 'quantity', 'at least 1');
-    v_item := inv_lock_item(p_item_id, p_to_inventory_id, p_expected_from_inventory);
     SELECT * INTO v_src FROM inventories WHERE id = v_item.inventory_id;
-    SELECT * INTO v_dst FROM inventories WHERE id = p_to_inventory_id;
+    IF p_to_inventory_id = v_src.id THEN
+        v_dst := v_src;
+    ELSE
+        SELECT * INTO v_dst FROM inventories WHERE id = p_to_inventory_id;
+    END IF;
     SELECT * INTO v_tpl FROM item_templates WHERE id = v_item.item_template_id;
     PERFORM inv_check_access(v_src, p_lock_code);
     IF v_dst.id <> v_src.id THEN
@@ -185,6 +182,37 @@ BEGIN
         RETURN inv_do_move(v_item, v_dst.id, p_grid_x, p_grid_y, p_reason, p_reference);
     END IF;
     RETURN inv_do_split(v_item, v_dst.id, p_grid_x, p_grid_y, v_qty, p_reason, p_reference);
+END;
+$$;
+
+-- The arguments every transfer checks before it takes a lock.
+CREATE OR REPLACE FUNCTION inv_check_transfer_args(p_item_id uuid, p_to_inventory_id uuid, p_grid_x integer,
+                              p_grid_y integer, p_quantity integer, p_reason varchar) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM inv_check_reason(p_reason);
+    PERFORM inv_require(p_item_id IS NOT NULL, 'itemId', 'required');
+    PERFORM inv_require(p_to_inventory_id IS NOT NULL, 'toInventoryId', 'required');
+    PERFORM inv_require(p_grid_x IS NOT NULL AND p_grid_y IS NOT NULL, 'gridX', 'gridX and gridY are required');
+    PERFORM inv_require(p_quantity IS NULL OR p_quantity >= 1, 'quantity', 'at least 1');
+END;
+$$;
+
+-- Moves, splits (p_quantity below the stack) or merges (a same-template stack covers the target
+-- cell) an item, within one inventory or across two, for a caller that has no principal to check
+-- (another owner's procedure, tests, the bench's raw row). p_expected_from_inventory: where the
+-- caller says the item is; when it is elsewhere, 409 CONFLICT (ITEM_MOVED). Game servers move
+-- items through inventory.move_item (07_item_operations.sql), which checks the principal too.
+CREATE OR REPLACE FUNCTION transfer_item(p_item_id uuid, p_to_inventory_id uuid, p_grid_x integer, p_grid_y integer,
+                              p_quantity integer, p_lock_code varchar, p_expected_from_inventory uuid,
+                              p_reason varchar, p_reference varchar DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM inv_check_transfer_args(p_item_id, p_to_inventory_id, p_grid_x, p_grid_y, p_quantity, p_reason);
+    RETURN inv_transfer_locked(inv_lock_item(p_item_id, p_to_inventory_id, p_expected_from_inventory),
+                               p_to_inventory_id, p_grid_x, p_grid_y, p_quantity, p_lock_code,
+                               p_reason, p_reference);
 END;
 $$;
 

@@ -10,6 +10,8 @@ const MESSAGES: Record<InventoryDbError['code'], string> = {
   VALIDATION_FAILED: 'Invalid request',
   LIMIT_REACHED: 'Limit reached',
   FORBIDDEN: 'Not allowed',
+  CONFLICT: 'The item moved meanwhile; read it again',
+  IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used for another request',
 };
 
 /**
@@ -23,11 +25,6 @@ export async function mapProcedureErrors<T>(work: () => Promise<T>): Promise<T> 
   } catch (error) {
     const mapped = inventoryErrorOf(error);
     if (!mapped) throw error;
-    if (mapped.code === 'FORBIDDEN' && mapped.details.reason === 'NOT_IN_EXPECTED_INVENTORY') {
-      // The caller was authorised on where the item was; it moved before the lock. A conflict with
-      // current state, not a missing right: read the item again and decide again.
-      throw itemMovedMeanwhile(mapped.details);
-    }
     throw new AppError(mapped.code, MESSAGES[mapped.code], detailsOf(mapped));
   }
 }

@@ -431,7 +431,7 @@ describe('inventory routes through the gateway', () => {
     });
   });
 
-  it('answers 409 ITEM_MOVED when the item moves between the authorisation and the lock', async () => {
+  it('answers 409 ITEM_MOVED when the item leaves the stated source while the move waits for its lock', async () => {
     const [from, elsewhere] = [await container(serverA), await container(serverA)];
     const item = await add(serverA, from, { templateId: 'flashlight' });
     const other = await cluster.pool.connect();
@@ -444,9 +444,9 @@ describe('inventory routes through the gateway', () => {
       ]);
       const pending = call(base, 'POST', `/v1/items/${item.id}/move`, {
         headers: serverA,
-        body: { toInventoryId: from, gridX: 3, gridY: 1 },
+        body: { toInventoryId: from, fromInventoryId: from, gridX: 3, gridY: 1 },
       });
-      // The request was authorised on `from` and now waits for its lock.
+      // The request names `from` as the item's place and now waits for its lock.
       for (let waited = 0; ; waited += 25) {
         const { rows } = await cluster.pool.query(
           `SELECT count(*)::int AS n FROM pg_stat_activity

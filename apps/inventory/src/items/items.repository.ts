@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
-import type { ItemView, LedgerEntryView, MoveItemView } from '@trustno1/contracts';
+import type { ItemView, LedgerEntryView, MoveItemView, Principal } from '@trustno1/contracts';
+import type { IdempotencyClaim } from '@trustno1/db';
 
 export interface NewItem {
   inventoryId: string;
@@ -15,16 +16,18 @@ export interface NewItem {
   reference: string;
 }
 
-export interface Transfer {
+/** One inventory.move_item call: the caller, its idempotency claim and the request. */
+export interface Move {
+  principal: Principal;
+  claim: IdempotencyClaim | undefined;
   itemId: string;
   toInventoryId: string;
+  fromInventoryId: string | null;
   gridX: number;
   gridY: number;
   quantity: number | null;
   lockCode: string | null;
-  expectedFromInventoryId: string;
   reason: string;
-  reference: string;
 }
 
 /**
@@ -61,19 +64,25 @@ export class ItemsRepository {
     return rows[0].item;
   }
 
-  async transfer(tx: PoolClient, t: Transfer): Promise<MoveItemView> {
-    const { rows } = await tx.query<{ result: MoveItemView }>(
-      `SELECT transfer_item($1, $2, $3, $4, $5, $6, $7, $8, $9) AS result`,
+  /**
+   * The whole move in one statement: idempotency record, locks, the server's access to both
+   * inventories under those locks, the change and the stored response (a replay returns it).
+   */
+  async move(db: PoolClient, m: Move): Promise<MoveItemView> {
+    const { rows } = await db.query<{ result: MoveItemView }>(
+      `SELECT inventory.move_item($1::jsonb, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS result`,
       [
-        t.itemId,
-        t.toInventoryId,
-        t.gridX,
-        t.gridY,
-        t.quantity,
-        t.lockCode,
-        t.expectedFromInventoryId,
-        t.reason,
-        t.reference,
+        JSON.stringify(m.principal),
+        m.claim?.key ?? null,
+        m.claim?.requestHash ?? null,
+        m.itemId,
+        m.toInventoryId,
+        m.gridX,
+        m.gridY,
+        m.quantity,
+        m.lockCode,
+        m.fromInventoryId,
+        m.reason,
       ],
     );
     return rows[0].result;

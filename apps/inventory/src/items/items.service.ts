@@ -12,7 +12,13 @@ import {
   type moveItemRequest,
   type Principal,
 } from '@trustno1/contracts';
-import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
+import {
+  checkIdempotencyKey,
+  PG_POOL,
+  runIdempotent,
+  withStatement,
+  type IdempotencyClaim,
+} from '@trustno1/db';
 import { AccessRepository } from '../common/access.repository';
 import { referenceOf } from '../common/principals';
 import { itemMovedMeanwhile, mapProcedureErrors } from '../common/procedure-errors';
@@ -66,35 +72,32 @@ export class ItemsService {
   }
 
   /**
-   * Both ends are authorised, then transfer_item is told the source inventory that was checked:
-   * should the item move elsewhere between the check and its lock, the procedure refuses
-   * (409 CONFLICT, reason ITEM_MOVED) instead of moving an item this server was never allowed to
-   * touch, and the caller reads the item again.
+   * One database round trip (issue 9): inventory.move_item claims the idempotency key, locks,
+   * checks this server's access to both inventories under the locks, moves and stores the
+   * response. A stated `fromInventoryId` the item is no longer in is 409 CONFLICT (ITEM_MOVED).
    */
   move(
     server: Server,
     req: z.infer<typeof moveItemRequest>,
     claim: IdempotencyClaim | undefined,
   ): Promise<MoveItemView> {
-    return this.run(claim, async (tx) => {
-      const from = await this.repository.inventoryOf(tx, req.itemId);
-      if (!from) throw new AppError(ErrorCode.NOT_FOUND, 'Item not found', { itemId: req.itemId });
-      if (req.fromInventoryId !== undefined && req.fromInventoryId !== from) {
-        throw itemMovedMeanwhile({ itemId: req.itemId, expectedInventoryId: req.fromInventoryId });
-      }
-      await this.access.require(tx, server, [from, req.toInventoryId]);
-      return this.repository.transfer(tx, {
-        itemId: req.itemId,
-        toInventoryId: req.toInventoryId,
-        gridX: req.gridX,
-        gridY: req.gridY,
-        quantity: req.quantity ?? null,
-        lockCode: req.lockCode ?? null,
-        expectedFromInventoryId: from,
-        reason: MOVE_REASON,
-        reference: referenceOf(server),
-      });
-    });
+    if (claim) checkIdempotencyKey(claim);
+    return mapProcedureErrors(() =>
+      withStatement(this.pool, (db) =>
+        this.repository.move(db, {
+          principal: server,
+          claim,
+          itemId: req.itemId,
+          toInventoryId: req.toInventoryId,
+          fromInventoryId: req.fromInventoryId ?? null,
+          gridX: req.gridX,
+          gridY: req.gridY,
+          quantity: req.quantity ?? null,
+          lockCode: req.lockCode ?? null,
+          reason: MOVE_REASON,
+        }),
+      ),
+    );
   }
 
   /** destroy_item; its own ledger row tells which inventory it took from, checked before commit. */

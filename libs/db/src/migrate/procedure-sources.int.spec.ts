@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { InventoryErrors, WorldErrors } from '@trustno1/contracts';
+import { InventoryErrors, PlatformErrors, WorldErrors } from '@trustno1/contracts';
 import { createTestDatabase } from '@trustno1/testing';
 import { resolve } from 'node:path';
 import { afterAll, describe, it } from '@jest/globals';
@@ -13,6 +13,7 @@ const REPO_SQL = resolve(__dirname, '../../../../prisma/sql');
 
 /** The contracts' list of the codes each owner's SQL may raise; an owner without one raises none. */
 const OWNER_ERRORS: Partial<Record<SqlOwner, Record<string, string>>> = {
+  platform: PlatformErrors,
   inventory: InventoryErrors,
   world: WorldErrors,
 };

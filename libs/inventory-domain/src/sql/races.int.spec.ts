@@ -47,7 +47,7 @@ describe('inventory races', () => {
       ),
     );
     assert.equal(ok, 1);
-    assert.deepEqual(codes, { FORBIDDEN: 49 });
+    assert.deepEqual(codes, { CONFLICT: 49 });
     const { rows } = await pool.query(
       `SELECT inventory_id FROM inventory_items WHERE item_template_id = 'rifle'`,
     );
@@ -77,7 +77,7 @@ describe('inventory races', () => {
       ),
     );
     assert.equal(ok, 20);
-    assert.deepEqual(codes, { FORBIDDEN: 30 });
+    assert.deepEqual(codes, { CONFLICT: 30 });
     const { rows } = await pool.query(
       `SELECT count(*)::int AS items, sum(quantity)::int AS total, count(*) FILTER (WHERE inventory_id = $1)::int AS left
          FROM inventory_items WHERE item_template_id = 'ammo' AND inventory_id = ANY($2::uuid[])`,

@@ -221,8 +221,8 @@ describe('inventory procedures: transfer_item', () => {
     ])
       await expectCode(t({ gridX, gridY }), 'OUT_OF_BOUNDS');
     await expectCode(t({ reason: '' }), 'VALIDATION_FAILED');
-    const stale = await expectCode(t({ expectedFrom: b.id }), 'FORBIDDEN');
-    assert.equal(stale.reason, 'NOT_IN_EXPECTED_INVENTORY');
+    const stale = await expectCode(t({ expectedFrom: b.id }), 'CONFLICT');
+    assert.equal(stale.reason, 'ITEM_MOVED');
     const rifle = await addItem(pool, { inventoryId: a.id, templateId: 'rifle', quantity: 1 });
     await expectCode(t({ itemId: rifle.id, gridX: 5 }), 'OUT_OF_BOUNDS');
     assert.equal(await lastLedgerId(), before + 1);
