@@ -195,7 +195,8 @@ export async function inventoryRows(ctx: BenchContext): Promise<BenchRow[]> {
     agent.destroy();
     await bus.close();
     await pool.end();
-    await Promise.all(apps.map((app) => app.kill()));
+    // A graceful stop, so TN1_CPU_PROF_DIR profiles get written.
+    await Promise.all(apps.map((app) => app.stop()));
     await ns.cleanup();
     await db.drop();
   }

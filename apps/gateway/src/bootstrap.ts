@@ -91,6 +91,27 @@ function acceptEmptyJsonBodies(fastify: FastifyInstance): void {
   });
 }
 
+interface OpenApiOperation {
+  summary?: string;
+  tags?: string[];
+  security?: unknown[];
+}
+
+/** The probes and metrics every app serves (libs/observability): public, no credentials. */
+const PLATFORM_ROUTES: Record<string, string> = {
+  '/health/live': 'Liveness: the process answers',
+  '/health/ready': 'Readiness: PostgreSQL, Redis, NATS and every service answer (503 names what is down)',
+  '/metrics': 'Prometheus metrics of the gateway',
+};
+
+function describePlatformRoutes(document: { paths: Record<string, Record<string, OpenApiOperation>> }): void {
+  for (const [path, summary] of Object.entries(PLATFORM_ROUTES)) {
+    const get = document.paths[path]?.['get'];
+    if (!get) throw new Error(`OpenAPI: the platform route ${path} is missing`);
+    Object.assign(get, { summary, tags: ['platform'], security: [] });
+  }
+}
+
 function mountOpenApi(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
@@ -99,11 +120,13 @@ function mountOpenApi(app: NestFastifyApplication): void {
       .setDescription('HTTP API v1 for game servers, players and operators (SPEC §7).')
       .setVersion('1')
       .setOpenAPIVersion('3.1.0')
+      .addServer('/', 'This gateway')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Player session token' }, 'player')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Server-Key' }, 'server')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Admin-Key' }, 'admin')
       .build(),
   );
   addOperationsTo(document as unknown as Parameters<typeof addOperationsTo>[0], GATEWAY_OPERATIONS);
+  describePlatformRoutes(document as unknown as { paths: Record<string, Record<string, OpenApiOperation>> });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { SERVICES } from '@trustno1/contracts';
 import {
   appEnv,
@@ -11,6 +13,8 @@ import {
   type RunningApp,
   type TestCluster,
 } from '@trustno1/testing';
+
+const LINT_OPENAPI = resolve(__dirname, '../../../tools/lint-openapi.mjs');
 
 interface ReadyBody {
   status: string;
@@ -133,6 +137,17 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
     };
     assert.match(doc.openapi, /^3\./);
     assert.equal(doc.info.title, 'TRUST-NO-1 World Services');
+    // Client generators read it: swagger-parser and Redocly's recommended rules find no error.
+    const lint = spawnSync(process.execPath, [LINT_OPENAPI, `${gateway.url}/docs/openapi.json`], {
+      encoding: 'utf8',
+    });
+    const report = JSON.parse(lint.stdout) as {
+      swaggerParser: string | null;
+      redocly: { errors: unknown[] };
+    };
+    assert.equal(report.swaggerParser, null);
+    assert.deepEqual(report.redocly.errors, []);
+    assert.equal(lint.status, 0, lint.stderr);
     const ui = await fetch(`${gateway.url}/docs`);
     assert.equal(ui.status, 200);
     assert.match(await ui.text(), /swagger/i);

@@ -63,6 +63,15 @@ export function appEnv(
 }
 
 /**
+ * `TN1_CPU_PROF_DIR=/tmp/prof npm run bench`: each app started here writes a V8 CPU profile
+ * there when it stops gracefully (open it in Chrome DevTools or speedscope).
+ */
+function profileArgs(): string[] {
+  const dir = process.env.TN1_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/**
  * Starts `apps/<name>/src/main.ts` in a child process on a free port and waits until
  * `/health/live` answers (or the process dies, which rejects with its output).
  */
@@ -75,7 +84,7 @@ export async function startApp(
   const portVar = name === 'gateway' ? 'HTTP_PORT' : 'HEALTH_PORT';
   const child = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', join(ROOT, `apps/${name}/src/main.ts`)],
+    [...profileArgs(), '-r', '@swc-node/register', join(ROOT, `apps/${name}/src/main.ts`)],
     {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env, [portVar]: String(port) },
