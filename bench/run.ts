@@ -10,6 +10,7 @@ import { accountsRows } from './accounts.bench';
 import { platformRows } from './platform.bench';
 import { presenceRows } from './presence.bench';
 import { inventoryRows } from './inventory.bench';
+import { prismaRows } from './prisma.bench';
 import { worldRows } from './world.bench';
 
 const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<BenchRow[]>]> = [
@@ -17,6 +18,7 @@ const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<B
   ['accounts', accountsRows],
   ['presence', presenceRows],
   ['inventory', inventoryRows],
+  ['prisma', prismaRows],
   ['world', worldRows],
 ];
 
