@@ -20,7 +20,8 @@ import {
   type RunningApp,
 } from '@trustno1/testing';
 import type { BenchContext } from './lib/context';
-import { measure, type Measurement } from './lib/measure';
+import { cpuMeter } from './lib/cpu';
+import { measure } from './lib/measure';
 import type { BenchRow } from './lib/table';
 
 const HOT_ITEMS = 4;
@@ -125,6 +126,14 @@ export async function inventoryRows(ctx: BenchContext): Promise<BenchRow[]> {
     const cold = await pairs(pool, ctx.concurrency * 8);
     const hot = await pairs(pool, HOT_ITEMS);
     const options = { iterations: ctx.iterations, concurrency: ctx.concurrency };
+    const [inventoryApp, accountsApp, gatewayApp] = apps.map((app) => app.process.pid ?? 0);
+    const cpu = cpuMeter({
+      inventory: { pids: [inventoryApp] },
+      accounts: { pids: [accountsApp] },
+      gateway: { pids: [gatewayApp] },
+      postgres: { name: 'postgres' },
+      'nats-server': { name: 'nats-server' },
+    });
     const pickCold = (i: number) => cold[i % cold.length];
     const pickHot = (i: number) => (Math.random() < HOT_SHARE ? hot[i % HOT_ITEMS] : cold[i % cold.length]);
 
@@ -167,26 +176,36 @@ export async function inventoryRows(ctx: BenchContext): Promise<BenchRow[]> {
     ];
     const rows: BenchRow[] = [];
     for (const [shape, pick, what] of shapes) {
-      const raw: Measurement = await measure((i) => shuttleSql(pool, principalJson, pick(i)), options);
+      const timed = async (op: (i: number) => Promise<unknown>) => {
+        const stop = cpu.start();
+        const measured = await measure(op, options);
+        return {
+          measured,
+          cpu: stop(options.iterations + Math.min(200, options.iterations)),
+        };
+      };
+      const raw = await timed((i) => shuttleSql(pool, principalJson, pick(i)));
       await resync();
-      const nats = await measure((i) => viaNats(pick(i)), options);
+      const nats = await timed((i) => viaNats(pick(i)));
       const natsRefused = refusals();
       await resync();
-      const http = await measure((i) => viaHttp(pick(i)), options);
+      const http = await timed((i) => viaHttp(pick(i)));
       const httpRefused = refusals();
       await resync();
       rows.push(
         {
           operation: `item move via NATS (${shape})`,
-          measured: nats,
-          raw,
-          note: `inventory.item.move.v1 over NATS vs SELECT inventory.move_item(...) through pg, ${what}${natsRefused}`,
+          measured: nats.measured,
+          raw: raw.measured,
+          note:
+            `inventory.item.move.v1 over NATS vs SELECT inventory.move_item(...) through pg, ${what}${natsRefused}` +
+            `\n  - raw: ${raw.cpu}\n  - NATS: ${nats.cpu}`,
         },
         {
           operation: `item move via HTTP (${shape})`,
-          measured: http,
-          raw,
-          note: `POST /v1/items/{id}/move through the gateway vs the same raw column, ${what}${httpRefused}`,
+          measured: http.measured,
+          raw: raw.measured,
+          note: `POST /v1/items/{id}/move through the gateway vs the same raw column, ${what}${httpRefused}\n  - HTTP: ${http.cpu}`,
         },
       );
     }

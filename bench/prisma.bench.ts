@@ -4,7 +4,7 @@
  * kind of pg pool) beside the same statement through pg, at the same concurrency, plus a typed
  * model read (`inventoryItem.findUnique`) beside its SQL. Shows what Prisma costs per statement.
  */
-import { Pool, type PoolClient } from 'pg';
+import { type Pool, type PoolClient } from 'pg';
 import type { Principal } from '@trustno1/contracts';
 import { createPool, createPrismaClient } from '@trustno1/db';
 import { createTestDatabase, factories } from '@trustno1/testing';
