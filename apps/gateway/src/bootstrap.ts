@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from '@trustno1/config';
 import { ErrorCode } from '@trustno1/contracts';
-import { REQUEST_ID_HEADER, requestIdFrom } from '@trustno1/observability';
+import { accessLevel, AppMetrics, REQUEST_ID_HEADER, requestIdFrom } from '@trustno1/observability';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { RouteIndex } from './errors/route-index';
 import { GatewayModule } from './gateway.module';
@@ -67,10 +67,40 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  observeRequests(fastify, app.get(AppMetrics), app.get(Logger));
   app.useGlobalFilters(new HttpErrorFilter(routes));
   app.useGlobalInterceptors(new RequestContextInterceptor());
   mountOpenApi(app);
   return app;
+}
+
+/**
+ * One access line per request (method, route, status, duration, request id, principal kind; a
+ * 5xx at error, anything else at info) and its latency in
+ * `tn1_request_duration_seconds{transport="http"}` by route template and status. Probes and
+ * metrics scrapes are counted but not logged.
+ */
+function observeRequests(fastify: FastifyInstance, metrics: AppMetrics, logger: Logger): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    const seconds = reply.elapsedTime / 1000;
+    metrics.requestDuration.labels('http', `${request.method} ${route}`, String(status)).observe(seconds);
+    if (!route.startsWith('/health') && route !== '/metrics') {
+      const line = {
+        msg: 'http request',
+        requestId: String(request.headers[REQUEST_ID_HEADER]),
+        method: request.method,
+        route,
+        status,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        principal: (request as { principal?: { kind: string } }).principal?.kind ?? 'anonymous',
+      };
+      if (accessLevel(status) === 'error') logger.error(line, 'access');
+      else logger.log(line, 'access');
+    }
+    done();
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ export type { BusModuleAsyncOptions } from './bus.module';
 export { BUS_OPTIONS, BusClient, PrefixedClientNats } from './rpc/bus-client';
 export type { BusOptions, RequestOptions } from './rpc/bus-client';
 export { BusServer, createBusServer } from './rpc/bus-server';
-export type { BusServerOptions } from './rpc/bus-server';
+export type { BusReplyEvent, BusServerOptions } from './rpc/bus-server';
 export { RpcErrorFilter } from './rpc/rpc-error.filter';
 export { IDEMPOTENCY_KEY_HEADER, Meta, parsePrincipal, requestMetaFrom } from './rpc/request-meta';
 export { CallerAuthenticator, PRINCIPAL_HEADER, SERVER_KEY_HEADER } from './rpc/caller-authenticator';

@@ -1,7 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
-import { BusClient, BusModule } from '@trustno1/bus';
+import { BusClient, BusModule, currentRequestId } from '@trustno1/bus';
 import { principalSigningKeys, type BaseConfig } from '@trustno1/config';
 import { DbModule, PG_POOL } from '@trustno1/db';
 import { HealthModule, HealthRegistry, loggingModule, MetricsModule } from '@trustno1/observability';
@@ -42,7 +42,7 @@ export class InfraModule {
     return {
       module: InfraModule,
       imports: [
-        loggingModule({ service: app, level: config.LOG_LEVEL }),
+        loggingModule({ service: app, level: config.LOG_LEVEL, requestId: currentRequestId }),
         MetricsModule.forRoot(app),
         HealthModule.forRoot(),
         DbModule.forRoot({

@@ -5,14 +5,15 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import {
   BusClient,
+  type BusReplyEvent,
   CallerAuthenticator,
   createBusServer,
   DEVELOPMENT_SIGNING_KEYS,
   PrincipalSeal,
 } from '@trustno1/bus';
-import { AccountsOps, type Service } from '@trustno1/contracts';
+import { AccountsOps, httpStatusOf, type Service } from '@trustno1/contracts';
 import { principalSigningKeys, type ServiceConfig } from '@trustno1/config';
-import { HealthRegistry } from '@trustno1/observability';
+import { accessLevel, AppMetrics, HealthRegistry } from '@trustno1/observability';
 import { HybridErrorFilter } from './hybrid-error.filter';
 import { InfraModule } from './infra.module';
 import { pingController } from './ping.controller';
@@ -64,6 +65,7 @@ export async function startService<C extends ServiceConfig>(
           subjectPrefix: options.config.NATS_SUBJECT_PREFIX,
           shutdownGraceMs: options.config.SHUTDOWN_GRACE_MS,
           authenticator: callerAuthenticator(app.get(BusClient), options.config),
+          onReply: replyObserver(app),
         }),
       },
       { inheritAppConfig: true },
@@ -74,6 +76,31 @@ export async function startService<C extends ServiceConfig>(
   if (options.handleSignals ?? true) installShutdown(app, options.config.SHUTDOWN_GRACE_MS);
   app.get(Logger).log(`${options.app} ready, health on port ${options.config.HEALTH_PORT}`, 'host');
   return app;
+}
+
+/**
+ * Every NATS request answered: its latency in `tn1_request_duration_seconds{transport="nats"}` by
+ * subject and code, and a log line when it was refused or failed (info for a refusal, error for
+ * INTERNAL / UNAVAILABLE); answered requests log at debug, to keep the hot path quiet.
+ */
+function replyObserver(app: INestApplication): (event: BusReplyEvent) => void {
+  const metrics = app.get(AppMetrics);
+  const logger = app.get(Logger);
+  return (event) => {
+    metrics.requestDuration.labels('nats', event.subject, event.code).observe(event.seconds);
+    const line = {
+      requestId: event.requestId,
+      subject: event.subject,
+      code: event.code,
+      principal: event.principal,
+      ms: Math.round(event.seconds * 10_000) / 10,
+    };
+    // nestjs-pino: an object's fields go into the line, the last string is the context.
+    if (event.code === 'OK') logger.debug({ ...line, msg: 'nats request' }, 'bus');
+    else if (accessLevel(httpStatusOf(event.code)) === 'error')
+      logger.error({ ...line, msg: 'nats request failed' }, 'bus');
+    else logger.log({ ...line, msg: 'nats request refused' }, 'bus');
+  };
 }
 
 /**

@@ -27,12 +27,20 @@ export function requestIdFrom(value: unknown): string {
   return typeof value === 'string' && REQUEST_ID_PATTERN.test(value) ? value : randomUUID();
 }
 
-interface NatsLikeContext {
-  getHeaders?: () => { get?: (name: string) => string } | undefined;
+export interface LoggingOptions {
+  service: string;
+  level: string;
+  /** The request id of the work in progress (the bus's context), bound to every line. */
+  requestId?: () => string | undefined;
 }
 
-/** JSON logs through pino for HTTP requests and NATS messages, with the request id bound. */
-export function loggingModule(options: { service: string; level: string }): DynamicModule {
+/**
+ * JSON logs through pino. Every line written while a request is in progress carries its
+ * `requestId` (HTTP: the id chosen on arrival; NATS: the id of the message being handled). No
+ * automatic per-request lines: the gateway writes one access line per HTTP request and the
+ * services one line per NATS request they refuse or fail (`accessLevel`).
+ */
+export function loggingModule(options: LoggingOptions): DynamicModule {
   return LoggerModule.forRoot({
     pinoHttp: {
       level: options.level,
@@ -44,16 +52,19 @@ export function loggingModule(options: { service: string; level: string }): Dyna
         return id;
       },
       customAttributeKeys: { reqId: 'requestId' },
-      autoLogging: {
-        ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') || req.url === '/metrics',
-      },
-    },
-    microservice: {
-      customAttributeKeys: { reqId: 'requestId' },
-      genReqId: (ctx) => {
-        const natsCtx = ctx.switchToRpc().getContext<NatsLikeContext>();
-        return requestIdFrom(natsCtx?.getHeaders?.()?.get?.(REQUEST_ID_HEADER));
+      autoLogging: false,
+      mixin: () => {
+        const requestId = options.requestId?.();
+        return requestId ? { requestId } : {};
       },
     },
   });
+}
+
+/**
+ * The level of a request's access line: a 5xx (or INTERNAL / UNAVAILABLE over NATS) is an error
+ * worth a look; a refusal (4xx) is the caller's business and logged at info without a stack.
+ */
+export function accessLevel(status: number): 'info' | 'error' {
+  return status >= 500 ? 'error' : 'info';
 }

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { headers as natsHeaders } from '@nats-io/nats-core';
-import type { AnyOperation, InputOf, Principal, ReplyOf } from '@trustno1/contracts';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import {
+  ErrorCode,
+  type AnyOperation,
+  type InputOf,
+  type Principal,
+  type ReplyOf,
+} from '@trustno1/contracts';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ClientNats, NatsRecord } from '@nestjs/microservices';
 import type { MsPattern } from '@nestjs/microservices';
 import { lastValueFrom, timeout } from 'rxjs';
@@ -16,7 +22,7 @@ import {
   type SigningKey,
 } from './principal-seal';
 import { IDEMPOTENCY_KEY_HEADER } from './request-meta';
-import { toClientError } from './wire-errors';
+import { toClientError, unavailableCause } from './wire-errors';
 
 /** Injection token of the bus options. */
 export const BUS_OPTIONS = Symbol('BUS_OPTIONS');
@@ -65,6 +71,7 @@ export class BusClient implements OnApplicationShutdown {
   private readonly client: PrefixedClientNats;
   private readonly defaultTimeoutMs: number;
   private readonly seal: PrincipalSeal;
+  private readonly logger = new Logger('bus');
 
   constructor(@Inject(BUS_OPTIONS) options: BusOptions) {
     this.client = new PrefixedClientNats(
@@ -93,7 +100,14 @@ export class BusClient implements OnApplicationShutdown {
       // A handler returning nothing completes without a value.
       return await lastValueFrom(reply$, { defaultValue: undefined as T });
     } catch (err) {
-      throw toClientError(err, pattern);
+      const error = toClientError(err, pattern);
+      if (error.code === ErrorCode.UNAVAILABLE) {
+        this.logger.warn(
+          { ...unavailableCause(err, pattern), requestId: currentRequestId() },
+          'NATS request failed',
+        );
+      }
+      throw error;
     }
   }
 

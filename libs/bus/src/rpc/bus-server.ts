@@ -23,9 +23,23 @@ export interface BusServerOptions {
    * only principals sealed with the public development keyring are accepted.
    */
   authenticator?: CallerAuthenticator;
+  /** Called once per request when its reply is sent (never throws into the transport). */
+  onReply?: (event: BusReplyEvent) => void;
 }
 
 type Packet = { err?: unknown; response?: unknown; isDisposed?: boolean };
+
+/** One answered (or refused) request, for the access log and the latency histogram. */
+export interface BusReplyEvent {
+  /** The operation's subject, without the isolation prefix. */
+  subject: string;
+  requestId: string;
+  /** `OK`, or the error code the caller got. */
+  code: string;
+  /** The kind of the proven principal; `unknown` when the caller could not be authenticated. */
+  principal: string;
+  seconds: number;
+}
 
 /**
  * Nest's NATS server with the house conventions: subject prefix, queue group =
@@ -37,7 +51,8 @@ export class BusServer extends ServerNats {
   private readonly graceMs: number;
   private readonly authenticator: CallerAuthenticator;
   private readonly subs: Subscription[] = [];
-  private readonly finishers = new WeakMap<Msg, () => void>();
+  private readonly finishers = new WeakMap<Msg, (code?: string) => void>();
+  private readonly onReply: ((event: BusReplyEvent) => void) | undefined;
   private inflight = 0;
   private onIdle: (() => void) | undefined;
 
@@ -49,6 +64,7 @@ export class BusServer extends ServerNats {
       maxReconnectAttempts: -1,
     });
     this.prefix = opts.subjectPrefix ?? '';
+    this.onReply = opts.onReply;
     this.graceMs = opts.shutdownGraceMs ?? 10_000;
     this.authenticator =
       opts.authenticator ?? new CallerAuthenticator(new PrincipalSeal(DEVELOPMENT_SIGNING_KEYS));
@@ -74,11 +90,13 @@ export class BusServer extends ServerNats {
    */
   override async handleMessage(channel: string, msg: Msg): Promise<unknown> {
     const requestId = msg.headers?.get(REQUEST_ID_HEADER, Match.IgnoreCase) || randomUUID();
-    const finish = this.track(msg);
+    const event = { subject: channel, requestId, principal: 'unknown' };
+    const finish = this.track(msg, event);
     try {
       return await runWithRequestId(requestId, async () => {
         try {
           const principal = await this.authenticator.authenticate(channel, requestId, msg.headers);
+          event.principal = principal.kind;
           if (msg.headers) {
             msg.headers.set(PRINCIPAL_HEADER, JSON.stringify(principal));
             msg.headers.delete(PRINCIPAL_SIGNATURE_HEADER);
@@ -107,7 +125,9 @@ export class BusServer extends ServerNats {
       try {
         return publish(packet) as unknown;
       } finally {
-        if (packet.isDisposed || packet.err !== undefined) this.finishers.get(msg)?.();
+        if (packet.isDisposed || packet.err !== undefined) {
+          this.finishers.get(msg)?.(packet.err === undefined ? 'OK' : (packet.err as { code: string }).code);
+        }
       }
     };
   }
@@ -130,14 +150,23 @@ export class BusServer extends ServerNats {
     await super.close();
   }
 
-  private track(msg: Msg): () => void {
+  private track(msg: Msg, event: { subject: string; requestId: string; principal: string }) {
     this.inflight++;
+    const started = performance.now();
     let done = false;
-    const finish = () => {
+    const finish = (code?: string) => {
       if (done) return;
       done = true;
       this.inflight--;
       if (this.inflight === 0) this.onIdle?.();
+      // A request answered: its access event. A lone event (no reply subject) has none.
+      if (code !== undefined && this.onReply) {
+        try {
+          this.onReply({ ...event, code, seconds: (performance.now() - started) / 1000 });
+        } catch {
+          // Observing must never break the transport.
+        }
+      }
     };
     this.finishers.set(msg, finish);
     return finish;

@@ -138,6 +138,10 @@ describe('bus request/reply through a NestJS microservice', () => {
     const err = await rejection(bus.request('probe.nobody.get.v1', {}, { timeoutMs: 5_000 }));
     assert.equal((err as AppError).code, ErrorCode.UNAVAILABLE);
     assert.ok(Date.now() - started < 1_000, 'no-responders must not wait for the timeout');
+    // The caller learns which service, not the subject nor the transport's reason.
+    const envelope = JSON.stringify((err as AppError).toEnvelope());
+    assert.match(envelope, /"service":"probe"/);
+    assert.doesNotMatch(envelope, /nobody|subscriber|no responders|503/i);
   });
 
   it('does not answer requests outside its subject prefix', async () => {

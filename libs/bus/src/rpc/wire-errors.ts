@@ -21,15 +21,23 @@ export function sanitizeEnvelope(env: ErrorEnvelope): ErrorEnvelope {
 /**
  * Maps what a request rejected with to the AppError the caller sees: a remote
  * envelope keeps its code; everything else (no responder, timeout, connection
- * lost) means the service could not be reached.
+ * lost) means the service could not be reached. The public error names only the
+ * service (the subject's first segment); the subject and the transport's reason
+ * are for the log (`unavailableCause`).
  */
 export function toClientError(err: unknown, pattern: string): AppError {
   if (err instanceof AppError) return err;
   // Remote envelopes arrive as plain JSON objects; local Errors never are one.
   if (!(err instanceof Error) && isErrorEnvelope(err)) return AppError.fromEnvelope(err);
-  return new AppError(ErrorCode.UNAVAILABLE, `Service unavailable: ${pattern}`, {
-    reason: describe(err),
+  const service = pattern.split('.')[0] || 'service';
+  return new AppError(ErrorCode.UNAVAILABLE, `The ${service} service is unavailable; retry later`, {
+    service,
   });
+}
+
+/** What the log says about a request that found no service: subject and transport reason. */
+export function unavailableCause(err: unknown, pattern: string): { subject: string; reason: string } {
+  return { subject: pattern, reason: describe(err) };
 }
 
 function describe(err: unknown): string {
