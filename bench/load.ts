@@ -13,6 +13,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { factories, registerServer, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
+import { exitWithUsageIfAsked } from '../tools/usage';
 import { Recorder, renderLoadTable } from './lib/recorder';
 
 interface Profile {
@@ -47,6 +48,25 @@ const PROFILES: Record<string, Profile> = {
 
 const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 const MOVE_SLOTS = 5;
+
+const describe = (p: Profile) =>
+  `${p.servers} servers x ${p.players} players, ${p.seconds} s, ${p.tickHz} Hz, ` +
+  `${p.movesPerPlayerMinute} moves/player/min, ${p.churnPerServerMinute} leave+join/server/min`;
+
+exitWithUsageIfAsked(`
+Usage: npm run load -- [--profile smoke|seed] [--servers N] [--players M] [--seconds S]
+         [--tick-hz H] [--moves-per-player-minute R] [--churn-per-server-minute C]
+
+Boots accounts, inventory and the gateway on a fresh database and plays N game servers with M
+players each through the gateway (state batches every tick, item moves, leave/join churn,
+heartbeats); prints throughput, latency percentiles and errors per request, and whether the
+servers kept their tick rate. Options override the profile's values.
+
+Profiles:
+${Object.entries(PROFILES)
+  .map(([name, p]) => `  ${name.padEnd(6)} ${describe(p)}`)
+  .join('\n')}
+`);
 
 function profileFromArgs(): Profile {
   const { values } = parseArgs({

@@ -4,6 +4,7 @@
  * Sizes: BENCH_ITERATIONS (default 5000) and BENCH_CONCURRENCY (default 16); suite names as
  * arguments run only those suites.
  */
+import { exitWithUsageIfAsked } from '../tools/usage';
 import { benchContext } from './lib/context';
 import { renderTable, type BenchRow } from './lib/table';
 import { accountsRows } from './accounts.bench';
@@ -21,6 +22,17 @@ const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<B
   ['prisma', prismaRows],
   ['world', worldRows],
 ];
+
+exitWithUsageIfAsked(`
+Usage: npm run bench [-- <suite> ...]
+
+Each hot operation through the product beside the same work done raw, in one run: ops/s, p50,
+p99, the ratio to raw, refusals, and CPU milliseconds per operation by process.
+
+Suites: ${SUITES.map(([name]) => name).join(', ')} (default: all)
+Environment: BENCH_ITERATIONS (default 5000), BENCH_CONCURRENCY (default 16),
+             TN1_CPU_PROF_DIR (write a V8 CPU profile of every app started)
+`);
 
 async function main(): Promise<void> {
   const ctx = benchContext();

@@ -4,6 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(
+    'Usage: npm run build\n\nCompiles apps and libs with tsc (tsconfig.build.json) into dist/ and makes each\n' +
+      '@trustno1/<lib> alias resolvable there; `npm start` runs the result.\n',
+  );
+  process.exit(0);
+}
+
 const root = join(import.meta.dirname, '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 const tsc = spawnSync(

@@ -6,6 +6,17 @@
 // Imported by path, like tools/migrate.ts: checking must not load the generated Prisma client.
 import { checkProcedureDrift } from '../libs/db/src/migrate/drift';
 import { redactUrl } from '../libs/db/src/migrate/migrator';
+import { exitWithUsageIfAsked } from './usage';
+
+exitWithUsageIfAsked(`
+Usage: npm run db:check
+
+Compares every function, trigger and view of DATABASE_URL with a scratch database built from
+prisma/migrations and prisma/sql, and names each one that differs. Exit code 1 on any difference.
+
+Environment: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/trustno1),
+             DB_CHECK_SCRATCH_URL (another server of the same PostgreSQL major version for the scratch database)
+`);
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/trustno1';
 

@@ -2,11 +2,21 @@
  * `npm run dev` (watch) and `npm start` (built output): checks PostgreSQL, Redis and NATS, migrates,
  * then serves every app through Nx. Fails fast with the exact fix when a dependency is down.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { baseConfigSchema, loadConfigOrExit } from '@trustno1/config';
 import { applyMigrations, createDatabaseIfMissing } from '@trustno1/db';
 import { reachable } from './infra';
+import { exitWithUsageIfAsked } from './usage';
+
+exitWithUsageIfAsked(`
+Usage: npm run dev     (every app in watch mode, through \`nx serve\`)
+       npm start       (build, then every app from dist/, through \`nx start\`)
+
+Checks that PostgreSQL, Redis and NATS answer (and prints the command that starts each one that
+does not), creates and migrates DATABASE_URL's database, then serves the gateway on HTTP_PORT
+(default 3000) and every service. Configuration: the environment variables of README.md.
+`);
 
 const ROOT = join(__dirname, '..');
 const watch = process.argv.includes('--watch');
@@ -31,6 +41,13 @@ async function main(): Promise<void> {
     for (const name of down)
       process.stderr.write(`${name} is not reachable. Start it with:\n  ${FIXES[name]}\n`);
     process.exit(1);
+  }
+  if (process.argv.includes('--build')) {
+    const build = spawnSync(process.execPath, [join(ROOT, 'tools/build.mjs')], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    if (build.status !== 0) process.exit(build.status ?? 1);
   }
   await createDatabaseIfMissing(config.DATABASE_URL);
   const { applied } = await applyMigrations({ databaseUrl: config.DATABASE_URL });

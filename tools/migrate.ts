@@ -7,6 +7,19 @@
 // Imported by path rather than through @trustno1/db on purpose: migrating must not load the
 // generated Prisma client, which may not exist yet on a fresh checkout or in an init container.
 import { applyMigrations, createDatabaseIfMissing, redactUrl } from '../libs/db/src/migrate/migrator';
+import { exitWithUsageIfAsked } from './usage';
+
+exitWithUsageIfAsked(`
+Usage: npm run db:migrate [-- --reapply]
+
+Creates DATABASE_URL's database when missing, applies prisma/migrations in order (recorded in
+_prisma_migrations as \`prisma migrate deploy\` records them), then every changed procedure file
+of prisma/sql/<owner>/ (recorded in _repeatable_migrations).
+
+  --reapply   apply every procedure file again, changed or not (puts back functions edited by hand)
+
+Environment: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/trustno1)
+`);
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/trustno1';
 

@@ -4,6 +4,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(
+    'Usage: npm run generate   (also run by npm install as postinstall)\n\n' +
+      'Generates the Prisma client of prisma/schema.prisma into libs/db/src/generated, offline.\n',
+  );
+  process.exit(0);
+}
+
 const env = {
   ...process.env,
   CHECKPOINT_DISABLE: '1',
