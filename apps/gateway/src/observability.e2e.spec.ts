@@ -10,10 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  appEnv,
   call,
   codeOf,
   heartbeat,
   registerServer,
+  startApp,
   startCluster,
   TEST_ADMIN_KEY,
   type TestCluster,
@@ -191,6 +193,25 @@ describe('observability: metrics with samples, access lines, quiet refusals, opa
           `${alert}: no series for ${selector.metric} ${JSON.stringify(selector.matchers)}`,
         );
       }
+    }
+  });
+
+  it('says at start-up and in the 401 that admin routes are off without ADMIN_API_KEY', async () => {
+    const bare = await startApp('gateway', appEnv(cluster.db, cluster.ns, { LOG_LEVEL: 'info' }));
+    try {
+      const refused = await call(bare.url, 'POST', '/v1/admin/servers', {
+        headers: { 'x-admin-key': TEST_ADMIN_KEY },
+        body: { name: 'nope', region: 'eu-west', maxPlayers: 10 },
+      });
+      assert.equal(refused.status, 401);
+      assert.match(JSON.stringify(refused.body), /ADMIN_API_KEY/);
+      assert.match(bare.output(), /ADMIN_API_KEY is not set/);
+      const servers = await cluster.pool.query(
+        `SELECT count(*)::int AS n FROM game_servers WHERE name = 'nope'`,
+      );
+      assert.equal(servers.rows[0].n, 0);
+    } finally {
+      await bare.kill();
     }
   });
 });

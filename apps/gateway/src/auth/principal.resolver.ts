@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { BusClient } from '@trustno1/bus';
 import { AccountsOps, AppError, ErrorCode, type Principal } from '@trustno1/contracts';
@@ -11,7 +11,7 @@ export const ADMIN_API_KEY = Symbol('ADMIN_API_KEY');
 
 /** Turns the credentials of a request into a principal; bad credentials are 401, never anonymous. */
 @Injectable()
-export class PrincipalResolver {
+export class PrincipalResolver implements OnApplicationBootstrap {
   private readonly adminKeyDigest: Buffer | undefined;
 
   constructor(
@@ -19,6 +19,14 @@ export class PrincipalResolver {
     @Optional() @Inject(ADMIN_API_KEY) adminKey?: string,
   ) {
     this.adminKeyDigest = adminKey ? digest(adminKey) : undefined;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.adminKeyDigest) {
+      new Logger('auth').warn(
+        'ADMIN_API_KEY is not set: admin routes (registering game servers, bans, catalog) answer 401',
+      );
+    }
   }
 
   async resolve(request: FastifyRequest): Promise<Principal> {
@@ -33,7 +41,14 @@ export class PrincipalResolver {
 
   private admin(key: string): Principal {
     // Comparing digests keeps the comparison constant-time whatever the key's length.
-    if (this.adminKeyDigest && timingSafeEqual(digest(key), this.adminKeyDigest)) return { kind: 'admin' };
+    if (!this.adminKeyDigest) {
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        'Admin routes are off: this gateway was started without ADMIN_API_KEY',
+        { reason: 'ADMIN_KEY_NOT_CONFIGURED' },
+      );
+    }
+    if (timingSafeEqual(digest(key), this.adminKeyDigest)) return { kind: 'admin' };
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid admin key');
   }
 
