@@ -14,6 +14,9 @@ import { PathsModule } from './paths/paths.module';
 import { PresenceModule } from './presence/presence.module';
 import { TerritoriesModule } from './territories/territories.module';
 import { VehiclesModule } from './vehicles/vehicles.module';
+import { CombatJobsModule } from './combat/combat-jobs.module';
+import { MarketJobsModule } from './market/market-jobs.module';
+import { FactionsJobsModule } from './factions/factions-jobs.module';
 
 /** A domain's jobs: the Nest module whose providers register its processors and schedule handlers. */
 export interface DomainJobs {
@@ -37,5 +40,8 @@ export const DOMAIN_JOBS: readonly DomainJobs[] = [
   { domain: 'world', module: EventsModule },
   { domain: 'world', module: PathsModule },
   { domain: 'inventory', module: InventoryJobsModule },
+  { domain: 'combat', module: CombatJobsModule },
+  { domain: 'market', module: MarketJobsModule },
+  { domain: 'factions', module: FactionsJobsModule },
   // <domain jobs: nx g @trustno1/generators:service adds its module here>
 ];
