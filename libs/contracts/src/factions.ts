@@ -9,8 +9,8 @@ import { defineOperation } from './operation';
 
 /**
  * The codes the factions SQL functions raise (raise_error in prisma/sql/factions/), each the API error
- * of the same name. A procedure file raising a code missing here fails libs/db's procedure-sources
- * spec.
+ * of the same name. With the first code, list this object in OWNER_ERRORS of libs/db's
+ * procedure-sources spec; until then a procedure file raising any code fails that spec.
  */
 export const FactionsErrors = {} as const satisfies { [K in ErrorCode]?: K };
 

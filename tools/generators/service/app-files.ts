@@ -319,8 +319,8 @@ import { defineOperation } from './operation';
 
 /**
  * The codes the ${name} SQL functions raise (raise_error in prisma/sql/${name}/), each the API error
- * of the same name. A procedure file raising a code missing here fails libs/db's procedure-sources
- * spec.
+ * of the same name. With the first code, list this object in OWNER_ERRORS of libs/db's
+ * procedure-sources spec; until then a procedure file raising any code fails that spec.
  */
 export const ${className}Errors = {} as const satisfies { [K in ErrorCode]?: K };
 

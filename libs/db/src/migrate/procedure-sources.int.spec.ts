@@ -1,11 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  CombatErrors,
-  FactionsErrors,
-  InventoryErrors,
-  MarketErrors,
-  WorldErrors,
-} from '@trustno1/contracts';
+import { InventoryErrors, WorldErrors } from '@trustno1/contracts';
 import { createTestDatabase } from '@trustno1/testing';
 import { resolve } from 'node:path';
 import { afterAll, describe, it } from '@jest/globals';
@@ -21,9 +15,6 @@ const REPO_SQL = resolve(__dirname, '../../../../prisma/sql');
 const OWNER_ERRORS: Partial<Record<SqlOwner, Record<string, string>>> = {
   inventory: InventoryErrors,
   world: WorldErrors,
-  combat: CombatErrors,
-  market: MarketErrors,
-  factions: FactionsErrors,
 };
 
 interface SourceFile {
