@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, type CreateSessionBody, type SessionView } from '@trustno1/contracts';
-import { CLOCK, type Clock } from '../common/clock';
+import { CLOCK, type Clock } from '../clock/clock';
 import { SessionStore } from '../sessions/session.store';
 import { AccountsRepository, type BanState, type LoginAccount } from './accounts.repository';
 import { LoginLockout } from './lockout';

@@ -2,7 +2,7 @@ import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig, ConfigError } from '@trustno1/config';
-import { accountsConfigSchema } from '../common/accounts-config';
+import { accountsConfigSchema } from '../accounts-config';
 import { base32Encode } from './totp';
 import { TotpSealer } from './totp-seal';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { AppError, ErrorCode, type TotpEnrollmentView } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
-import { CLOCK, type Clock } from '../common/clock';
+import { CLOCK, type Clock } from '../clock/clock';
 import { matchTotpStep, newTotpSecret, otpauthUrl } from './totp';
 import { TOTP_SEALER, type TotpSealer } from './totp-seal';
 import { TotpRepository } from './totp.repository';

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { AccountsEvents, AppError, ErrorCode, type AccountBannedEvent } from '@trustno1/contracts';
 import { enqueueEvent } from '@trustno1/bus';
 import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
-import { CLOCK, type Clock } from '../common/clock';
+import { CLOCK, type Clock } from '../clock/clock';
 import { SessionStore } from '../sessions/session.store';
 import { AccountsRepository } from './accounts.repository';
 

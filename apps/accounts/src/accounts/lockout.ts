@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppError, ErrorCode } from '@trustno1/contracts';
 import { REDIS, RedisKeys, TTL } from '@trustno1/redis';
-import { CLOCK, type Clock } from '../common/clock';
+import { CLOCK, type Clock } from '../clock/clock';
 
 /** SPEC §7: 5 failures in 10 minutes lock the account's logins for 10 minutes. */
 export const LOCKOUT_FAILURES = 5;
