@@ -67,7 +67,7 @@ export default async function serviceGenerator(
   };
   for (const [path, text] of Object.entries(written)) {
     // Files grow with the domain: only project.json and a stub's main.ts are ever rewritten.
-    if (tree.exists(path) && !rewritable(tree, path)) continue;
+    if (tree.exists(path) && (!rewritable(tree, path) || sameJson(tree.read(path, 'utf-8'), text))) continue;
     tree.write(path, text);
   }
 
@@ -106,6 +106,12 @@ function sqlFilePath(tree: Tree, name: string): string {
   if (status) return `${dir}/${status}`;
   const next = Math.max(0, ...present.map((f) => Number(f.slice(0, 2)))) + 1;
   return `${dir}/${String(next).padStart(2, '0')}_status.sql`;
+}
+
+/** True when both are JSON of the same value (project.json formatted differently is unchanged). */
+function sameJson(a: string | null, b: string): boolean {
+  if (a === null || !b.trimStart().startsWith('{')) return false;
+  return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
 }
 
 function readExisting(tree: Tree, path: string): ExistingProject | undefined {
