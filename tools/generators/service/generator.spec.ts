@@ -40,7 +40,10 @@ describe('nx g @trustno1/generators:service', () => {
     assert.match(read('libs/contracts/src/index.ts'), /export \* from '\.\/arena';/);
     assert.match(read('libs/contracts/src/platform.ts'), /'arena'/);
     assert.match(read('libs/config/src/apps.ts'), /arena: 3108,/);
-    assert.match(read('apps/gateway/src/operations/operations.module.ts'), /ArenaOps/);
+    assert.match(
+      read('apps/gateway/src/operations/operations.module.ts'),
+      /operationsOf\(\s*AccountsOps,[^)]*\bFactionsOps,\s*ArenaOps,?\s*\)/,
+    );
     assert.match(read('apps/gateway/src/authorization.e2e.spec.ts'), /'GET \/v1\/arena\/status'/);
     assert.match(read('libs/db/src/migrate/repeatable.ts'), /'arena'/);
     assert.match(read('libs/testing/src/apps.ts'), /'arena'/);

@@ -37,6 +37,14 @@ function addToConstArray(text: string, declaration: string, item: string): strin
   return multiline ? `${head},\n  '${item}',\n${text.slice(end)}` : `${head}, '${item}'${text.slice(end)}`;
 }
 
+/** The items of a comma-separated list as written in code (a trailing comma allowed). */
+function listOf(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 export function wireContracts(tree: Tree, n: ServiceNames, manual: ManualSteps): void {
   edit(
     tree,
@@ -90,16 +98,10 @@ export function wireGateway(tree: Tree, n: ServiceNames, manual: ManualSteps): v
       const imported = /import \{([^}]*)\} from '@trustno1\/contracts';/.exec(text);
       const listed = /operationsOf\(([^)]*)\)/.exec(text);
       if (!imported || !listed) return undefined;
-      const names = [
-        ...imported[1]
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        ops,
-      ].sort((a, b) => a.localeCompare(b));
+      const names = [...listOf(imported[1]), ops].sort((a, b) => a.localeCompare(b));
       return text
         .replace(imported[0], `import { ${names.join(', ')} } from '@trustno1/contracts';`)
-        .replace(listed[0], `operationsOf(${listed[1].trim()}, ${ops})`);
+        .replace(listed[0], `operationsOf(${[...listOf(listed[1]), ops].join(', ')})`);
     },
     manual,
     `import ${ops} from @trustno1/contracts and add it to GATEWAY_OPERATIONS`,
