@@ -1,8 +1,8 @@
 import { Inject, Module, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { QueueProducer } from '@trustno1/queues';
-import { QUEUE_CONNECTION, WORKER_CONFIG } from '../runtime/tokens';
-import type { WorkerAppConfig } from '../worker.config';
+import { QUEUE_CONNECTION, WORKER_CONFIG } from '../../runtime/tokens';
+import type { WorkerAppConfig } from '../../worker.config';
 import { EventsProcessors } from './events.processors';
 import { EVENTS_PRODUCER } from './tokens';
 

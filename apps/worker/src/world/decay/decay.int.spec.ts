@@ -7,7 +7,7 @@ import { createQueueConnection, ProcessorRegistry, QueueProducer, scheduleNamed 
 import { createTestNamespace, testInfra, type TestNamespace } from '@trustno1/testing';
 import { DecayScanProcessor } from './decay-scan.processor';
 import { StructureDecayProcessor } from './structure-decay.processor';
-import { fakeBus } from '../testing/fake-bus';
+import { fakeBus } from '../../testing/fake-bus';
 
 describe('structure decay: the scan schedule and the structure_decay queue', () => {
   let ns: TestNamespace;

@@ -9,8 +9,8 @@ import type { Pool } from 'pg';
 import { OutboxRelay } from '@trustno1/bus';
 import { PG_POOL } from '@trustno1/db';
 import { HealthRegistry } from '@trustno1/observability';
-import { WORKER_CONFIG } from '../runtime/tokens';
-import type { WorkerAppConfig } from '../worker.config';
+import { WORKER_CONFIG } from '../../runtime/tokens';
+import type { WorkerAppConfig } from '../../worker.config';
 
 /**
  * Publishes every service's committed outbox rows to the JetStream stream. Replicas share the

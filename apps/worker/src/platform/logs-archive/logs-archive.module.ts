@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { WORKER_CONFIG } from '../runtime/tokens';
-import type { WorkerAppConfig } from '../worker.config';
+import { WORKER_CONFIG } from '../../runtime/tokens';
+import type { WorkerAppConfig } from '../../worker.config';
 import { LogsArchiveProcessor } from './logs-archive.processor';
 import { LogsArchiveRepository } from './logs-archive.repository';
 import { LOGS_ARCHIVE_OPTIONS, LogsArchiveService, type LogsArchiveOptions } from './logs-archive.service';

@@ -5,7 +5,7 @@ import { AccountsSubjects } from '@trustno1/contracts';
 import { ProcessorRegistry, scheduleNamed } from '@trustno1/queues';
 import { MatchmakingAssignProcessor } from '../matchmaking/matchmaking-assign.processor';
 import { PositionsFlushProcessor } from './positions-flush.processor';
-import { fakeBus } from '../testing/fake-bus';
+import { fakeBus } from '../../testing/fake-bus';
 
 const job = (name: string) => ({ name, id: `${name}.test`, timestamp: Date.now(), opts: {} }) as Job;
 

@@ -7,7 +7,7 @@ import { WORLD_CATALOGS } from '@trustno1/world-domain';
 import { TerritoriesResourcesProcessor } from '../territories/territories-resources.processor';
 import { VehiclesDecayProcessor } from '../vehicles/vehicles-decay.processor';
 import { EventsProcessors, templateForTick } from './events.processors';
-import { fakeBus } from '../testing/fake-bus';
+import { fakeBus } from '../../testing/fake-bus';
 
 function fakeProducer() {
   const jobs: { queue: string; payload: unknown }[] = [];
