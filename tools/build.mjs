@@ -25,11 +25,13 @@ const tsc = spawnSync(
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 const { paths } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
-for (const [alias, [target]] of Object.entries(paths)) {
+// Only the libs are built; tool aliases (the local Nx generators) are not run from dist/.
+const built = Object.entries(paths).filter(([, [target]]) => target.startsWith('libs/'));
+for (const [alias, [target]] of built) {
   const dir = join(root, 'dist/node_modules', alias);
   mkdirSync(dir, { recursive: true });
   const compiled = target.replace(/\.ts$/, '.js');
   const compiledPath = relative(dir, join(root, 'dist', compiled));
   writeFileSync(join(dir, 'index.js'), `module.exports = require(${JSON.stringify(compiledPath)});\n`);
 }
-process.stdout.write(`built ${Object.keys(paths).length} libs and the apps into dist/\n`);
+process.stdout.write(`built ${built.length} libs and the apps into dist/\n`);

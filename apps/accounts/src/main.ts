@@ -1,9 +1,9 @@
 import { loadConfigOrExit } from '@trustno1/config';
 import { exitOnStartupFailure, startService } from '@trustno1/host';
 import { CharactersModule } from './characters/characters.module';
-import { AuthModule } from './auth/auth.module';
-import { accountsConfigSchema } from './common/accounts-config';
-import { CommonModule } from './common/common.module';
+import { AccountsModule } from './accounts/accounts.module';
+import { accountsConfigSchema } from './accounts-config';
+import { ClockModule } from './clock/clock.module';
 import { MatchmakingModule } from './matchmaking/matchmaking.module';
 import { PresenceModule } from './presence/presence.module';
 import { ServersModule } from './servers/servers.module';
@@ -16,8 +16,8 @@ startService({
   config,
   natsServer: true,
   imports: [
-    CommonModule.forRoot(config),
-    AuthModule,
+    ClockModule,
+    AccountsModule.forRoot(config),
     SessionsModule,
     ServersModule,
     CharactersModule,

@@ -1,8 +1,12 @@
-import { loadConfigOrExit, serviceConfigSchema } from '@trustno1/config';
+import { loadConfigOrExit } from '@trustno1/config';
 import { exitOnStartupFailure, startService } from '@trustno1/host';
+import { factionsConfigSchema } from './factions-config';
+import { FactionsModule } from './factions.module';
 
-const config = loadConfigOrExit(serviceConfigSchema('factions'), 'factions');
+const config = loadConfigOrExit(factionsConfigSchema, 'factions');
 
-startService({ app: 'factions', config, natsServer: true, imports: [] }).catch(
+// Health (/health/live, /health/ready: PostgreSQL, Redis, NATS), metrics, the NATS server with
+// sealed principals and the graceful shutdown all come from startService.
+startService({ app: 'factions', config, natsServer: true, imports: [FactionsModule] }).catch(
   exitOnStartupFailure('factions'),
 );

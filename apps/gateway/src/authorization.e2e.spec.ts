@@ -1,8 +1,9 @@
 /**
  * The route × principal table of SPEC §8: every /v1 route of accounts, sessions, characters,
- * servers, presence, matchmaking, inventory and world, called as a player, another player, a server, another
- * server, an admin and nobody. "allowed" means the request got past authorization (any answer
- * but 401/403: often a 400 for an empty body, since the guard runs before validation).
+ * servers, presence, matchmaking, inventory, world and the generated services, called as a
+ * player, another player, a server, another server, an admin and nobody. "allowed" means the
+ * request got past authorization (any answer but 401/403: often a 400 for an empty body, since the
+ * guard runs before validation).
  */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
@@ -51,6 +52,7 @@ const serverOnly: Record<Who, Expect> = {
   admin: 403,
   nobody: 401,
 };
+const serverOrAdmin: Record<Who, Expect> = { ...serverOnly, admin: 'allowed' };
 
 describe('authorization: route × principal', () => {
   let cluster: TestCluster;
@@ -449,6 +451,24 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'GET', path: `/v1/paths/path.${'0'.repeat(32)}` }),
       expect: serverOnly,
     },
+    // The generated services' example routes. Their apps are not part of this cluster: an allowed
+    // call gets past the gateway's authorization and then 503 UNAVAILABLE, which counts as allowed.
+    {
+      route: 'GET /v1/combat/status',
+      request: () => ({ method: 'GET', path: '/v1/combat/status' }),
+      expect: serverOrAdmin,
+    },
+    {
+      route: 'GET /v1/market/status',
+      request: () => ({ method: 'GET', path: '/v1/market/status' }),
+      expect: serverOrAdmin,
+    },
+    {
+      route: 'GET /v1/factions/status',
+      request: () => ({ method: 'GET', path: '/v1/factions/status' }),
+      expect: serverOrAdmin,
+    },
+    // <service rows: nx g @trustno1/generators:service adds its example route here>
   );
 
   /** Runs the refusals first, so a request that is allowed cannot change what a later one sees. */

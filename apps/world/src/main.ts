@@ -2,8 +2,9 @@ import { loadConfigOrExit } from '@trustno1/config';
 import { exitOnStartupFailure, startService } from '@trustno1/host';
 import { CatalogModule } from './catalog/catalog.module';
 import { ChunksModule } from './chunks/chunks.module';
-import { CommonModule } from './common/common.module';
-import { worldConfigSchema } from './common/world-config';
+import { ClockModule } from './clock/clock.module';
+import { WorldSeedModule } from './world-seed/world-seed.module';
+import { worldConfigSchema } from './world-config';
 import { StructuresModule } from './structures/structures.module';
 import { VehiclesModule } from './vehicles/vehicles.module';
 import { TerritoriesModule } from './territories/territories.module';
@@ -17,7 +18,8 @@ startService({
   config,
   natsServer: true,
   imports: [
-    CommonModule.forRoot(config),
+    ClockModule,
+    WorldSeedModule.forRoot(config),
     CatalogModule,
     ChunksModule,
     StructuresModule,

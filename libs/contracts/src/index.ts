@@ -10,4 +10,7 @@ export * from './world-paths';
 export * from './inventory';
 export * from './world-structures';
 export * from './world-ops';
+export * from './combat';
+export * from './market';
+export * from './factions';
 export * from './operation';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AssignView } from '@trustno1/contracts';
-import { CLOCK, type Clock } from '../common/clock';
+import { CLOCK, type Clock } from '../clock/clock';
 import { MatchmakingCache } from './matchmaking.cache';
 import { MatchmakingRepository } from './matchmaking.repository';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, type EnqueuedTicketView, type TicketView } from '@trustno1/contracts';
 import type { IdempotencyClaim } from '@trustno1/db';
-import { CLOCK, type Clock } from '../common/clock';
+import { CLOCK, type Clock } from '../clock/clock';
 import { MatchmakingCache } from './matchmaking.cache';
 import { MatchmakingRepository } from './matchmaking.repository';
 

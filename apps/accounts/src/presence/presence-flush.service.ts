@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FlushView } from '@trustno1/contracts';
-import { CLOCK, type Clock } from '../common/clock';
+import { CLOCK, type Clock } from '../clock/clock';
 import { PresenceCache } from './presence.cache';
 import { PresenceRepository, type FlushRow } from './presence.repository';
 

@@ -12,7 +12,7 @@ import {
   type ChunkPlayersView,
 } from '@trustno1/contracts';
 import type { IdempotencyClaim } from '@trustno1/db';
-import { CLOCK, type Clock } from '../common/clock';
+import { CLOCK, type Clock } from '../clock/clock';
 import { PresenceCache, type StateWrite } from './presence.cache';
 import { PresenceRepository, type Placement } from './presence.repository';
 import { chunkOf, lingerUntil, playtimeSeconds, type LiveState } from './presence.state';

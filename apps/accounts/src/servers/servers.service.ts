@@ -11,7 +11,7 @@ import {
   type ServerStatusBody,
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
-import { CLOCK, type Clock } from '../common/clock';
+import { CLOCK, type Clock } from '../clock/clock';
 import { isRevoked, ServerKeyCache } from './server-key.cache';
 import { ServerStatusStore } from './server-status.store';
 import { ServersRepository } from './servers.repository';

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppError, ErrorCode, type ResolvedSession } from '@trustno1/contracts';
 import { REDIS, RedisKeys, TTL } from '@trustno1/redis';
-import { CLOCK, type Clock } from '../common/clock';
+import { CLOCK, type Clock } from '../clock/clock';
 
 export interface NewSession {
   token: string;

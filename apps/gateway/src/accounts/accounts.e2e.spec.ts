@@ -13,7 +13,7 @@ import {
   type TestCluster,
   TEST_ADMIN_KEY as ADMIN_KEY,
 } from '@trustno1/testing';
-import { base32Encode, totpCode } from '../../../accounts/src/auth/totp';
+import { base32Encode, totpCode } from '../../../accounts/src/accounts/totp';
 
 const PASSWORD = 'Gl4cier-Wolf-Ember';
 

@@ -1,9 +1,24 @@
 import { Module } from '@nestjs/common';
-import { AccountsOps, InventoryOps, operationsOf, WorldOps } from '@trustno1/contracts';
+import {
+  AccountsOps,
+  CombatOps,
+  FactionsOps,
+  InventoryOps,
+  MarketOps,
+  operationsOf,
+  WorldOps,
+} from '@trustno1/contracts';
 import { operationsController } from './operation-routes';
 
 /** Every operation the gateway serves from its definition; each domain adds its group here. */
-export const GATEWAY_OPERATIONS = operationsOf(AccountsOps, InventoryOps, WorldOps);
+export const GATEWAY_OPERATIONS = operationsOf(
+  AccountsOps,
+  InventoryOps,
+  WorldOps,
+  CombatOps,
+  MarketOps,
+  FactionsOps,
+);
 
 /** HTTP routes generated from the operations of libs/contracts. */
 @Module({ controllers: [operationsController(GATEWAY_OPERATIONS)] })

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { REDIS, RedisKeys, TTL } from '@trustno1/redis';
-import { CLOCK, type Clock } from '../common/tokens';
+import { CLOCK, type Clock } from '../clock/clock';
 import { ChunksRepository } from './chunks.repository';
 
 /** A world position as the API carries it. */

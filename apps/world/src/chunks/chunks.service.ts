@@ -10,7 +10,8 @@ import {
   TerrainFormatError,
   type WorldSeed,
 } from '@trustno1/world-domain';
-import { CLOCK, WORLD_SEED, type Clock } from '../common/tokens';
+import { CLOCK, type Clock } from '../clock/clock';
+import { WORLD_SEED } from '../world-seed/world-seed';
 import { ChunkKeysService } from './chunk-keys.service';
 import { ChunksRepository, type StoredChunk } from './chunks.repository';
 

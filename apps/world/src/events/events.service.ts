@@ -16,10 +16,11 @@ import {
 import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
 import { eventSpawnJobId } from '@trustno1/queues';
 import { chunkOf, WORLD_CATALOGS, type EventTemplate, type WorldSeed } from '@trustno1/world-domain';
-import { requireJoinedCharacter } from '../common/characters';
+import { requireJoinedCharacter } from '../characters/joined-character';
 import { ChunkKeysService } from '../chunks/chunk-keys.service';
-import { CLOCK, WORLD_SEED, type Clock } from '../common/tokens';
-import { mapProcedureErrors, invalidField } from '../common/procedure-errors';
+import { CLOCK, type Clock } from '../clock/clock';
+import { WORLD_SEED } from '../world-seed/world-seed';
+import { mapProcedureErrors, invalidField } from '../procedures/procedure-errors';
 import { EVENTS_CONFIG, type EventsConfig } from './events-config';
 import { EventsRepository } from './events.repository';
 import { pickSpawnLocation, rollFor } from './spawn-location';

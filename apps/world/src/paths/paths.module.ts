@@ -2,7 +2,7 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import type { Redis } from 'ioredis';
 import { queueRedisUrl } from '@trustno1/config';
 import { createQueueConnection, QueueProducer } from '@trustno1/queues';
-import type { WorldConfig } from '../common/world-config';
+import type { WorldConfig } from '../world-config';
 import { PathsController } from './paths.controller';
 import { PathsRepository } from './paths.repository';
 import { PathsService } from './paths.service';

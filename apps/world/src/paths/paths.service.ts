@@ -8,7 +8,7 @@ import {
 } from '@trustno1/contracts';
 import type { QueueProducer } from '@trustno1/queues';
 import { chunkOf, encodeTerrain, generateHeightmap, type WorldSeed } from '@trustno1/world-domain';
-import { WORLD_SEED } from '../common/tokens';
+import { WORLD_SEED } from '../world-seed/world-seed';
 import { PathsRepository } from './paths.repository';
 import { PATHS_PRODUCER } from './tokens';
 

@@ -1,4 +1,4 @@
-import { mapProcedureErrors, type ProcedureMessages } from '../common/procedure-errors';
+import { mapProcedureErrors, type ProcedureMessages } from '../procedures/procedure-errors';
 
 const MESSAGES: ProcedureMessages = {
   BUILD_BLOCKED: 'Building is not allowed here',

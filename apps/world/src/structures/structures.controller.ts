@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Handle, type Call } from '@trustno1/bus';
 import { WorldOps, type RequestOf } from '@trustno1/contracts';
-import { referenceOf } from '../common/principals';
+import { referenceOf } from './ledger-reference';
 import { StructuresService } from './structures.service';
 
 const {

@@ -13,9 +13,9 @@ import {
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
 import { WORLD_CATALOGS, type StructureType } from '@trustno1/world-domain';
-import { requireJoinedCharacter } from '../common/characters';
-import { invalidField } from '../common/procedure-errors';
-import { CLOCK, type Clock } from '../common/tokens';
+import { requireJoinedCharacter } from '../characters/joined-character';
+import { invalidField } from '../procedures/procedure-errors';
+import { CLOCK, type Clock } from '../clock/clock';
 import { mapStructureErrors } from './structure-errors';
 import { STRUCTURES_CONFIG, type StructuresConfig } from './structures-config';
 import { StructuresRepository } from './structures.repository';

@@ -11,8 +11,8 @@ import {
   type TerritoryView,
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
-import { CLOCK, type Clock } from '../common/tokens';
-import { mapProcedureErrors } from '../common/procedure-errors';
+import { CLOCK, type Clock } from '../clock/clock';
+import { mapProcedureErrors } from '../procedures/procedure-errors';
 import { TerritoriesRepository } from './territories.repository';
 
 const HOUR_MS = 3_600_000;

@@ -13,10 +13,10 @@ import {
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
 import { chunkOf, WORLD_CATALOGS } from '@trustno1/world-domain';
-import { requireJoinedCharacter } from '../common/characters';
+import { requireJoinedCharacter } from '../characters/joined-character';
 import { ChunkKeysService, type ChunkMember } from '../chunks/chunk-keys.service';
-import { CLOCK, type Clock } from '../common/tokens';
-import { mapProcedureErrors, invalidField } from '../common/procedure-errors';
+import { CLOCK, type Clock } from '../clock/clock';
+import { mapProcedureErrors, invalidField } from '../procedures/procedure-errors';
 import { VEHICLES_CONFIG, type VehiclesConfig } from './vehicles-config';
 import { VehiclesRepository, type VehicleChanges } from './vehicles.repository';
 

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { StatusModule } from './status/status.module';
+
+/** The combat service: one module per feature folder. */
+@Module({ imports: [StatusModule] })
+export class CombatModule {}

@@ -1,0 +1,16 @@
+-- market: the service's status, the example operation of its template (market.status.get.v1).
+-- Every function the market service publishes lives in its own schema; another service calls
+-- them, it never touches the schema's tables.
+
+CREATE SCHEMA IF NOT EXISTS market;
+
+CREATE OR REPLACE FUNCTION market.status()
+RETURNS TABLE (service text, schema_name text, functions integer, database_time timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT 'market'::text,
+           'market'::text,
+           (SELECT count(*)::integer
+              FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'market'),
+           now();
+$$;
