@@ -1,8 +1,8 @@
 import { loadConfigOrExit } from '@trustno1/config';
 import { exitOnStartupFailure, startService } from '@trustno1/host';
 import { CatalogModule } from './catalog/catalog.module';
-import { CommonModule } from './common/common.module';
-import { inventoryConfigSchema } from './common/inventory-config';
+import { InventoryCoreModule } from './inventory-core.module';
+import { inventoryConfigSchema } from './inventory-config';
 import { CorpsesModule } from './corpses/corpses.module';
 import { InventoriesModule } from './inventories/inventories.module';
 import { ItemsModule } from './items/items.module';
@@ -15,7 +15,7 @@ startService({
   config,
   natsServer: true,
   imports: [
-    CommonModule.forRoot(config),
+    InventoryCoreModule.forRoot(config),
     CatalogModule,
     InventoriesModule,
     ItemsModule,

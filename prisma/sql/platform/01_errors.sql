@@ -1,7 +1,7 @@
 -- platform: raise_error, the one way the SQL functions of every owner fail with a stable code.
 --
 -- Wire format, what the services map back to an AppError (libs/inventory-domain
--- inventoryErrorOf, apps/world common/procedure-errors.ts): SQLSTATE P0001 (raise_exception),
+-- inventoryErrorOf, apps/world procedures/procedure-errors.ts): SQLSTATE P0001 (raise_exception),
 -- MESSAGE = the code, an ErrorCode of @trustno1/contracts listed for the owner (InventoryErrors,
 -- WorldErrors), DETAIL = the particulars as a JSON object; a VALIDATION_FAILED names the bad
 -- field as {field, problem}. libs/db/src/migrate/procedure-sources.spec.ts refuses a code the

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Pool } from 'pg';
 import { syncCatalog } from '@trustno1/inventory-domain';
 import { createTestDatabase, factories, FakeClock, type TestDatabase } from '@trustno1/testing';
-import type { InventoryConfig } from '../common/inventory-config';
+import type { InventoryConfig } from '../inventory-config';
 import { CorpsesRepository } from './corpses.repository';
 import { CorpsesService } from './corpses.service';
 

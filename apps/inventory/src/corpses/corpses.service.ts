@@ -10,9 +10,9 @@ import {
   type Principal,
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
-import { CLOCK, INVENTORY_CONFIG, type Clock, type InventoryConfig } from '../common/inventory-config';
-import { referenceOf } from '../common/principals';
-import { mapProcedureErrors } from '../common/procedure-errors';
+import { CLOCK, INVENTORY_CONFIG, type Clock, type InventoryConfig } from '../inventory-config';
+import { referenceOf } from '../access/ledger-reference';
+import { mapProcedureErrors } from '../procedures/procedure-errors';
 import { CorpsesRepository } from './corpses.repository';
 
 type Server = Extract<Principal, { kind: 'server' }>;

@@ -11,7 +11,7 @@ import {
   type Principal,
 } from '@trustno1/contracts';
 import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
-import { AccessRepository } from '../common/access.repository';
+import { AccessRepository } from '../access/access.repository';
 import { InventoriesRepository } from './inventories.repository';
 
 type CreateInventory = z.infer<typeof createInventoryBody>;

@@ -19,9 +19,9 @@ import {
   withStatement,
   type IdempotencyClaim,
 } from '@trustno1/db';
-import { AccessRepository } from '../common/access.repository';
-import { referenceOf } from '../common/principals';
-import { itemMovedMeanwhile, mapProcedureErrors } from '../common/procedure-errors';
+import { AccessRepository } from '../access/access.repository';
+import { referenceOf } from '../access/ledger-reference';
+import { itemMovedMeanwhile, mapProcedureErrors } from '../procedures/procedure-errors';
 import { ItemsRepository } from './items.repository';
 
 type Server = Extract<Principal, { kind: 'server' }>;

@@ -10,7 +10,7 @@ import { Pool, type PoolClient } from 'pg';
 import { AppError, type Principal } from '@trustno1/contracts';
 import { createPool, requestHash, type IdempotencyClaim } from '@trustno1/db';
 import { createTestDatabase, factories, type TestDatabase } from '@trustno1/testing';
-import { AccessRepository } from '../common/access.repository';
+import { AccessRepository } from '../access/access.repository';
 import { ItemsRepository } from './items.repository';
 import { ItemsService } from './items.service';
 

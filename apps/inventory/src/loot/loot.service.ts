@@ -11,7 +11,7 @@ import {
   syncLootTables,
   type LootTable,
 } from '@trustno1/inventory-domain';
-import { mapProcedureErrors } from '../common/procedure-errors';
+import { mapProcedureErrors } from '../procedures/procedure-errors';
 import { LootRepository } from './loot.repository';
 
 @Injectable()

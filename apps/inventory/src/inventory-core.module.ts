@@ -1,17 +1,17 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { AccessRepository } from './access.repository';
+import { AccessRepository } from './access/access.repository';
 import { CLOCK, INVENTORY_CONFIG, type Clock, type InventoryConfig } from './inventory-config';
-import { LimitsService } from './limits.service';
+import { LimitsService } from './limits/limits.service';
 
 const systemClock: Clock = { now: () => new Date() };
 
-/** What every inventory feature shares: access checks, the app's configuration and the clock. */
+/** What every inventory feature shares: access checks, the active-items limit, the configuration and the clock. */
 @Global()
 @Module({})
-export class CommonModule {
+export class InventoryCoreModule {
   static forRoot(config: InventoryConfig): DynamicModule {
     return {
-      module: CommonModule,
+      module: InventoryCoreModule,
       providers: [
         AccessRepository,
         LimitsService,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@trustno1/db';
-import { INVENTORY_CONFIG, type InventoryConfig } from './inventory-config';
+import { INVENTORY_CONFIG, type InventoryConfig } from '../inventory-config';
 
 /** Writes the configured active-items limit where the item triggers enforce it (LIMIT_REACHED). */
 @Injectable()
