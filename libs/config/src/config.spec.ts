@@ -48,4 +48,16 @@ describe('loadConfig', () => {
   it('treats an empty variable as unset', () => {
     assert.equal(loadConfig(serviceConfigSchema('world'), { HEALTH_PORT: '' }).HEALTH_PORT, 3102);
   });
+
+  it('takes <APP>_<NAME> for one app over <NAME>, and names it when invalid', () => {
+    const env = { HEALTH_PORT: '4000', WORLD_HEALTH_PORT: '4002', INVENTORY_DATABASE_POOL_SIZE: '3' };
+    assert.equal(loadConfig(serviceConfigSchema('world'), env, 'world').HEALTH_PORT, 4002);
+    assert.equal(loadConfig(serviceConfigSchema('accounts'), env, 'accounts').HEALTH_PORT, 4000);
+    assert.equal(loadConfig(serviceConfigSchema('inventory'), env, 'inventory').DATABASE_POOL_SIZE, 3);
+    assert.equal(loadConfig(serviceConfigSchema('world'), env, 'world').DATABASE_POOL_SIZE, 10);
+    assert.throws(
+      () => loadConfig(serviceConfigSchema('world'), { WORLD_HEALTH_PORT: 'x' }, 'world'),
+      (e: unknown) => e instanceof ConfigError && /WORLD_HEALTH_PORT/.test(e.message),
+    );
+  });
 });

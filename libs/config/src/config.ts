@@ -103,25 +103,37 @@ export class ConfigError extends Error {
 
 /**
  * Validates `env` against `schema`. Empty strings count as unset so that `FOO=` falls back to
- * the default instead of failing on an empty URL.
+ * the default instead of failing on an empty URL. With `app`, a variable may also be given for
+ * that app alone as `<APP>_<NAME>` (`WORLD_HEALTH_PORT`, `INVENTORY_DATABASE_POOL_SIZE`), which
+ * wins over `<NAME>`: `npm start` gives every app one environment. Errors name the variable read.
  */
 export function loadConfig<S extends z.ZodObject>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
+  app?: string,
 ): z.infer<S> {
   const keys = Object.keys(schema.shape);
   const input: Record<string, string> = {};
+  const source: Record<string, string> = {};
+  const prefix = app ? `${app.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_` : undefined;
   for (const key of keys) {
-    const value = env[key];
-    if (value !== undefined && value !== '') input[key] = value;
+    for (const name of prefix ? [`${prefix}${key}`, key] : [key]) {
+      const value = env[name];
+      if (value !== undefined && value !== '') {
+        input[key] = value;
+        source[key] = name;
+        break;
+      }
+    }
   }
   const result = schema.safeParse(input);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {
-        const name = issue.path.join('.') || '(environment)';
+        const key = issue.path.join('.') || '(environment)';
+        const name = source[key] ?? key;
         const shown =
-          input[name] === undefined ? 'missing' : `got ${JSON.stringify(redact(name, input[name]))}`;
+          input[key] === undefined ? 'missing' : `got ${JSON.stringify(redact(name, input[key]))}`;
         return `${name}: ${issue.message} (${shown})`;
       }),
     );
@@ -136,7 +148,7 @@ function redact(name: string, value: string): string {
 /** Loads config or prints the problems and exits: apps call this before anything else. */
 export function loadConfigOrExit<S extends z.ZodObject>(schema: S, app: string): z.infer<S> {
   try {
-    return loadConfig(schema);
+    return loadConfig(schema, process.env, app);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${app}: ${error.message}\n`);
