@@ -1,5 +1,6 @@
 // `npm run db:check`: proves that the functions, views and triggers of DATABASE_URL are exactly
-// what prisma/sql defines (libs/db/src/migrate/drift.ts). Builds the reference in a scratch
+// what prisma/sql defines, and that its schemas, tables and functions have the owners and grants
+// the sources give them (libs/db/src/migrate/drift.ts). Builds the reference in a scratch
 // database on the same server (or on DB_CHECK_SCRATCH_URL's), reads the checked database only.
 // Exit code 1, naming each object, on any difference.
 //
@@ -29,7 +30,8 @@ async function main(): Promise<number> {
   if (problems.length === 0) {
     console.log(
       `${where} holds exactly what prisma/sql defines: ${compared.function} functions, ` +
-        `${compared.trigger} triggers, ${compared.view} views.`,
+        `${compared.trigger} triggers, ${compared.view} views; ${compared.schema} schemas and ` +
+        `${compared.table} tables with their owners and grants.`,
     );
     return 0;
   }

@@ -64,7 +64,12 @@ async function main(): Promise<void> {
       '--parallel=8',
       '--outputStyle=stream',
     ],
-    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } },
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      // Each app as its own role (docs/database.md "Schemas, roles and grants"), unless told otherwise.
+      env: { DATABASE_OWN_ROLE: 'true', ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    },
   );
   const forward = (signal: NodeJS.Signals) => nx.kill(signal);
   process.on('SIGINT', forward);

@@ -27,8 +27,6 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const k8sDir = join(root, 'k8s');
 const require = createRequire(import.meta.url);
 
-// Secrets that are never rendered: created by the operator or out of band (secret.template.yaml).
-const EXTERNAL_SECRETS = new Set(['trustno1-pg-app', 'trustno1-app', 'trustno1-backup-s3']);
 const APP_PORTS = {
   gateway: 3000,
   accounts: 3101,
@@ -39,6 +37,15 @@ const APP_PORTS = {
   factions: 3106,
   worker: 3107,
 };
+// Secrets that are never rendered: created by the operator or out of band (secret.template.yaml),
+// among them each app's database role (trustno1-db-<app>).
+const EXTERNAL_SECRETS = new Set([
+  'trustno1-pg-app',
+  'trustno1-pg-superuser',
+  'trustno1-app',
+  'trustno1-backup-s3',
+  ...Object.keys(APP_PORTS).map((app) => `trustno1-db-${app}`),
+]);
 const CLUSTER_SCOPED = new Set([
   'Namespace',
   'ClusterRole',

@@ -54,6 +54,15 @@ export const baseConfigSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/trustno1'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * `true`: the app connects as its own role (`tn1_<app>`) in place of DATABASE_URL's user, the
+   * rest of the URL unchanged. For development and tests, where the server trusts local
+   * connections; deployments give each app a DATABASE_URL with its own role instead.
+   */
+  DATABASE_OWN_ROLE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   QUEUE_REDIS_URL: url(['redis:', 'rediss:']).optional(),
   NATS_URL: url(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),

@@ -30,7 +30,12 @@ class DbLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class DbModule {
-  static forRoot(options: { url: string; poolSize: number; application: string }): DynamicModule {
+  static forRoot(options: {
+    url: string;
+    poolSize: number;
+    application: string;
+    searchPath?: string;
+  }): DynamicModule {
     const logger = new Logger('db');
     return {
       module: DbModule,
@@ -43,6 +48,7 @@ export class DbModule {
               url: options.url,
               max: options.poolSize,
               application: options.application,
+              searchPath: options.searchPath,
               onSlowStatement: (text, ms) => {
                 const statement = text.replace(/\s+/g, ' ').slice(0, 120);
                 metrics.slowStatements.inc({ statement: statement.slice(0, 40) });

@@ -1,4 +1,5 @@
 export * from './pool';
+export * from './roles';
 export * from './transaction';
 export * from './idempotency';
 export * from './prisma.service';

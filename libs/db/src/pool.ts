@@ -1,4 +1,5 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { withSearchPath } from './roles';
 
 /** Statements slower than this are logged and counted (the seed's "queries lentas (>100ms)"). */
 export const SLOW_STATEMENT_MS = 100;
@@ -7,13 +8,15 @@ export interface PoolOptions {
   url: string;
   max?: number;
   application?: string;
+  /** Set on every session of the pool, in place of any `options` of the URL. */
+  searchPath?: string;
   onSlowStatement?: (text: string, ms: number) => void;
 }
 
 /** A pg pool with sane timeouts; the slow-statement hook sees every query it runs. */
 export function createPool(options: PoolOptions): Pool {
   const pool = new Pool({
-    connectionString: options.url,
+    connectionString: options.searchPath ? withSearchPath(options.url, options.searchPath) : options.url,
     max: options.max ?? 10,
     application_name: options.application,
     connectionTimeoutMillis: 3_000,

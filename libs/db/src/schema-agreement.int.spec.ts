@@ -34,6 +34,8 @@ interface DmmfField {
 interface DmmfModel {
   name: string;
   dbName: string | null;
+  /** The model's @@schema. */
+  schema: string | null;
   fields: DmmfField[];
   primaryKey: { name: string | null; fields: string[] } | null;
 }
@@ -59,6 +61,13 @@ interface Datamodel {
 
 function loadDatamodel(schema: string): Datamodel {
   return JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: schema }))).datamodel;
+}
+
+/** Each enum's @@schema, by Prisma name: the DMMF does not carry it for enums. */
+function enumSchemas(schema: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const m of schema.matchAll(/^enum (\w+) \{[^}]*@@schema\("(\w+)"\)/gm)) found.set(m[1], m[2]);
+  return found;
 }
 
 /** `map: "name", where: raw("predicate")` pairs: the DMMF does not carry partial predicates. */
@@ -180,10 +189,13 @@ describe('schema.prisma agrees with the migrated database', () => {
   });
 
   describe('from schema.prisma to the database', () => {
-    it('every model has its table', () => {
-      const names = new Set(tables().map((t) => t.name));
-      for (const model of datamodel.models)
-        assert.ok(names.has(tableOf(model)), `table ${tableOf(model)} for model ${model.name}`);
+    it('every model has its table, in the schema its @@schema names', () => {
+      for (const model of datamodel.models) {
+        const table =
+          tables().find((t) => t.name === tableOf(model)) ??
+          fail(`table ${tableOf(model)} for model ${model.name}`);
+        assert.equal(table.schema, model.schema, `schema of ${tableOf(model)} (model ${model.name})`);
+      }
     });
 
     it('every field has its column, with the same type, list-ness, nullability and default', () => {
@@ -288,10 +300,12 @@ describe('schema.prisma agrees with the migrated database', () => {
       }
     });
 
-    it('every enum is a type with the same values in the same order', () => {
+    it('every enum is a type with the same values in the same order, in its @@schema', () => {
+      const schemas = enumSchemas(schema);
       for (const prismaEnum of datamodel.enums) {
         const name = prismaEnum.dbName ?? prismaEnum.name;
         const found = catalog.enums.find((e) => e.name === name) ?? fail(`missing enum type ${name}`);
+        assert.equal(found.schema, schemas.get(prismaEnum.name), `schema of enum ${name}`);
         assert.deepEqual(
           found.labels,
           prismaEnum.values.map((v) => v.dbName ?? v.name),

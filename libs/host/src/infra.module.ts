@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { BusClient, BusModule, currentRequestId } from '@trustno1/bus';
 import { principalSigningKeys, type BaseConfig } from '@trustno1/config';
-import { DbModule, PG_POOL } from '@trustno1/db';
+import { appSearchPath, databaseRole, DbModule, PG_POOL, withDatabaseUser } from '@trustno1/db';
 import { HealthModule, HealthRegistry, loggingModule, MetricsModule } from '@trustno1/observability';
 import { REDIS, RedisModule } from '@trustno1/redis';
 import { natsCheck, postgresCheck, redisCheck } from './checks';
@@ -46,9 +46,12 @@ export class InfraModule {
         MetricsModule.forRoot(app),
         HealthModule.forRoot(),
         DbModule.forRoot({
-          url: config.DATABASE_URL,
+          url: config.DATABASE_OWN_ROLE
+            ? withDatabaseUser(config.DATABASE_URL, databaseRole(app))
+            : config.DATABASE_URL,
           poolSize: poolSize ?? config.DATABASE_POOL_SIZE,
           application: app,
+          searchPath: appSearchPath(app),
         }),
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: app }),
         BusModule.forRoot({

@@ -50,7 +50,9 @@ export function appEnv(
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
+    // Each app as its own role (tn1_<app>), so every end-to-end test also proves the grants.
     DATABASE_URL: db.url,
+    DATABASE_OWN_ROLE: 'true',
     DATABASE_POOL_SIZE: '4',
     REDIS_URL: infra.redisUrl,
     NATS_URL: infra.natsUrl,

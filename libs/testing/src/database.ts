@@ -5,6 +5,11 @@ import { testInfra, uniqueToken, withDatabase } from './infra';
 
 export interface TestDatabase {
   name: string;
+  /**
+   * The migrator's (admin) URL of the database, whose sessions see every owner's schema, so a
+   * test reads and sets up rows across owners with unqualified names. Apps started with appEnv
+   * connect as their own role instead.
+   */
   url: string;
   drop(): Promise<void>;
 }
@@ -29,9 +34,18 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   const migrated = options.migrated ?? true;
   const template = migrated ? infra.templateDatabase : undefined;
   await admin((c) => createWithRetry(c, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
-  const url = withDatabase(infra.postgresAdminUrl, name);
+  const url = withAllSchemas(withDatabase(infra.postgresAdminUrl, name));
   if (migrated && !template) migrate(url);
   return { name, url, drop: () => dropDatabase(name) };
+}
+
+// libs/db's DATABASE_SCHEMAS; not imported, for the reason given at migrate() below.
+const ALL_SCHEMAS = 'accounts,inventory,world,combat,market,factions,platform,public';
+
+function withAllSchemas(url: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `-c search_path=${ALL_SCHEMAS}`);
+  return parsed.toString();
 }
 
 /**

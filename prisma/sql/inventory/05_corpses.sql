@@ -1,5 +1,6 @@
 -- inventory: corpses (SPEC section 4 "Death"): create_corpse, which combat calls inside its
--- killing blow, and cleanup_corpses, which the corpses.cleanup schedule calls.
+-- killing blow (published, like 08_published.sql's functions), and cleanup_corpses, which the
+-- corpses.cleanup schedule calls.
 
 -- Moves every item of the player's inventories into a new corpse inventory at p_position, in the
 -- caller's transaction (the combat issue calls it inside its killing-blow transaction), with one
@@ -10,7 +11,7 @@
 CREATE OR REPLACE FUNCTION create_corpse(p_player_id uuid, p_position jsonb, p_reference varchar DEFAULT NULL,
                               p_expires_at timestamptz DEFAULT NULL)
 RETURNS uuid
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = inventory, platform, public, pg_temp AS $$
 DECLARE
     v_server uuid;
     v_corpse uuid := gen_random_uuid();
@@ -23,7 +24,7 @@ BEGIN
     PERFORM inv_require(jsonb_typeof(p_position -> 'x') = 'number' AND jsonb_typeof(p_position -> 'y') = 'number'
         AND jsonb_typeof(p_position -> 'z') = 'number', 'position', 'must be {x, y, z} numbers');
     PERFORM inv_require(p_expires_at IS NULL OR p_expires_at > now(), 'expiresAt', 'must be in the future');
-    SELECT server_id INTO v_server FROM players WHERE id = p_player_id;
+    SELECT server_id INTO v_server FROM accounts.players WHERE id = p_player_id;
     IF NOT FOUND THEN
         PERFORM raise_error('NOT_FOUND', jsonb_build_object('playerId', p_player_id));
     END IF;
@@ -57,6 +58,9 @@ BEGIN
     RETURN v_corpse;
 END;
 $$;
+
+ALTER FUNCTION create_corpse(uuid, jsonb, varchar, timestamptz) OWNER TO tn1_inventory;
+GRANT EXECUTE ON FUNCTION create_corpse(uuid, jsonb, varchar, timestamptz) TO tn1_combat;
 
 -- Removes up to p_limit corpses expired at p_now (the schedule's tick: an injectable clock):
 -- each item is destroyed with its ledger row (reason 'corpse_expired'), then the inventory goes

@@ -28,7 +28,7 @@ BEGIN
       FROM inventories i
      WHERE i.id = ANY (p_inventory_ids)
        AND i.owner_type = 'player'
-       AND NOT EXISTS (SELECT 1 FROM players p WHERE p.id = i.owner_id AND p.server_id = p_server)
+       AND NOT EXISTS (SELECT 1 FROM accounts.players p WHERE p.id = i.owner_id AND p.server_id = p_server)
      ORDER BY array_position(p_inventory_ids, i.id)
      LIMIT 1;
     IF v_denied IS NOT NULL THEN

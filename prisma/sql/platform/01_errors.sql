@@ -12,3 +12,7 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = p_code, DETAIL = COALESCE(p_details, '{}')::text;
 END;
 $$;
+
+-- Every service's functions raise through it, running as the service's role.
+GRANT EXECUTE ON FUNCTION raise_error(text, jsonb)
+    TO tn1_accounts, tn1_inventory, tn1_world, tn1_combat, tn1_market, tn1_factions;

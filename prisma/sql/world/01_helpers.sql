@@ -4,7 +4,7 @@
 -- Errors: raise_error (platform/01_errors.sql) with a code of WorldErrors in @trustno1/contracts
 -- (BUILD_BLOCKED, LIMIT_REACHED, NOT_FOUND, CONFLICT, VALIDATION_FAILED with {field, problem});
 -- the world service maps each to the AppError of the same code (apps/world
--- procedures/procedure-errors.ts). Errors of transfer_item (moving a destroyed structure's storage)
+-- procedures/procedure-errors.ts). Errors of inventory's functions (spill_inventory moving a destroyed structure's storage)
 -- keep the inventory codes.
 
 CREATE OR REPLACE FUNCTION st_require(p_ok boolean, p_field text, p_problem text) RETURNS void

@@ -1,6 +1,6 @@
 -- world: destroying a structure (by damage or decay): its storage items move into a loot
--- container through transfer_item, the rows go, and evt.world.structure.destroyed.v1 is written
--- to the outbox in the same transaction.
+-- container through inventory's published spill_inventory, the rows go, and
+-- evt.world.structure.destroyed.v1 is written to the outbox in the same transaction.
 
 -- Destroys a locked structure: its storage items move (one 'move' ledger row each, reason
 -- 'structure_destroyed') into a new 'container' inventory of the same grid, owned by the
@@ -13,29 +13,16 @@ RETURNS uuid
 LANGUAGE plpgsql AS $$
 DECLARE
     v_storage structure_storage;
-    v_inv inventories;
     v_container uuid;
-    v_item record;
 BEGIN
     SELECT * INTO v_storage FROM structure_storage WHERE structure_id = p_s.id FOR UPDATE;
     IF FOUND AND v_storage.inventory_id IS NOT NULL THEN
-        SELECT * INTO v_inv FROM inventories WHERE id = v_storage.inventory_id FOR NO KEY UPDATE;
-        IF EXISTS (SELECT 1 FROM inventory_items WHERE inventory_id = v_inv.id) THEN
-            v_container := gen_random_uuid();
-            INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked)
-            VALUES (v_container, p_s.id, 'container', v_inv.grid_width, v_inv.grid_height, NULL, false);
-            FOR v_item IN
-                SELECT id, grid_x, grid_y FROM inventory_items WHERE inventory_id = v_inv.id ORDER BY grid_y, grid_x
-            LOOP
-                PERFORM transfer_item(v_item.id, v_container, v_item.grid_x, v_item.grid_y, NULL,
-                                      v_inv.lock_code, v_inv.id, 'structure_destroyed', p_reference);
-            END LOOP;
-        END IF;
+        v_container := inventory.spill_inventory(v_storage.inventory_id, p_s.id, 'structure_destroyed', p_reference);
     END IF;
     IF v_storage.structure_id IS NOT NULL THEN
         DELETE FROM structure_storage WHERE structure_id = p_s.id;
         IF v_storage.inventory_id IS NOT NULL THEN
-            DELETE FROM inventories WHERE id = v_storage.inventory_id;
+            PERFORM inventory.delete_inventory(v_storage.inventory_id, 'structure_destroyed', p_reference);
         END IF;
     END IF;
     DELETE FROM structures WHERE id = p_s.id;

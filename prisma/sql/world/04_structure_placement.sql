@@ -59,7 +59,7 @@ BEGIN
     v_cx := st_chunk_of(v_x);
     v_cz := st_chunk_of(v_z);
 
-    SELECT faction_id INTO v_player_faction FROM players WHERE id = p_owner_id;
+    SELECT faction_id INTO v_player_faction FROM accounts.players WHERE id = p_owner_id;
     IF NOT FOUND THEN
         PERFORM raise_error('NOT_FOUND', jsonb_build_object('ownerId', p_owner_id));
     END IF;
@@ -117,10 +117,8 @@ BEGIN
     RETURNING * INTO v_s;
 
     IF p_storage_width IS NOT NULL THEN
-        v_inventory := gen_random_uuid();
-        -- The inventory service's creation statement (apps/inventory inventories.repository).
-        INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked)
-        VALUES (v_inventory, p_id, 'structure', p_storage_width, p_storage_height, NULL, false);
+        v_inventory := inventory.create_inventory(gen_random_uuid(), p_id, 'structure', p_storage_width,
+                                                  p_storage_height);
         INSERT INTO structure_storage (structure_id, inventory_id, authorized_players, tc_range)
         VALUES (p_id, v_inventory, ARRAY[p_owner_id], CASE WHEN p_tool_cupboard THEN p_tc_range END)
         RETURNING * INTO v_ss;

@@ -92,7 +92,7 @@ BEGIN
         PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', 'structureId',
             'problem', 'not a tool cupboard'));
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM players WHERE id = p_player_id) THEN
+    IF NOT EXISTS (SELECT 1 FROM accounts.players WHERE id = p_player_id) THEN
         PERFORM raise_error('NOT_FOUND', jsonb_build_object('playerId', p_player_id));
     END IF;
     UPDATE structure_storage

@@ -1,9 +1,9 @@
 -- world: abandonment decay of vehicles (the vehicles.decay schedule).
 
 -- Decays vehicles nobody used for p_abandon_hours: each loses p_loss_per_hour × max_health per
--- hour since max(last_used + p_abandon_hours, last_decay_at), and is destroyed at 0: every item of
--- its inventory goes through destroy_item (one item_ledger row each), then the inventory and the
--- vehicle rows are deleted. At most p_limit vehicles per call; rows locked by a concurrent caller
+-- hour since max(last_used + p_abandon_hours, last_decay_at), and is destroyed at 0: the vehicle row
+-- is deleted, then its inventory through inventory's published delete_inventory (every item
+-- destroyed with one item_ledger row each, then the inventory row). At most p_limit vehicles per call; rows locked by a concurrent caller
 -- are skipped, and a vehicle already decayed up to p_now is not selected, so calling again with
 -- the same p_now changes nothing. Returns {decayed, destroyed: [vehicle ids]}.
 CREATE OR REPLACE FUNCTION decay_vehicles(p_now timestamptz, p_abandon_hours double precision,
@@ -15,7 +15,6 @@ DECLARE
     v vehicles;
     v_from timestamptz;
     v_health double precision;
-    v_item uuid;
     v_decayed int := 0;
     v_destroyed uuid[] := '{}';
 BEGIN
@@ -36,13 +35,10 @@ BEGIN
             UPDATE vehicles SET health = v_health, last_decay_at = p_now WHERE id = v.id;
             CONTINUE;
         END IF;
-        IF v.inventory_id IS NOT NULL THEN
-            FOR v_item IN SELECT id FROM inventory_items WHERE inventory_id = v.inventory_id ORDER BY id LOOP
-                PERFORM destroy_item(v_item, NULL, 'vehicle_decayed', 'vehicle:' || v.id);
-            END LOOP;
-        END IF;
         DELETE FROM vehicles WHERE id = v.id;
-        DELETE FROM inventories WHERE id = v.inventory_id;
+        IF v.inventory_id IS NOT NULL THEN
+            PERFORM inventory.delete_inventory(v.inventory_id, 'vehicle_decayed', 'vehicle:' || v.id);
+        END IF;
         v_destroyed := v_destroyed || v.id;
     END LOOP;
     RETURN jsonb_build_object('decayed', v_decayed, 'destroyed', to_jsonb(v_destroyed));

@@ -41,7 +41,7 @@ BEGIN
     IF NOT FOUND THEN
         PERFORM raise_error('NOT_FOUND', jsonb_build_object('territoryId', p_territory_id));
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM factions WHERE id = p_faction_id) THEN
+    IF NOT EXISTS (SELECT 1 FROM factions.factions WHERE id = p_faction_id) THEN
         PERFORM raise_error('NOT_FOUND', jsonb_build_object('factionId', p_faction_id));
     END IF;
     v_previous := t.owner_faction_id;

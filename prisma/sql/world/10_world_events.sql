@@ -31,7 +31,7 @@ BEGIN
     IF e.completed OR e.ends_at <= p_now THEN
         PERFORM raise_error('CONFLICT', jsonb_build_object('eventId', p_event_id, 'reason', 'EVENT_ENDED'));
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM players WHERE id = p_player_id) THEN
+    IF NOT EXISTS (SELECT 1 FROM accounts.players WHERE id = p_player_id) THEN
         PERFORM raise_error('NOT_FOUND', jsonb_build_object('playerId', p_player_id));
     END IF;
     IF p_player_id = ANY (COALESCE(e.participants, '{}')) THEN

@@ -36,27 +36,26 @@ interface CharacterRow {
 
 const COLUMNS = 'id, account_id, character_name, position, rotation, chunk_x, chunk_z, health, created_at';
 
-// The character and everything it needs, in one statement: the players row, its stats row, a zero
-// wallet per currency and its player inventory. Nothing is inserted when the account already has
-// `limit` characters; the count runs after the account lock was taken (a separate statement), so in
-// READ COMMITTED it sees every character committed by a competing creation.
+// The character and its stats row, in one statement. Nothing is inserted when the account already
+// has `limit` characters; the count runs after the account lock was taken (a separate statement),
+// so in READ COMMITTED it sees every character committed by a competing creation.
 const INSERT_SQL = `
   WITH room AS (
-    SELECT 1 FROM (SELECT count(*) AS n FROM players WHERE account_id = $2) c WHERE c.n < $11
+    SELECT 1 FROM (SELECT count(*) AS n FROM players WHERE account_id = $2) c WHERE c.n < $10
   ), player AS (
     INSERT INTO players (id, account_id, character_name, position, rotation, chunk_x, chunk_z, health, stats)
     SELECT $1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8::jsonb, $9::jsonb FROM room
     RETURNING ${COLUMNS}
   ), stats AS (
     INSERT INTO player_stats (player_id) SELECT id FROM player
-  ), wallets AS (
-    INSERT INTO wallets (player_id, currency)
-    SELECT player.id, currency FROM player, unnest(enum_range(NULL::currency_type)) AS currency
-  ), inventory AS (
-    INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight)
-    SELECT $10, id, 'player', $12, $13, $14 FROM player
   )
   SELECT ${COLUMNS} FROM player`;
+
+// What other owners keep for a new character, through their published functions
+// (docs/architecture.md "Data ownership"): a zero wallet per currency and its player inventory.
+// A statement of its own, after the character's, so the rows it references are visible.
+const BELONGINGS_SQL = `
+  SELECT market.open_wallets($1), inventory.create_inventory($2, $1, 'player', $3, $4, $5)`;
 
 const NAME_CONSTRAINTS = new Set(['idx_players_character_name_lower', 'players_character_name_key']);
 
@@ -76,7 +75,7 @@ export class CharactersRepository {
     return rowCount === 1;
   }
 
-  /** Inserts the character with its stats, wallets and inventory (see INSERT_SQL). */
+  /** Inserts the character with its stats, wallets and inventory (INSERT_SQL, BELONGINGS_SQL). */
   async insert(tx: PoolClient, c: NewCharacter): Promise<InsertOutcome> {
     const params = [
       c.id,
@@ -88,19 +87,24 @@ export class CharactersRepository {
       c.chunkZ,
       JSON.stringify(c.health),
       JSON.stringify(c.stats),
-      c.inventoryId,
       c.limit,
-      c.inventory.gridWidth,
-      c.inventory.gridHeight,
-      c.inventory.maxWeight,
     ];
+    let rows: CharacterRow[];
     try {
-      const { rows } = await tx.query<CharacterRow>(INSERT_SQL, params);
-      return rows[0] ? { kind: 'created', character: toView(rows[0]) } : { kind: 'limit' };
+      ({ rows } = await tx.query<CharacterRow>(INSERT_SQL, params));
     } catch (error) {
       if (isNameConflict(error)) return { kind: 'name_taken' };
       throw error;
     }
+    if (!rows[0]) return { kind: 'limit' };
+    await tx.query(BELONGINGS_SQL, [
+      c.id,
+      c.inventoryId,
+      c.inventory.gridWidth,
+      c.inventory.gridHeight,
+      c.inventory.maxWeight,
+    ]);
+    return { kind: 'created', character: toView(rows[0]) };
   }
 
   /** The account's characters, oldest first. */

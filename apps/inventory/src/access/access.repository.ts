@@ -11,10 +11,10 @@ const ACCESS_SQL = `
   SELECT i.id,
          CASE WHEN $2::uuid IS NOT NULL THEN
                 i.owner_type <> 'player'
-                OR EXISTS (SELECT 1 FROM players p WHERE p.id = i.owner_id AND p.server_id = $2::uuid)
+                OR EXISTS (SELECT 1 FROM accounts.players p WHERE p.id = i.owner_id AND p.server_id = $2::uuid)
               WHEN $3::uuid IS NOT NULL THEN
                 i.owner_type = 'player'
-                AND EXISTS (SELECT 1 FROM players p WHERE p.id = i.owner_id AND p.account_id = $3::uuid)
+                AND EXISTS (SELECT 1 FROM accounts.players p WHERE p.id = i.owner_id AND p.account_id = $3::uuid)
               ELSE false END AS allowed
     FROM inventories i
    WHERE i.id = ANY($1::uuid[])`;

@@ -8,7 +8,7 @@ export class CorpsesRepository {
   /** The character's joined server, or undefined when there is no such character. */
   async playerServer(db: Pool | PoolClient, playerId: string): Promise<string | null | undefined> {
     const { rows } = await db.query<{ server_id: string | null }>(
-      `SELECT server_id FROM players WHERE id = $1`,
+      `SELECT server_id FROM accounts.players WHERE id = $1`,
       [playerId],
     );
     return rows.length === 0 ? undefined : rows[0].server_id;

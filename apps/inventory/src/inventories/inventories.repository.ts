@@ -39,7 +39,7 @@ export class InventoriesRepository {
   /** The character row a player inventory is created for, and the server it is joined to. */
   async character(db: Pool | PoolClient, playerId: string): Promise<{ serverId: string | null } | null> {
     const { rows } = await db.query<{ server_id: string | null }>(
-      `SELECT server_id FROM players WHERE id = $1`,
+      `SELECT server_id FROM accounts.players WHERE id = $1`,
       [playerId],
     );
     return rows[0] ? { serverId: rows[0].server_id } : null;

@@ -12,7 +12,7 @@ export async function requireJoinedCharacter(
   field: 'ownerId' | 'playerId',
 ): Promise<void> {
   const { rows } = await db.query<{ server_id: string | null }>(
-    'SELECT server_id FROM players WHERE id = $1',
+    'SELECT server_id FROM accounts.players WHERE id = $1',
     [playerId],
   );
   if (rows.length === 0)

@@ -79,11 +79,14 @@ const json = (value: unknown) => (value === undefined ? null : JSON.stringify(va
 export class VehiclesRepository {
   /** The vehicle and its inventory (owner_type 'vehicle', owned by the vehicle) in the caller's transaction. */
   async insert(tx: PoolClient, v: NewVehicle): Promise<VehicleView> {
-    await tx.query(
-      `INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked, created_at)
-       VALUES ($1, $2, 'vehicle', $3, $4, NULL, false, $5)`,
-      [v.inventoryId, v.id, v.grid.gridWidth, v.grid.gridHeight, v.now],
-    );
+    // Inventory's tables change only through its published functions.
+    await tx.query(`SELECT inventory.create_inventory($1, $2, 'vehicle', $3, $4, NULL, NULL, $5)`, [
+      v.inventoryId,
+      v.id,
+      v.grid.gridWidth,
+      v.grid.gridHeight,
+      v.now,
+    ]);
     const { rows } = await tx.query<{ view: VehicleView }>(
       `INSERT INTO vehicles AS v (id, template_id, position, rotation, chunk_x, chunk_z, owner_id, fuel_current,
                                   fuel_max, health, max_health, engine_damage, tire_damage, modifications,

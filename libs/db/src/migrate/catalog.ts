@@ -1,14 +1,22 @@
 import type { ClientBase } from 'pg';
+import { DATABASE_SCHEMAS } from '../roles';
 
-// A read-only description of the live schema (public schema only), taken from the system
-// catalogs. The schema tests compare it with the seed and with schema.prisma.
+// A read-only description of the live schema (every owner's schema and public), taken from the
+// system catalogs. The schema tests compare it with the seed and with schema.prisma. Table and
+// type names are unique across the schemas, so entries are named without their schema; tables
+// and enums carry it.
 
 // The repeatable migrations' bookkeeping is the applier's, not the application's, so it is left
 // out (the specs skip Prisma's own `_prisma_migrations` themselves).
 const APPLIER_TABLES = ['_repeatable_migrations'];
 const inSchema = (table: string) => !APPLIER_TABLES.includes(table);
 
+/** The schemas read: the owners', platform's and public. */
+const SCHEMAS = `(${DATABASE_SCHEMAS.map((name) => `'${name}'`).join(', ')})`;
+
 export interface CatalogTable {
+  /** The schema the table lives in (its owner's, or public). */
+  schema: string;
   name: string;
   partitioned: boolean;
   /** Set on a partition: the table it is a partition of. */
@@ -56,6 +64,7 @@ export interface CatalogIndex {
 }
 
 export interface CatalogEnum {
+  schema: string;
   name: string;
   labels: string[];
 }
@@ -87,6 +96,7 @@ const KINDS: Record<string, CatalogConstraint['kind']> = {
 
 // Row shapes of the catalog queries below.
 interface TableRow {
+  schema: string;
   name: string;
   partitioned: boolean;
   partition_of: string | null;
@@ -125,11 +135,12 @@ interface IndexRow {
 }
 
 interface EnumRow {
+  schema: string;
   name: string;
   labels: string[];
 }
 
-/** Reads tables, columns, constraints, indexes and enum types of the public schema. */
+/** Reads tables, columns, constraints, indexes and enum types of the application's schemas. */
 export async function readCatalog(client: ClientBase): Promise<Catalog> {
   return {
     tables: (await readTables(client)).filter((t) => inSchema(t.name)),
@@ -142,14 +153,15 @@ export async function readCatalog(client: ClientBase): Promise<Catalog> {
 
 async function readTables(client: ClientBase): Promise<CatalogTable[]> {
   const { rows } = await client.query<TableRow>(`
-    SELECT c.relname::text AS name, c.relkind = 'p' AS partitioned,
+    SELECT c.relnamespace::regnamespace::text AS schema, c.relname::text AS name, c.relkind = 'p' AS partitioned,
            parent.relname::text AS partition_of, coalesce(c.reloptions, '{}')::text[] AS options
       FROM pg_class c
       LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND c.relispartition
       LEFT JOIN pg_class parent ON parent.oid = i.inhparent
-     WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+     WHERE c.relnamespace::regnamespace::text IN ${SCHEMAS} AND c.relkind IN ('r', 'p')
      ORDER BY c.relname`);
   return rows.map((row) => ({
+    schema: row.schema,
     name: row.name,
     partitioned: row.partitioned,
     partitionOf: row.partition_of,
@@ -164,7 +176,7 @@ async function readColumns(client: ClientBase): Promise<CatalogColumn[]> {
            is_nullable = 'YES' AS nullable,
            column_default::text
       FROM information_schema.columns
-     WHERE table_schema = 'public'
+     WHERE table_schema IN ${SCHEMAS}
      ORDER BY table_name, ordinal_position`);
   return rows.map((row) => ({
     table: row.table_name,
@@ -192,7 +204,7 @@ async function readConstraints(client: ClientBase): Promise<CatalogConstraint[]>
       FROM pg_constraint con
       JOIN pg_class cl ON cl.oid = con.conrelid
       LEFT JOIN pg_class ref ON ref.oid = con.confrelid
-     WHERE cl.relnamespace = 'public'::regnamespace
+     WHERE cl.relnamespace::regnamespace::text IN ${SCHEMAS}
      ORDER BY cl.relname, con.conname`);
   return rows.map((row) => ({
     table: row.table_name,
@@ -217,7 +229,7 @@ async function readIndexes(client: ClientBase): Promise<CatalogIndex[]> {
       FROM pg_index i
       JOIN pg_class ic ON ic.oid = i.indexrelid
       JOIN pg_class t ON t.oid = i.indrelid
-     WHERE t.relnamespace = 'public'::regnamespace
+     WHERE t.relnamespace::regnamespace::text IN ${SCHEMAS}
      ORDER BY t.relname, ic.relname`);
   return rows.map((row) => ({
     table: row.table_name,
@@ -231,10 +243,10 @@ async function readIndexes(client: ClientBase): Promise<CatalogIndex[]> {
 
 async function readEnums(client: ClientBase): Promise<CatalogEnum[]> {
   const { rows } = await client.query<EnumRow>(`
-    SELECT t.typname::text AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+    SELECT t.typnamespace::regnamespace::text AS schema, t.typname::text AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
       FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
-     WHERE t.typnamespace = 'public'::regnamespace
-     GROUP BY t.typname
+     WHERE t.typnamespace::regnamespace::text IN ${SCHEMAS}
+     GROUP BY t.typnamespace, t.typname
      ORDER BY t.typname`);
-  return rows.map((row) => ({ name: row.name, labels: row.labels }));
+  return rows.map((row) => ({ schema: row.schema, name: row.name, labels: row.labels }));
 }

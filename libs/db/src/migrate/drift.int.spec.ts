@@ -61,7 +61,7 @@ describe('procedure drift check (prisma/sql against a database)', () => {
     assert.ok(files.has('inventory/03_items.sql') && files.has('world/04_structure_placement.sql'));
     assert.equal(
       reference.objects.get(
-        'function public.transfer_item(uuid, uuid, integer, integer, integer, character varying, uuid, character varying, character varying)',
+        'function inventory.transfer_item(uuid, uuid, integer, integer, integer, character varying, uuid, character varying, character varying)',
       )?.file,
       'inventory/03_items.sql',
     );
@@ -71,12 +71,16 @@ describe('procedure drift check (prisma/sql against a database)', () => {
     const url = await migratedDatabase();
     await run(
       url,
-      `CREATE OR REPLACE FUNCTION inventory_weight(p_inv uuid) RETURNS double precision
+      `CREATE OR REPLACE FUNCTION inventory.inventory_weight(p_inv uuid) RETURNS double precision
        LANGUAGE sql STABLE AS $$ SELECT 0::double precision $$`,
     );
     const { problems } = await findProcedureDrift(url, reference);
     assert.deepEqual(summary(problems), [
-      { kind: 'changed', object: 'function public.inventory_weight(uuid)', file: 'inventory/01_helpers.sql' },
+      {
+        kind: 'changed',
+        object: 'function inventory.inventory_weight(uuid)',
+        file: 'inventory/01_helpers.sql',
+      },
     ]);
     assert.match(
       problems[0].message,
@@ -86,10 +90,35 @@ describe('procedure drift check (prisma/sql against a database)', () => {
 
   it('names a function that exists in the database but in no file', async () => {
     const url = await migratedDatabase();
-    await run(url, `CREATE FUNCTION hotfix_refund(p_player uuid) RETURNS void LANGUAGE sql AS $$ SELECT $$`);
+    await run(
+      url,
+      `CREATE FUNCTION public.hotfix_refund(p_player uuid) RETURNS void LANGUAGE sql AS $$ SELECT $$`,
+    );
     const { problems } = await findProcedureDrift(url, reference);
     assert.deepEqual(summary(problems), [
       { kind: 'unexpected', object: 'function public.hotfix_refund(uuid)', file: null },
+    ]);
+  });
+
+  it('names a grant given by hand and a table moved to another schema', async () => {
+    const url = await migratedDatabase();
+    await run(
+      url,
+      'GRANT INSERT ON inventory.inventories TO tn1_accounts',
+      'GRANT EXECUTE ON FUNCTION inventory.transfer_item(uuid, uuid, integer, integer, integer, varchar, uuid, varchar, varchar) TO tn1_world',
+      'ALTER TABLE combat.raid_logs SET SCHEMA public',
+    );
+    const { problems } = await findProcedureDrift(url, reference);
+    assert.deepEqual(summary(problems), [
+      {
+        kind: 'changed',
+        object:
+          'function inventory.transfer_item(uuid, uuid, integer, integer, integer, character varying, uuid, character varying, character varying)',
+        file: 'inventory/03_items.sql',
+      },
+      { kind: 'missing', object: 'table combat.raid_logs', file: null },
+      { kind: 'changed', object: 'table inventory.inventories', file: null },
+      { kind: 'unexpected', object: 'table public.raid_logs', file: null },
     ]);
   });
 
@@ -104,12 +133,12 @@ describe('procedure drift check (prisma/sql against a database)', () => {
     assert.deepEqual(summary(problems), [
       {
         kind: 'changed',
-        object: 'trigger item_ledger_append_only on public.item_ledger',
+        object: 'trigger item_ledger_append_only on inventory.item_ledger',
         file: 'inventory/02_row_guards.sql',
       },
       {
         kind: 'missing',
-        object: 'trigger wallet_ledger_no_truncate on public.wallet_ledger',
+        object: 'trigger wallet_ledger_no_truncate on market.wallet_ledger',
         file: 'market/01_wallet_ledger.sql',
       },
     ]);
@@ -165,14 +194,14 @@ describe('procedure drift check (prisma/sql against a database)', () => {
 
     await run(
       url,
-      `CREATE OR REPLACE FUNCTION st_chunk_of(p_v double precision) RETURNS integer
+      `CREATE OR REPLACE FUNCTION world.st_chunk_of(p_v double precision) RETURNS integer
                     LANGUAGE sql IMMUTABLE AS $$ SELECT floor(p_v / 64.0)::integer $$`,
     );
     const drifted = check();
     assert.equal(drifted.status, 1, drifted.stdout);
     assert.match(
       drifted.stderr,
-      /\[changed\] function public\.st_chunk_of\(double precision\) differs from world\/01_helpers\.sql/,
+      /\[changed\] function world\.st_chunk_of\(double precision\) differs from world\/01_helpers\.sql/,
     );
   });
 });

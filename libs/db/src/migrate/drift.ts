@@ -11,14 +11,15 @@ import {
 } from './repeatable';
 
 // Drift check: are the functions, views and triggers of a database exactly what prisma/sql
-// defines? The reference is a scratch database built from the same sources (versioned
+// defines, and do the schemas, tables and functions have the owners and grants the migrations and
+// files give them (docs/database.md "Roles and grants")? The reference is a scratch database built from the same sources (versioned
 // migrations, then the procedure files one by one); PostgreSQL's own deparsers
 // (pg_get_functiondef, pg_get_viewdef, pg_get_triggerdef) print both sides, so a body edited by
 // hand, an object created by hand, a dropped or disabled trigger all show as differences.
 // Which file defines an object is seen in the scratch database: CREATE OR REPLACE always writes
 // a new catalog row version (xmin), so the objects whose version a file's transaction changed are
 // that file's. An object no file touches came from a versioned migration only: its current
-// source belongs in prisma/sql too.
+// source belongs in prisma/sql too (schemas and tables excepted: versioned migrations own them).
 
 export type DriftKind = 'changed' | 'missing' | 'unexpected' | 'not-in-files';
 
@@ -37,7 +38,7 @@ export interface DriftReport {
   compared: Record<ObjectKind, number>;
 }
 
-type ObjectKind = 'function' | 'view' | 'trigger';
+type ObjectKind = 'function' | 'view' | 'trigger' | 'schema' | 'table';
 
 interface DbObject {
   kind: ObjectKind;
@@ -66,10 +67,15 @@ export interface DriftOptions {
 
 // Every function, view and trigger outside the system schemas, except what extensions own
 // (btree_gist's operator support functions) and the copies PostgreSQL makes itself (foreign-key
-// triggers, a partitioned table's triggers cloned onto each partition).
+// triggers, a partitioned table's triggers cloned onto each partition); a function with its owner
+// and grants. Every schema and table (partitions aside: the partition job adds them by date) with
+// its owner and grants, so a table in the wrong schema or a grant given by hand shows too.
 const OBJECTS = `
   SELECT 'function ' || format('%I.%I(%s)', n.nspname, p.proname, oidvectortypes(p.proargtypes)) AS key,
-         'function' AS kind, pg_get_functiondef(p.oid) AS definition, p.xmin::text AS version
+         'function' AS kind,
+         pg_get_functiondef(p.oid) || E'\n-- owner ' || pg_get_userbyid(p.proowner)
+           || ', grants ' || coalesce(p.proacl::text, 'default') AS definition,
+         p.xmin::text AS version
     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
    WHERE p.prokind IN ('f', 'p') AND ${userSchema('n.nspname')}
      AND NOT EXISTS (SELECT 1 FROM pg_depend d
@@ -92,16 +98,39 @@ const OBJECTS = `
          t.xmin::text
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${userSchema('n.nspname')}
+  UNION ALL
+  SELECT 'schema ' || format('%I', n.nspname), 'schema',
+         'owner ' || pg_get_userbyid(n.nspowner) || ', grants ' || coalesce(n.nspacl::text, 'default'),
+         n.xmin::text
+    FROM pg_namespace n
+   WHERE ${userSchema('n.nspname')}
+  UNION ALL
+  SELECT 'table ' || format('%I.%I', n.nspname, c.relname), 'table',
+         'owner ' || pg_get_userbyid(c.relowner) || ', grants ' || coalesce(c.relacl::text, 'default'),
+         c.xmin::text
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${userSchema('n.nspname')}
    ORDER BY 1`;
+
+/** What the versioned migrations define: checked for placement, owner and grants only. */
+const STRUCTURE = new Set<ObjectKind>(['schema', 'table']);
 
 function userSchema(column: string): string {
   return `${column} NOT IN ('pg_catalog', 'information_schema') AND ${column} NOT LIKE 'pg\\_toast%'
           AND ${column} NOT LIKE 'pg\\_temp\\_%'`;
 }
 
+// The deparsers qualify a name only when the session's search_path does not find it: both sides
+// are read with the same, empty one, so every name prints qualified.
 async function readObjects(client: ClientBase): Promise<Map<string, DbObject>> {
-  const { rows } = await client.query<{ key: string } & DbObject>(OBJECTS);
-  return new Map(rows.map(({ key, ...object }) => [key, object]));
+  await client.query('BEGIN');
+  try {
+    await client.query('SET LOCAL search_path TO pg_catalog');
+    const { rows } = await client.query<{ key: string } & DbObject>(OBJECTS);
+    return new Map(rows.map(({ key, ...object }) => [key, object]));
+  } finally {
+    await client.query('COMMIT');
+  }
 }
 
 /**
@@ -137,9 +166,11 @@ export async function buildProcedureReference(
       }
       return {
         objects: new Map(
+          // A file's trigger or grant touches a table's or schema's row too; they are still the
+          // versioned migrations'.
           [...versions].map(([key, { kind, definition }]) => [
             key,
-            { kind, definition, file: fileOf.get(key) ?? null },
+            { kind, definition, file: STRUCTURE.has(kind) ? null : (fileOf.get(key) ?? null) },
           ]),
         ),
       };
@@ -173,11 +204,11 @@ export async function findProcedureDrift(
     await client.end().catch(() => undefined);
   }
   const problems: DriftProblem[] = [];
-  const compared: Record<ObjectKind, number> = { function: 0, view: 0, trigger: 0 };
+  const compared: Record<ObjectKind, number> = { function: 0, view: 0, trigger: 0, schema: 0, table: 0 };
   for (const [object, expected] of reference.objects) {
     compared[expected.kind] += 1;
     const { file } = expected;
-    if (file === null) {
+    if (file === null && !STRUCTURE.has(expected.kind)) {
       problems.push({
         kind: 'not-in-files',
         object,
@@ -188,7 +219,14 @@ export async function findProcedureDrift(
       });
     }
     const found = actual.get(object);
-    if (!found) {
+    if (!found && STRUCTURE.has(expected.kind)) {
+      problems.push({
+        kind: 'missing',
+        object,
+        file,
+        message: `${object} is missing from the database (dropped, renamed or moved to another schema by hand?)`,
+      });
+    } else if (!found) {
       problems.push({
         kind: 'missing',
         object,
@@ -196,6 +234,15 @@ export async function findProcedureDrift(
         message:
           `${object}${file ? ` (${file})` : ''} is missing from the database: \`npm run db:migrate\` ` +
           'applies pending files; `npm run db:migrate -- --reapply` puts back what was dropped by hand',
+      });
+    } else if (found.definition !== expected.definition && STRUCTURE.has(expected.kind)) {
+      problems.push({
+        kind: 'changed',
+        object,
+        file,
+        message:
+          `${object} differs from what the migrations give it (${firstDifference(found.definition, expected.definition)}): ` +
+          'an owner or a grant changed by hand',
       });
     } else if (found.definition !== expected.definition) {
       problems.push({
@@ -215,7 +262,9 @@ export async function findProcedureDrift(
       kind: 'unexpected',
       object,
       file: null,
-      message: `${object} exists in the database but in no file of prisma/sql (created by hand?): add it to a file or drop it`,
+      message: STRUCTURE.has(actual.get(object)!.kind)
+        ? `${object} exists in the database but no migration creates it there (created or moved by hand?)`
+        : `${object} exists in the database but in no file of prisma/sql (created by hand?): add it to a file or drop it`,
     });
   }
   return { problems, compared };

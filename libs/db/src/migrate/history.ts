@@ -28,7 +28,7 @@ export class MigrationHistoryError extends Error {
 
 // Column for column what the schema engine creates, so `prisma migrate deploy` can take over.
 const CREATE_HISTORY_TABLE = `
-  CREATE TABLE IF NOT EXISTS _prisma_migrations (
+  CREATE TABLE IF NOT EXISTS public._prisma_migrations (
     id                  VARCHAR(36) PRIMARY KEY NOT NULL,
     checksum            VARCHAR(64) NOT NULL,
     finished_at         TIMESTAMPTZ,
@@ -58,7 +58,7 @@ export async function readHistory(client: ClientBase): Promise<AppliedMigration[
   const { rows } = await client.query<HistoryRow>(
     `SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at,
             applied_steps_count
-       FROM _prisma_migrations
+       FROM public._prisma_migrations
       ORDER BY started_at, migration_name`,
   );
   return rows.map((row) => ({
@@ -116,7 +116,7 @@ export function verifyHistory(history: AppliedMigration[], local: LocalMigration
 /** Records a migration applied in the caller's transaction, as `prisma migrate deploy` would. */
 export async function recordApplied(client: ClientBase, migration: LocalMigration): Promise<void> {
   await client.query(
-    `INSERT INTO _prisma_migrations
+    `INSERT INTO public._prisma_migrations
        (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
      VALUES ($1, $2, clock_timestamp(), $3, NULL, NULL, now(), 1)`,
     [randomUUID(), migration.checksum, migration.name],
@@ -133,7 +133,7 @@ export async function recordRolledBack(
   logs: string,
 ): Promise<void> {
   await client.query(
-    `INSERT INTO _prisma_migrations
+    `INSERT INTO public._prisma_migrations
        (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
      VALUES ($1, $2, NULL, $3, $4, now(), now(), 0)`,
     [randomUUID(), migration.checksum, migration.name, logs],

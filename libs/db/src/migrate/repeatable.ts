@@ -9,6 +9,9 @@ import { describeScriptError } from './script-error';
 // file per topic under prisma/sql/<owner>/. After the versioned migrations, each file whose
 // checksum differs from the one recorded in _repeatable_migrations is applied again, in its own
 // transaction together with its row. A file therefore has to be idempotent (CREATE OR REPLACE).
+// A file runs with its owner's schema first on the search_path (ownerSearchPath): what it creates
+// without a schema lands in its owner's schema, and the names it uses resolve as they do for the
+// owner's role.
 
 /**
  * The owners of procedure sources, in the order their folders are applied: platform first (the
@@ -26,6 +29,14 @@ export const SQL_OWNERS = [
   'factions',
 ] as const;
 export type SqlOwner = (typeof SQL_OWNERS)[number];
+
+/**
+ * The search_path an owner's files are applied with, the same as its role's (its schema, then
+ * platform's helpers, then public's extensions). Each owner folder is named after its schema.
+ */
+export function ownerSearchPath(owner: SqlOwner): string {
+  return owner === 'platform' ? 'platform, public' : `${owner}, platform, public`;
+}
 
 /** One `prisma/sql/<owner>/<NN>_<topic>.sql` file, read from disk. */
 export interface RepeatableMigration {
@@ -110,7 +121,7 @@ function readRepeatable(sqlDir: string, owner: SqlOwner, file: string): Repeatab
 }
 
 const CREATE_TABLE = `
-  CREATE TABLE IF NOT EXISTS _repeatable_migrations (
+  CREATE TABLE IF NOT EXISTS public._repeatable_migrations (
     name       VARCHAR(255) PRIMARY KEY,
     checksum   VARCHAR(64) NOT NULL,
     applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
@@ -120,7 +131,7 @@ const CREATE_TABLE = `
 export async function readRepeatableHistory(client: ClientBase): Promise<Map<string, string>> {
   await client.query(CREATE_TABLE);
   const { rows } = await client.query<{ name: string; checksum: string }>(
-    'SELECT name, checksum FROM _repeatable_migrations',
+    'SELECT name, checksum FROM public._repeatable_migrations',
   );
   return new Map(rows.map((row) => [row.name, row.checksum]));
 }
@@ -162,9 +173,11 @@ export async function applyRepeatable(
 export async function applyRepeatableFile(client: ClientBase, file: RepeatableMigration): Promise<void> {
   await client.query('BEGIN');
   try {
+    // SET LOCAL ends with the transaction; the bookkeeping row below is qualified for that reason.
+    await client.query(`SET LOCAL search_path TO ${ownerSearchPath(file.owner)}`);
     await client.query(file.script);
     await client.query(
-      `INSERT INTO _repeatable_migrations (name, checksum, applied_at) VALUES ($1, $2, clock_timestamp())
+      `INSERT INTO public._repeatable_migrations (name, checksum, applied_at) VALUES ($1, $2, clock_timestamp())
        ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at`,
       [file.name, file.checksum],
     );

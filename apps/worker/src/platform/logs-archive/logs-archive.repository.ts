@@ -1,10 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { escapeIdentifier, type Pool, type PoolClient } from 'pg';
+import { escapeLiteral, type Pool, type PoolClient } from 'pg';
 import { PG_POOL, queryRows, withTransaction } from '@trustno1/db';
 
 /** The partitioned log tables whose old partitions go to cold storage. */
 export const ARCHIVED_TABLES = ['combat_logs', 'transactions'] as const;
 export type ArchivedTable = (typeof ARCHIVED_TABLES)[number];
+
+/** The schema of each archived table: its owner's (docs/architecture.md "Data ownership"). */
+const QUALIFIED: Record<ArchivedTable, string> = {
+  combat_logs: 'combat.combat_logs',
+  transactions: 'market.transactions',
+};
 
 export interface LogPartition {
   table: ArchivedTable;
@@ -62,16 +68,17 @@ export class LogsArchiveRepository {
           WHERE bound <> 'DEFAULT'
        )
        SELECT * FROM bounded WHERE "to" <= $2 ORDER BY "table", "from"`,
-      [ARCHIVED_TABLES, cutoff],
+      [ARCHIVED_TABLES.map((table) => QUALIFIED[table]), cutoff],
     );
     return rows;
   }
 
   /**
    * Every row of a partition as a JSON line, in primary-key order from one snapshot (so a re-run
-   * writes the same file), fetched in batches through a cursor to bound memory.
+   * writes the same file), fetched in batches through a cursor to bound memory. Read through the
+   * parent within the partition's bounds, the same rows: the worker may read the parents only.
    */
-  async *rowsOf(partition: string): AsyncGenerator<string> {
+  async *rowsOf(part: LogPartition): AsyncGenerator<string> {
     const client = await this.pool.connect();
     let open = false;
     try {
@@ -80,7 +87,10 @@ export class LogsArchiveRepository {
       await client.query("SET LOCAL TimeZone = 'UTC'");
       await client.query(
         `DECLARE archive_rows NO SCROLL CURSOR FOR
-         SELECT row_to_json(t)::text AS line FROM ONLY ${escapeIdentifier(partition)} t ORDER BY id, created_at`,
+         SELECT row_to_json(t)::text AS line FROM ${QUALIFIED[part.table]} t
+          WHERE created_at >= ${escapeLiteral(part.from.toISOString())}::timestamptz
+            AND created_at < ${escapeLiteral(part.to.toISOString())}::timestamptz
+          ORDER BY id, created_at`,
       );
       for (;;) {
         const rows = await queryRows<{ line: string }>(client, `FETCH ${FETCH_ROWS} FROM archive_rows`);
@@ -97,22 +107,19 @@ export class LogsArchiveRepository {
   }
 
   /**
-   * Detaches and drops a partition in one transaction, but only if it still holds exactly
-   * `expectedRows` (the archived count): a late write since the export aborts the drop, and the
-   * next run archives again. The partition is locked against writes first, and a short
-   * lock_timeout keeps this from queueing ahead of the hot parent table's writers.
+   * Detaches and drops a partition (platform.drop_archived_partition, which runs as the tables'
+   * owner), but only if it still holds exactly `expectedRows` (the archived count): a late write
+   * since the export aborts the drop, and the next run archives again. A short lock_timeout keeps
+   * this from queueing ahead of the hot parent table's writers.
    */
   async dropIfUnchanged(part: LogPartition, expectedRows: number, lockTimeoutMs: number): Promise<void> {
     await withTransaction(this.pool, async (client: PoolClient) => {
       await client.query(`SET LOCAL lock_timeout = ${Math.round(lockTimeoutMs)}`);
-      const name = escapeIdentifier(part.partition);
-      await client.query(`LOCK TABLE ${name} IN SHARE MODE`);
-      const [row] = await queryRows<{ rows: string }>(client, `SELECT count(*) AS rows FROM ONLY ${name}`);
-      if (Number(row.rows) !== expectedRows) {
-        throw new Error(`${part.partition} has ${row.rows} rows, the archive ${expectedRows}; not dropped`);
-      }
-      await client.query(`ALTER TABLE ${escapeIdentifier(part.table)} DETACH PARTITION ${name}`);
-      await client.query(`DROP TABLE ${name}`);
+      await client.query('SELECT platform.drop_archived_partition($1, $2, $3)', [
+        part.table,
+        part.partition,
+        expectedRows,
+      ]);
     });
   }
 }

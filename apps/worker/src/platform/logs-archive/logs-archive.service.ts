@@ -76,7 +76,7 @@ export class LogsArchiveService {
   async export(part: LogPartition): Promise<ArchiveManifest> {
     const file = this.fileOf(part);
     await mkdir(join(this.dir(), part.table), { recursive: true });
-    const written = await writeGzipLines(file, this.repository.rowsOf(part.partition));
+    const written = await writeGzipLines(file, this.repository.rowsOf(part));
     const check = await inspectGzipLines(file);
     if (check.rows !== written) throw new Error(`${file}: wrote ${written} rows, read back ${check.rows}`);
     const manifest: ArchiveManifest = {
