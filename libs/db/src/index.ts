@@ -3,6 +3,7 @@ export * from './roles';
 export * from './transaction';
 export * from './idempotency';
 export * from './prisma.service';
+export * from './prisma-sql';
 export * from './db.module';
 export * from './migrate/migrator';
 export * from './unavailable';

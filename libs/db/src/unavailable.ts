@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '@trustno1/contracts';
+import { sqlErrorOf } from './prisma-sql';
 
 /** SQLSTATEs withTransaction retries; still failing after its attempts means heavy contention. */
 const CONTENTION = new Set(['40001', '40P01']);
@@ -13,8 +14,11 @@ const DOWN = new Set(['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET']);
  */
 export function databaseUnavailable(error: unknown): AppError | null {
   if (error instanceof AppError || typeof error !== 'object' || error === null) return null;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  const text = typeof message === 'string' ? message : '';
+  // Through pg the error is pg's; through Prisma the SQLSTATE is inside the driver adapter's cause.
+  const sql = sqlErrorOf(error);
+  const code = sql?.code ?? (error as { code?: unknown }).code;
+  const message = (error as { message?: unknown }).message;
+  const text = `${typeof message === 'string' ? message : ''} ${sql?.message ?? ''}`;
   const reason = text.includes('timeout exceeded when trying to connect')
     ? 'pool_exhausted'
     : typeof code === 'string' && CONTENTION.has(code)
