@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
 import { AppError } from '@trustno1/contracts';
 import {
   createPool,
@@ -138,5 +138,24 @@ describe('Prisma helpers', () => {
     const retry = await runIdempotentPrisma(prisma, claim, effect('fail'));
     assert.equal(retry.replayed, false);
     assert.equal(await count('fail'), 1);
+  });
+
+  it('keeps the connection when PostgreSQL refuses a statement, and replaces a broken one', async () => {
+    const single = createPool({ url: db.url, max: 1 });
+    const client = createPrismaClient(single);
+    try {
+      const pid = async () =>
+        (await client.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0].pid;
+      const before = await pid();
+      await assert.rejects(client.$queryRaw`SELECT raise_error('SLOT_OCCUPIED')`);
+      await assert.rejects(single.query(`SELECT 1/0`));
+      assert.equal(await pid(), before, 'a refused statement must not cost a new backend');
+      await pool.query(`SELECT pg_terminate_backend($1)`, [before]);
+      await assert.rejects(client.$queryRaw`SELECT 1`);
+      assert.notEqual(await pid(), before, 'a broken connection is replaced');
+    } finally {
+      await client.$disconnect();
+      await single.end();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { InventoryErrors, type InventoryError } from '@trustno1/contracts';
+import { sqlErrorOf } from '@trustno1/db';
 
 /**
  * The stable codes the inventory procedures raise through raise_error (SQLSTATE P0001, MESSAGE =
@@ -27,12 +28,13 @@ const CONSTRAINT_CODES: Record<string, InventoryErrorCode> = {
  * serialization failures stay with withTransaction's retry; the rest is a 5xx).
  */
 export function inventoryErrorOf(error: unknown): InventoryDbError | null {
-  const e = error as { code?: unknown; message?: unknown; detail?: unknown; constraint?: unknown };
-  if (e?.code === 'P0001' && typeof e.message === 'string' && CODES.has(e.message))
+  // pg's DatabaseError, or the same error inside Prisma's P2010 wrapping.
+  const e = sqlErrorOf(error);
+  if (!e) return null;
+  if (e.code === 'P0001' && CODES.has(e.message))
     return { code: e.message as InventoryErrorCode, details: parseDetail(e.detail) };
-  const mapped = typeof e?.code === 'string' ? CONSTRAINT_CODES[e.code] : undefined;
-  if (mapped)
-    return { code: mapped, details: typeof e.constraint === 'string' ? { constraint: e.constraint } : {} };
+  const mapped = CONSTRAINT_CODES[e.code];
+  if (mapped) return { code: mapped, details: e.constraint ? { constraint: e.constraint } : {} };
   return null;
 }
 

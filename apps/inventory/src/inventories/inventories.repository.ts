@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
 import type { InventoryOwnerType, InventorySummaryView, InventoryView } from '@trustno1/contracts';
+import { Prisma, type PrismaDb } from '@trustno1/db';
 
 export interface NewInventory {
   id: string;
@@ -13,63 +13,59 @@ export interface NewInventory {
   serverId: string | null;
 }
 
-const SUMMARY_COLUMNS = `id, owner_id AS "ownerId", owner_type AS "ownerType", grid_width AS "gridWidth",
+const SUMMARY_COLUMNS = Prisma.sql`id, owner_id AS "ownerId", owner_type::text AS "ownerType", grid_width AS "gridWidth",
   grid_height AS "gridHeight", max_weight AS "maxWeight", COALESCE(locked, false) AS locked`;
-
-/** The inventory with its weight and items (the API's item shape, without inventoryId) in one query. */
-const VIEW_SQL = (where: string) => `
-  SELECT ${SUMMARY_COLUMNS}, inventory_weight(inv.id) AS weight,
-         COALESCE((SELECT jsonb_agg(inv_item_json(it) - 'inventoryId' ORDER BY it.grid_y, it.grid_x)
-                     FROM inventory_items it WHERE it.inventory_id = inv.id), '[]'::jsonb) AS items
-    FROM inventories inv
-   WHERE ${where}`;
 
 @Injectable()
 export class InventoriesRepository {
-  async insert(tx: PoolClient, inv: NewInventory): Promise<InventorySummaryView> {
-    const { rows } = await tx.query<InventorySummaryView>(
-      `INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked, server_id)
-       VALUES ($1, $2, $3, $4, $5, $6, false, $7)
-       RETURNING ${SUMMARY_COLUMNS}`,
-      [inv.id, inv.ownerId, inv.ownerType, inv.gridWidth, inv.gridHeight, inv.maxWeight, inv.serverId],
-    );
-    return rows[0];
+  async insert(tx: PrismaDb, inv: NewInventory): Promise<InventorySummaryView> {
+    const [row] = await tx.$queryRaw<InventorySummaryView[]>`
+      INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked, server_id)
+      VALUES (${inv.id}::uuid, ${inv.ownerId}::uuid, ${inv.ownerType}::inventory_owner_type, ${inv.gridWidth}::int,
+              ${inv.gridHeight}::int, ${inv.maxWeight}::float8, false, ${inv.serverId}::uuid)
+      RETURNING ${SUMMARY_COLUMNS}`;
+    return row;
   }
 
   /** The character row a player inventory is created for, and the server it is joined to. */
-  async character(db: Pool | PoolClient, playerId: string): Promise<{ serverId: string | null } | null> {
-    const { rows } = await db.query<{ server_id: string | null }>(
-      `SELECT server_id FROM accounts.players WHERE id = $1`,
-      [playerId],
-    );
-    return rows[0] ? { serverId: rows[0].server_id } : null;
+  async character(db: PrismaDb, playerId: string): Promise<{ serverId: string | null } | null> {
+    // accounts.players is read, never written: the grant to tn1_inventory is SELECT only.
+    const player = await db.player.findUnique({ where: { id: playerId }, select: { serverId: true } });
+    return player ? { serverId: player.serverId } : null;
   }
 
-  async view(db: Pool | PoolClient, inventoryId: string): Promise<InventoryView | null> {
-    const { rows } = await db.query<InventoryView>(VIEW_SQL('inv.id = $1'), [inventoryId]);
-    return rows[0] ?? null;
+  /** The inventory with its weight and items (the API's item shape, without inventoryId) in one query. */
+  async view(db: PrismaDb, inventoryId: string): Promise<InventoryView | null> {
+    const [row] = await db.$queryRaw<InventoryView[]>`
+      SELECT ${SUMMARY_COLUMNS}, inventory_weight(inv.id) AS weight,
+             COALESCE((SELECT jsonb_agg(inv_item_json(it) - 'inventoryId' ORDER BY it.grid_y, it.grid_x)
+                         FROM inventory_items it WHERE it.inventory_id = inv.id), '[]'::jsonb) AS items
+        FROM inventories inv
+       WHERE inv.id = ${inventoryId}::uuid`;
+    return row ?? null;
   }
 
   /** The id of a character's own inventory (the oldest, should there ever be two). */
-  async playerInventoryId(db: Pool | PoolClient, playerId: string): Promise<string | null> {
-    const { rows } = await db.query<{ id: string }>(
-      `SELECT id FROM inventories WHERE owner_type = 'player' AND owner_id = $1 ORDER BY created_at, id LIMIT 1`,
-      [playerId],
-    );
-    return rows[0]?.id ?? null;
+  async playerInventoryId(db: PrismaDb, playerId: string): Promise<string | null> {
+    const inventory = await db.inventory.findFirst({
+      where: { ownerType: 'player', ownerId: playerId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
+    });
+    return inventory?.id ?? null;
   }
 
   /** Locking sets the code; unlocking clears it, so a stale code never opens a later lock. */
   async setLock(
-    tx: PoolClient,
+    tx: PrismaDb,
     inventoryId: string,
     locked: boolean,
     lockCode: string | null,
   ): Promise<boolean> {
-    const result = await tx.query(
-      `UPDATE inventories SET locked = $2, lock_code = CASE WHEN $2 THEN $3 ELSE NULL END WHERE id = $1`,
-      [inventoryId, locked, lockCode],
-    );
-    return result.rowCount === 1;
+    const { count } = await tx.inventory.updateMany({
+      where: { id: inventoryId },
+      data: { locked, lockCode: locked ? lockCode : null },
+    });
+    return count === 1;
   }
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import {
   AppError,
@@ -10,7 +9,7 @@ import {
   type InventoryView,
   type Principal,
 } from '@trustno1/contracts';
-import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
+import { PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { AccessRepository } from '../access/access.repository';
 import { InventoriesRepository } from './inventories.repository';
 
@@ -19,7 +18,7 @@ type CreateInventory = z.infer<typeof createInventoryBody>;
 @Injectable()
 export class InventoriesService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     private readonly repository: InventoriesRepository,
     private readonly access: AccessRepository,
   ) {}
@@ -33,7 +32,7 @@ export class InventoriesService {
     body: CreateInventory,
     claim: IdempotencyClaim | undefined,
   ): Promise<InventorySummaryView> {
-    const { result } = await runIdempotent(this.pool, claim, async (tx) => {
+    const { result } = await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       if (body.ownerType === 'player') {
         const character = await this.repository.character(tx, body.ownerId);
         if (!character)
@@ -58,14 +57,14 @@ export class InventoriesService {
   }
 
   async get(principal: Principal, inventoryId: string): Promise<InventoryView> {
-    await this.access.require(this.pool, principal, [inventoryId]);
-    const view = await this.repository.view(this.pool, inventoryId);
+    await this.access.require(this.prisma, principal, [inventoryId]);
+    const view = await this.repository.view(this.prisma, inventoryId);
     if (!view) throw new AppError(ErrorCode.NOT_FOUND, 'Inventory not found', { inventoryId });
     return view;
   }
 
   async getForPlayer(principal: Principal, playerId: string): Promise<InventoryView> {
-    const inventoryId = await this.repository.playerInventoryId(this.pool, playerId);
+    const inventoryId = await this.repository.playerInventoryId(this.prisma, playerId);
     if (!inventoryId)
       throw new AppError(ErrorCode.NOT_FOUND, 'Character or inventory not found', { playerId });
     return this.get(principal, inventoryId);
@@ -76,7 +75,7 @@ export class InventoriesService {
     request: { inventoryId: string; locked: boolean; lockCode?: string },
     claim: IdempotencyClaim | undefined,
   ): Promise<void> {
-    await runIdempotent(this.pool, claim, async (tx) => {
+    await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       await this.access.require(tx, server, [request.inventoryId]);
       await this.repository.setLock(tx, request.inventoryId, request.locked, request.lockCode ?? null);
       return null;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
 import type { ItemView, LedgerEntryView, MoveItemView, Principal } from '@trustno1/contracts';
-import type { IdempotencyClaim } from '@trustno1/db';
+import type { IdempotencyClaim, PrismaDb } from '@trustno1/db';
 
 export interface NewItem {
   inventoryId: string;
@@ -32,98 +31,81 @@ export interface Move {
 
 /**
  * The procedures are the only writers of items (docs/database.md); they are called here through
- * the caller's transaction client, never bare pool.query (a failed bare call costs a backend).
+ * the shared Prisma client (`$queryRaw`, parameterised), inside the caller's transaction when
+ * one spans statements.
  */
 @Injectable()
 export class ItemsRepository {
   /** The inventory an item is in now, or null when there is no such item. */
-  async inventoryOf(db: Pool | PoolClient, itemId: string): Promise<string | null> {
-    const { rows } = await db.query<{ inventory_id: string | null }>(
-      `SELECT inventory_id FROM inventory_items WHERE id = $1`,
-      [itemId],
-    );
-    return rows[0]?.inventory_id ?? null;
+  async inventoryOf(db: PrismaDb, itemId: string): Promise<string | null> {
+    const item = await db.inventoryItem.findUnique({ where: { id: itemId }, select: { inventoryId: true } });
+    return item?.inventoryId ?? null;
   }
 
-  async add(tx: PoolClient, item: NewItem): Promise<ItemView> {
-    const { rows } = await tx.query<{ item: ItemView }>(
-      `SELECT inv_item_json(add_item($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)) AS item`,
-      [
-        item.inventoryId,
-        item.templateId,
-        item.quantity,
-        item.gridX,
-        item.gridY,
-        item.durability,
-        item.attachments === undefined ? null : JSON.stringify(item.attachments),
-        item.customData === undefined ? null : JSON.stringify(item.customData),
-        item.reason,
-        item.reference,
-      ],
-    );
-    return rows[0].item;
+  async add(tx: PrismaDb, item: NewItem): Promise<ItemView> {
+    const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+    const [row] = await tx.$queryRaw<{ item: ItemView }[]>`
+      SELECT inv_item_json(add_item(${item.inventoryId}::uuid, ${item.templateId}, ${item.quantity}::int,
+             ${item.gridX}::int, ${item.gridY}::int, ${item.durability}::float8, ${json(item.attachments)}::jsonb,
+             ${json(item.customData)}::jsonb, ${item.reason}, ${item.reference})) AS item`;
+    return row.item;
   }
 
   /**
    * The whole move in one statement: idempotency record, locks, the server's access to both
    * inventories under those locks, the change and the stored response (a replay returns it).
    */
-  async move(db: PoolClient, m: Move): Promise<MoveItemView> {
-    const { rows } = await db.query<{ result: MoveItemView }>(
-      `SELECT inventory.move_item($1::jsonb, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS result`,
-      [
-        JSON.stringify(m.principal),
-        m.claim?.key ?? null,
-        m.claim?.requestHash ?? null,
-        m.itemId,
-        m.toInventoryId,
-        m.gridX,
-        m.gridY,
-        m.quantity,
-        m.lockCode,
-        m.fromInventoryId,
-        m.reason,
-      ],
-    );
-    return rows[0].result;
+  async move(db: PrismaDb, m: Move): Promise<MoveItemView> {
+    const [row] = await db.$queryRaw<{ result: MoveItemView }[]>`
+      SELECT inventory.move_item(${JSON.stringify(m.principal)}::jsonb, ${m.claim?.key ?? null},
+             ${m.claim?.requestHash ?? null}, ${m.itemId}::uuid, ${m.toInventoryId}::uuid, ${m.gridX}::int,
+             ${m.gridY}::int, ${m.quantity}::int, ${m.lockCode}, ${m.fromInventoryId}::uuid, ${m.reason}) AS result`;
+    return row.result;
   }
 
   /**
    * Destroys and returns the inventory the item was taken from (its ledger row, written by this
    * very call), so the caller can check it is the one it authorised and roll back otherwise.
    */
-  async destroy(tx: PoolClient, itemId: string, quantity: number | null, reason: string, reference: string) {
-    await tx.query(`SELECT destroy_item($1, $2, $3, $4)`, [itemId, quantity, reason, reference]);
+  async destroy(tx: PrismaDb, itemId: string, quantity: number | null, reason: string, reference: string) {
+    await tx.$queryRaw`SELECT destroy_item(${itemId}::uuid, ${quantity}::int, ${reason}, ${reference})::text`;
     // A second statement: one statement's snapshot would not see the row the procedure wrote.
-    const { rows } = await tx.query<{ from_inventory_id: string }>(
-      `SELECT from_inventory_id FROM item_ledger
-        WHERE item_id = $1 AND operation = 'destroy' ORDER BY id DESC LIMIT 1`,
-      [itemId],
-    );
-    return rows[0]?.from_inventory_id ?? null;
+    const ledger = await tx.itemLedger.findFirst({
+      where: { itemId, operation: 'destroy' },
+      orderBy: { id: 'desc' },
+      select: { fromInventoryId: true },
+    });
+    return ledger?.fromInventoryId ?? null;
   }
 
   /** The inventory an item was last seen in by the ledger (for the history of a destroyed item). */
-  async lastLedgerInventory(db: Pool | PoolClient, itemId: string): Promise<string | null> {
-    const { rows } = await db.query<{ inventory_id: string | null }>(
-      `SELECT COALESCE(to_inventory_id, from_inventory_id) AS inventory_id FROM item_ledger
-        WHERE item_id = $1 OR related_item_id = $1 ORDER BY id DESC LIMIT 1`,
-      [itemId],
-    );
-    return rows[0]?.inventory_id ?? null;
+  async lastLedgerInventory(db: PrismaDb, itemId: string): Promise<string | null> {
+    const last = await db.itemLedger.findFirst({
+      where: { OR: [{ itemId }, { relatedItemId: itemId }] },
+      orderBy: { id: 'desc' },
+      select: { toInventoryId: true, fromInventoryId: true },
+    });
+    return last ? (last.toInventoryId ?? last.fromInventoryId) : null;
   }
 
   /** The item's ledger rows, oldest first, including the splits taken from it and merges into it. */
-  async history(db: Pool | PoolClient, itemId: string): Promise<LedgerEntryView[]> {
-    const { rows } = await db.query<LedgerEntryView>(
-      `SELECT id::text, item_id AS "itemId", template_id AS "templateId",
-              from_inventory_id AS "fromInventoryId", to_inventory_id AS "toInventoryId", quantity, operation,
-              related_item_id AS "relatedItemId", reason, reference, created_at AS "createdAt"
-         FROM item_ledger
-        WHERE item_id = $1 OR related_item_id = $1
-        ORDER BY created_at, id`,
-      [itemId],
-    );
-    return rows;
+  async history(db: PrismaDb, itemId: string): Promise<LedgerEntryView[]> {
+    const rows = await db.itemLedger.findMany({
+      where: { OR: [{ itemId }, { relatedItemId: itemId }] },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map((r): LedgerEntryView => ({
+      id: r.id.toString(),
+      itemId: r.itemId,
+      templateId: r.templateId,
+      fromInventoryId: r.fromInventoryId,
+      toInventoryId: r.toInventoryId,
+      quantity: r.quantity,
+      operation: r.operation,
+      relatedItemId: r.relatedItemId,
+      reason: r.reason,
+      reference: r.reference,
+      createdAt: r.createdAt.toISOString(),
+    }));
   }
 }

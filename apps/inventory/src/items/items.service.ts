@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import {
   AppError,
@@ -14,10 +13,11 @@ import {
 } from '@trustno1/contracts';
 import {
   checkIdempotencyKey,
-  PG_POOL,
-  runIdempotent,
-  withStatement,
+  prismaStatement,
+  PrismaClient,
+  runIdempotentPrisma,
   type IdempotencyClaim,
+  type PrismaDb,
 } from '@trustno1/db';
 import { AccessRepository } from '../access/access.repository';
 import { referenceOf } from '../access/ledger-reference';
@@ -33,7 +33,7 @@ const DESTROY_REASON = 'destroy';
 @Injectable()
 export class ItemsService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     private readonly repository: ItemsRepository,
     private readonly access: AccessRepository,
   ) {}
@@ -83,8 +83,8 @@ export class ItemsService {
   ): Promise<MoveItemView> {
     if (claim) checkIdempotencyKey(claim);
     return mapProcedureErrors(() =>
-      withStatement(this.pool, (db) =>
-        this.repository.move(db, {
+      prismaStatement(() =>
+        this.repository.move(this.prisma, {
           principal: server,
           claim,
           itemId: req.itemId,
@@ -125,14 +125,14 @@ export class ItemsService {
   /** The history is readable by whoever may act on the item's inventory (or its last one). */
   async history(server: Server, itemId: string): Promise<LedgerEntryView[]> {
     const inventoryId =
-      (await this.repository.inventoryOf(this.pool, itemId)) ??
-      (await this.repository.lastLedgerInventory(this.pool, itemId));
+      (await this.repository.inventoryOf(this.prisma, itemId)) ??
+      (await this.repository.lastLedgerInventory(this.prisma, itemId));
     if (!inventoryId) throw new AppError(ErrorCode.NOT_FOUND, 'Item not found', { itemId });
-    await this.access.require(this.pool, server, [inventoryId]);
-    return this.repository.history(this.pool, itemId);
+    await this.access.require(this.prisma, server, [inventoryId]);
+    return this.repository.history(this.prisma, itemId);
   }
 
-  private async run<T>(claim: IdempotencyClaim | undefined, work: Parameters<typeof runIdempotent<T>>[2]) {
-    return mapProcedureErrors(async () => (await runIdempotent(this.pool, claim, work)).result);
+  private async run<T>(claim: IdempotencyClaim | undefined, work: (tx: PrismaDb) => Promise<T>): Promise<T> {
+    return mapProcedureErrors(async () => (await runIdempotentPrisma(this.prisma, claim, work)).result);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Issue 9: an item move is one database round trip. The service runs on a pool whose every
- * statement is recorded; a move, an idempotent move, its replay, a refused move and a move naming
+ * Issue 9: an item move is one database round trip. The service runs on the shared Prisma client
+ * over a pool whose every statement is recorded; a move, an idempotent move, its replay, a refused move and a move naming
  * a stale source each send exactly one statement, and what they change is checked in the tables.
  */
 import assert from 'node:assert/strict';
@@ -8,7 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import { Pool, type PoolClient } from 'pg';
 import { AppError, type Principal } from '@trustno1/contracts';
-import { createPool, requestHash, type IdempotencyClaim } from '@trustno1/db';
+import {
+  createPool,
+  createPrismaClient,
+  requestHash,
+  type IdempotencyClaim,
+  type PrismaClient,
+} from '@trustno1/db';
 import { createTestDatabase, factories, type TestDatabase } from '@trustno1/testing';
 import { AccessRepository } from '../access/access.repository';
 import { ItemsRepository } from './items.repository';
@@ -17,6 +23,7 @@ import { ItemsService } from './items.service';
 describe('inventory.item.move.v1: one database round trip', () => {
   let db: TestDatabase;
   let pool: Pool;
+  let prisma: PrismaClient;
   let seed: Pool;
   let items: ItemsService;
   let server: Extract<Principal, { kind: 'server' }>;
@@ -30,7 +37,7 @@ describe('inventory.item.move.v1: one database round trip', () => {
       const original = client.query.bind(client) as (...args: unknown[]) => unknown;
       (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
         const first = args[0] as string | { text: string };
-        statements.push(typeof first === 'string' ? first : first.text);
+        statements.push((typeof first === 'string' ? first : first.text).trim());
         return original(...args);
       };
     });
@@ -61,7 +68,8 @@ describe('inventory.item.move.v1: one database round trip', () => {
     pool = createPool({ url: db.url, max: 4 });
     seed = new Pool({ connectionString: db.url, max: 2 });
     record(pool);
-    items = new ItemsService(pool, new ItemsRepository(), new AccessRepository());
+    prisma = createPrismaClient(pool);
+    items = new ItemsService(prisma, new ItemsRepository(), new AccessRepository());
     const f = factories(seed);
     const [a, b] = [await f.gameServer(), await f.gameServer()];
     server = { kind: 'server', serverId: a.id, region: a.region };
@@ -70,6 +78,7 @@ describe('inventory.item.move.v1: one database round trip', () => {
   });
 
   afterAll(async () => {
+    await prisma?.$disconnect();
     await pool?.end();
     await seed?.end();
     await db?.drop();
