@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Pool } from 'pg';
+import { createPrismaClient, type PrismaClient } from '@trustno1/db';
 import { createTestDatabase, type TestDatabase } from '@trustno1/testing';
 import { ITEM_CATEGORIES, loadCatalog, parseCatalog, syncCatalog } from './catalog';
 
@@ -28,18 +29,21 @@ describe('item catalog', () => {
   describe('syncCatalog', () => {
     let db: TestDatabase;
     let pool: Pool;
+    let prisma: PrismaClient;
     beforeAll(async () => {
       db = await createTestDatabase();
       pool = new Pool({ connectionString: db.url, max: 4 });
+      prisma = createPrismaClient(pool);
     });
     afterAll(async () => {
+      await prisma?.$disconnect();
       await pool?.end();
       await db?.drop();
     });
 
     it('inserts every template once, then changes nothing, then updates what changed', async () => {
       const catalog = loadCatalog();
-      const first = await syncCatalog(pool, catalog);
+      const first = await syncCatalog(prisma, catalog);
       assert.deepEqual(first, {
         version: 'v1',
         inserted: catalog.items.length,
@@ -47,10 +51,10 @@ describe('item catalog', () => {
         unchanged: 0,
         retired: [],
       });
-      const [again] = await Promise.all([syncCatalog(pool, catalog), syncCatalog(pool, catalog)]);
+      const [again] = await Promise.all([syncCatalog(prisma, catalog), syncCatalog(prisma, catalog)]);
       assert.equal(again.inserted + again.updated, 0);
       const changed = { ...catalog, version: 'v2', items: catalog.items.slice(1) };
-      const third = await syncCatalog(pool, changed);
+      const third = await syncCatalog(prisma, changed);
       assert.equal(third.updated, catalog.items.length - 1);
       assert.deepEqual(third.retired, [catalog.items[0].id]);
       const { rows } = await pool.query(

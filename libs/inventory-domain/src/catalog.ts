@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import { prismaTransaction, type PrismaClient, type PrismaDb } from '@trustno1/db';
 import { z } from 'zod';
 import catalogV1 from '../catalog/items.v1.json';
 
@@ -72,46 +72,41 @@ export interface CatalogSyncResult {
  * are not rewritten, so a second run reports everything unchanged. Start-up of several replicas
  * at once is serialised by an advisory lock.
  */
-export async function syncCatalog(pool: Pool, catalog: Catalog = loadCatalog()): Promise<CatalogSyncResult> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('item_templates.sync'))`);
-    const counts = await upsertTemplates(client, catalog);
-    const { rows } = await client.query<{ id: string }>(
-      `SELECT id FROM item_templates WHERE NOT (id = ANY($1::text[])) ORDER BY id`,
-      [catalog.items.map((i) => i.id)],
-    );
-    await client.query('COMMIT');
-    return { version: catalog.version, ...counts, retired: rows.map((r) => r.id) };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+export async function syncCatalog(
+  prisma: PrismaClient,
+  catalog: Catalog = loadCatalog(),
+): Promise<CatalogSyncResult> {
+  return prismaTransaction(prisma, async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('item_templates.sync'))`;
+    const counts = await upsertTemplates(tx, catalog);
+    const retired = await tx.itemTemplate.findMany({
+      where: { id: { notIn: catalog.items.map((i) => i.id) } },
+      orderBy: { id: 'asc' },
+      select: { id: true },
+    });
+    return { version: catalog.version, ...counts, retired: retired.map((r) => r.id) };
+  });
 }
 
-async function upsertTemplates(client: PoolClient, catalog: Catalog) {
-  const { rows } = await client.query<{ inserted: boolean }>(
-    `INSERT INTO item_templates AS t
-            (id, name, category, width, height, max_stack, weight, max_durability, stackable, data, catalog_version)
-     SELECT id, name, category, width, height, max_stack, weight, max_durability, stackable, data, $2
-       FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text, category text, width smallint, height smallint,
-            max_stack int, weight float8, max_durability float8, stackable boolean, data jsonb)
-     ON CONFLICT (id) DO UPDATE SET
-            name = EXCLUDED.name, category = EXCLUDED.category, width = EXCLUDED.width,
-            height = EXCLUDED.height, max_stack = EXCLUDED.max_stack, weight = EXCLUDED.weight,
-            max_durability = EXCLUDED.max_durability, stackable = EXCLUDED.stackable,
-            data = EXCLUDED.data, catalog_version = EXCLUDED.catalog_version
-      WHERE (t.name, t.category, t.width, t.height, t.max_stack, t.weight, t.max_durability, t.stackable,
-             t.data, t.catalog_version)
-            IS DISTINCT FROM
-            (EXCLUDED.name, EXCLUDED.category, EXCLUDED.width, EXCLUDED.height, EXCLUDED.max_stack,
-             EXCLUDED.weight, EXCLUDED.max_durability, EXCLUDED.stackable, EXCLUDED.data, EXCLUDED.catalog_version)
-     RETURNING (xmax = 0) AS inserted`,
-    [JSON.stringify(catalog.items.map(toRow)), catalog.version],
-  );
+async function upsertTemplates(tx: PrismaDb, catalog: Catalog) {
+  const rows = await tx.$queryRaw<{ inserted: boolean }[]>`
+    INSERT INTO item_templates AS t
+           (id, name, category, width, height, max_stack, weight, max_durability, stackable, data, catalog_version)
+    SELECT id, name, category, width, height, max_stack, weight, max_durability, stackable, data, ${catalog.version}
+      FROM jsonb_to_recordset(${JSON.stringify(catalog.items.map(toRow))}::jsonb) AS x(id text, name text,
+           category text, width smallint, height smallint, max_stack int, weight float8, max_durability float8,
+           stackable boolean, data jsonb)
+    ON CONFLICT (id) DO UPDATE SET
+           name = EXCLUDED.name, category = EXCLUDED.category, width = EXCLUDED.width,
+           height = EXCLUDED.height, max_stack = EXCLUDED.max_stack, weight = EXCLUDED.weight,
+           max_durability = EXCLUDED.max_durability, stackable = EXCLUDED.stackable,
+           data = EXCLUDED.data, catalog_version = EXCLUDED.catalog_version
+     WHERE (t.name, t.category, t.width, t.height, t.max_stack, t.weight, t.max_durability, t.stackable,
+            t.data, t.catalog_version)
+           IS DISTINCT FROM
+           (EXCLUDED.name, EXCLUDED.category, EXCLUDED.width, EXCLUDED.height, EXCLUDED.max_stack,
+            EXCLUDED.weight, EXCLUDED.max_durability, EXCLUDED.stackable, EXCLUDED.data, EXCLUDED.catalog_version)
+    RETURNING (xmax = 0) AS inserted`;
   const inserted = rows.filter((r) => r.inserted).length;
   const updated = rows.length - inserted;
   return { inserted, updated, unchanged: catalog.items.length - rows.length };

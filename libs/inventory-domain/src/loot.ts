@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
+import { prismaTransaction, type PrismaClient } from '@trustno1/db';
 import { z } from 'zod';
 import lootV1 from '../loot/loot.v1.json';
 import type { Catalog } from './catalog';
@@ -129,25 +129,14 @@ export function rollLoot(table: LootTable, random: () => number, biome?: string)
 export const lootSeed = (containerId: string, cycle: string) => `${containerId}/${cycle}`;
 
 /** Upserts the loot file into loot_tables (idempotent, serialised like the catalog sync). */
-export async function syncLootTables(pool: Pool, file: LootFile = loadLootFile()): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('loot_tables.sync'))`);
-    const { rowCount } = await client.query(
-      `INSERT INTO loot_tables AS t (id, definition, version)
-       SELECT x ->> 'id', x, $2 FROM jsonb_array_elements($1::jsonb) AS x
-       ON CONFLICT (id) DO UPDATE SET definition = EXCLUDED.definition, version = EXCLUDED.version,
-              updated_at = now()
-        WHERE (t.definition, t.version) IS DISTINCT FROM (EXCLUDED.definition, EXCLUDED.version)`,
-      [JSON.stringify(file.tables), file.version],
-    );
-    await client.query('COMMIT');
-    return rowCount ?? 0;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+export async function syncLootTables(prisma: PrismaClient, file: LootFile = loadLootFile()): Promise<number> {
+  return prismaTransaction(prisma, async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('loot_tables.sync'))`;
+    return tx.$executeRaw`
+      INSERT INTO loot_tables AS t (id, definition, version)
+      SELECT x ->> 'id', x, ${file.version} FROM jsonb_array_elements(${JSON.stringify(file.tables)}::jsonb) AS x
+      ON CONFLICT (id) DO UPDATE SET definition = EXCLUDED.definition, version = EXCLUDED.version,
+             updated_at = now()
+       WHERE (t.definition, t.version) IS DISTINCT FROM (EXCLUDED.definition, EXCLUDED.version)`;
+  });
 }

@@ -1,19 +1,26 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { Injectable } from '@nestjs/common';
 import type { CatalogItemView } from '@trustno1/contracts';
-import { PG_POOL } from '@trustno1/db';
+import { PrismaClient } from '@trustno1/db';
 
 @Injectable()
 export class CatalogRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
   /** Every template, retired ones included: items in the world may still reference them. */
   async list(): Promise<CatalogItemView[]> {
-    const { rows } = await this.pool.query<CatalogItemView>(
-      `SELECT id, name, category, width, height, max_stack AS "maxStack", weight,
-              max_durability AS "maxDurability", stackable
-         FROM item_templates ORDER BY id`,
-    );
-    return rows;
+    return this.prisma.itemTemplate.findMany({
+      orderBy: { id: 'asc' },
+      select: {
+        id: true,
+        name: true,
+        category: true,
+        width: true,
+        height: true,
+        maxStack: true,
+        weight: true,
+        maxDurability: true,
+        stackable: true,
+      },
+    });
   }
 }

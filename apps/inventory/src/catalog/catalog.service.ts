@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { CatalogItemView } from '@trustno1/contracts';
-import { PG_POOL } from '@trustno1/db';
+import { PrismaClient } from '@trustno1/db';
 import { syncCatalog } from '@trustno1/inventory-domain';
 import { CatalogRepository } from './catalog.repository';
 
@@ -12,13 +11,13 @@ export class CatalogService implements OnApplicationBootstrap {
   private cached: Promise<CatalogItemView[]> | undefined;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     private readonly repository: CatalogRepository,
   ) {}
 
   /** Idempotent and serialised by an advisory lock, so every replica runs it at start-up. */
   async onApplicationBootstrap(): Promise<void> {
-    const result = await syncCatalog(this.pool);
+    const result = await syncCatalog(this.prisma);
     this.logger.log(
       `catalog ${result.version}: ${result.inserted} inserted, ${result.updated} updated, ${result.unchanged} unchanged`,
     );

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Pool } from 'pg';
+import { createPrismaClient, type PrismaClient } from '@trustno1/db';
 import { syncCatalog } from '@trustno1/inventory-domain';
 import { createTestDatabase, factories, FakeClock, type TestDatabase } from '@trustno1/testing';
 import type { InventoryConfig } from '../inventory-config';
@@ -11,13 +12,16 @@ import { CorpsesService } from './corpses.service';
 describe('CorpsesService', () => {
   let db: TestDatabase;
   let pool: Pool;
+  let prisma: PrismaClient;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 4 });
-    await syncCatalog(pool);
+    prisma = createPrismaClient(pool);
+    await syncCatalog(prisma);
   });
   afterAll(async () => {
+    await prisma?.$disconnect();
     await pool?.end();
     await db?.drop();
   });
@@ -32,7 +36,7 @@ describe('CorpsesService', () => {
     ]);
     const clock = new FakeClock(Date.now() + 24 * 3_600_000);
     const config = { CORPSE_TTL_SECONDS: 600 } as InventoryConfig;
-    const service = new CorpsesService(pool, config, clock, new CorpsesRepository());
+    const service = new CorpsesService(prisma, config, clock, new CorpsesRepository());
     const server = { kind: 'server', serverId: game.id, region: game.region } as const;
 
     const corpse = await service.create(
@@ -54,7 +58,7 @@ describe('CorpsesService', () => {
     const player = await f.character();
     await pool.query(`UPDATE players SET server_id = $2 WHERE id = $1`, [player.id, theirs.id]);
     const service = new CorpsesService(
-      pool,
+      prisma,
       { CORPSE_TTL_SECONDS: 600 } as InventoryConfig,
       new FakeClock(Date.now()),
       new CorpsesRepository(),

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
 import type { z } from 'zod';
 import {
   AppError,
@@ -9,7 +8,7 @@ import {
   type createCorpseRequest,
   type Principal,
 } from '@trustno1/contracts';
-import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
+import { prismaTransaction, PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { CLOCK, INVENTORY_CONFIG, type Clock, type InventoryConfig } from '../inventory-config';
 import { referenceOf } from '../access/ledger-reference';
 import { mapProcedureErrors } from '../procedures/procedure-errors';
@@ -23,7 +22,7 @@ const CLEANUP_BATCH = 500;
 @Injectable()
 export class CorpsesService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly repository: CorpsesRepository,
@@ -39,7 +38,7 @@ export class CorpsesService {
     claim: IdempotencyClaim | undefined,
   ): Promise<CorpseView> {
     return mapProcedureErrors(async () => {
-      const { result } = await runIdempotent(this.pool, claim, async (tx) => {
+      const { result } = await runIdempotentPrisma(this.prisma, claim, async (tx) => {
         const joined = await this.repository.playerServer(tx, req.playerId);
         if (joined === undefined)
           throw new AppError(ErrorCode.NOT_FOUND, 'Character not found', { playerId: req.playerId });
@@ -57,7 +56,7 @@ export class CorpsesService {
   /** Removes the corpses expired at `now` (the schedule's tick), their items through the ledger. */
   cleanup(now: Date, limit = CLEANUP_BATCH): Promise<CorpseCleanupView> {
     return mapProcedureErrors(() =>
-      withTransaction(this.pool, (tx) => this.repository.cleanup(tx, now, limit)),
+      prismaTransaction(this.prisma, (tx) => this.repository.cleanup(tx, now, limit)),
     );
   }
 }

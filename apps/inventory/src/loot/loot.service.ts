@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { z } from 'zod';
 import type { fillLootRequest, LootFillView } from '@trustno1/contracts';
-import { PG_POOL, withTransaction } from '@trustno1/db';
+import { prismaTransaction, PrismaClient } from '@trustno1/db';
 import {
   lootSeed,
   lootTableFor,
@@ -21,12 +20,12 @@ export class LootService implements OnApplicationBootstrap {
   private cached: Promise<LootTable[]> | undefined;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     private readonly repository: LootRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const changed = await syncLootTables(this.pool);
+    const changed = await syncLootTables(this.prisma);
     this.logger.log(`loot tables synced: ${changed} changed`);
   }
 
@@ -40,7 +39,7 @@ export class LootService implements OnApplicationBootstrap {
       const table = lootTableFor(await this.tables(), req.containerType, req.biome);
       if (!table) return { filled: false, tableId: null, items: [], skipped: 0 };
       const drops = rollLoot(table, seededRandom(lootSeed(req.containerId, req.cycle)), req.biome);
-      const result = await withTransaction(this.pool, (tx) =>
+      const result = await prismaTransaction(this.prisma, (tx) =>
         this.repository.fill(tx, req.containerId, req.cycle, table.id, drops, reference),
       );
       return { ...result, tableId: table.id };
@@ -48,7 +47,7 @@ export class LootService implements OnApplicationBootstrap {
   }
 
   private tables(): Promise<LootTable[]> {
-    this.cached ??= this.repository.tables(this.pool).catch((error: unknown) => {
+    this.cached ??= this.repository.tables(this.prisma).catch((error: unknown) => {
       this.cached = undefined;
       throw error;
     });
