@@ -149,9 +149,8 @@ export function statusView(row: StatusRow): ${className}StatusView {
 }
 
 export function statusRepositoryTs({ name }: ServiceNames): string {
-  return `import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { PG_POOL } from '@trustno1/db';
+  return `import { Injectable } from '@nestjs/common';
+import { PrismaClient } from '@trustno1/db';
 
 export interface StatusRow {
   service: string;
@@ -163,13 +162,12 @@ export interface StatusRow {
 /** The only place of the feature that speaks SQL: one call of the owner's published function. */
 @Injectable()
 export class StatusRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
   async read(): Promise<StatusRow> {
-    const { rows } = await this.pool.query<StatusRow>(
-      'SELECT service, schema_name, functions, database_time FROM ${name}.status()',
-    );
-    return rows[0];
+    const [row] = await this.prisma.$queryRaw<StatusRow[]>\`
+      SELECT service, schema_name, functions, database_time FROM ${name}.status()\`;
+    return row;
   }
 }
 `;
@@ -218,24 +216,28 @@ export function statusIntSpecTs({ name }: ServiceNames): string {
   return `import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Pool } from 'pg';
+import { createPrismaClient, type PrismaClient } from '@trustno1/db';
 import { createTestDatabase, type TestDatabase } from '@trustno1/testing';
 import { StatusRepository } from './status.repository';
 
 describe('${name}.status() on a migrated database', () => {
   let db: TestDatabase;
   let pool: Pool;
+  let prisma: PrismaClient;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 1 });
+    prisma = createPrismaClient(pool);
   });
   afterAll(async () => {
+    await prisma?.$disconnect();
     await pool?.end();
     await db?.drop();
   });
 
   it('answers one row naming the service, its schema and its functions', async () => {
-    const row = await new StatusRepository(pool).read();
+    const row = await new StatusRepository(prisma).read();
     assert.equal(row.service, '${name}');
     assert.equal(row.schema_name, '${name}');
     assert.ok(row.functions >= 1, 'status() itself lives in the schema');

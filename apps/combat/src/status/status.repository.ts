@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { PG_POOL } from '@trustno1/db';
+import { Injectable } from '@nestjs/common';
+import { PrismaClient } from '@trustno1/db';
 
 export interface StatusRow {
   service: string;
@@ -12,12 +11,11 @@ export interface StatusRow {
 /** The only place of the feature that speaks SQL: one call of the owner's published function. */
 @Injectable()
 export class StatusRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
   async read(): Promise<StatusRow> {
-    const { rows } = await this.pool.query<StatusRow>(
-      'SELECT service, schema_name, functions, database_time FROM combat.status()',
-    );
-    return rows[0];
+    const [row] = await this.prisma.$queryRaw<StatusRow[]>`
+      SELECT service, schema_name, functions, database_time FROM combat.status()`;
+    return row;
   }
 }
