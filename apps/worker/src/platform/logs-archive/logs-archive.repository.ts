@@ -21,6 +21,11 @@ export interface LogPartition {
 
 const FETCH_ROWS = 5_000;
 
+/**
+ * Stays on pg, not the shared Prisma client: it needs a session of its own for the run's advisory
+ * lock (held across the whole export, outside any transaction) and a server-side cursor, and
+ * Prisma hands out a connection only for the length of one statement or one transaction.
+ */
 @Injectable()
 export class LogsArchiveRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}

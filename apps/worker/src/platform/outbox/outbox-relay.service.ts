@@ -7,13 +7,14 @@ import {
 } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { OutboxRelay } from '@trustno1/bus';
-import { PG_POOL } from '@trustno1/db';
+import { PG_POOL, PrismaClient } from '@trustno1/db';
 import { HealthRegistry } from '@trustno1/observability';
 import { WORKER_CONFIG } from '../../runtime/tokens';
 import type { WorkerAppConfig } from '../../worker.config';
 
 /**
- * Publishes every service's committed outbox rows to the JetStream stream. Replicas share the
+ * Publishes every service's committed outbox rows to the JetStream stream. The relay itself
+ * (libs/bus) stays on pg: it holds one session for LISTEN and claims rows in its own transactions. Replicas share the
  * backlog (rows are claimed with SKIP LOCKED) and JetStream drops a row published twice (its id is
  * the Nats-Msg-Id), so any number of workers may run it.
  */
@@ -25,6 +26,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     @Inject(PG_POOL) pool: Pool,
     @Inject(WORKER_CONFIG) config: WorkerAppConfig,
     health: HealthRegistry,
+    prisma: PrismaClient,
   ) {
     this.relay = new OutboxRelay({
       pool,
@@ -37,10 +39,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       name: 'outbox',
       check: async () => {
         // Ready while the backlog drains; a relay stuck for minutes shows here.
-        const { rows } = await pool.query<{ age: number | null }>(
-          `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float AS age FROM outbox WHERE published_at IS NULL`,
-        );
-        const age = rows[0]?.age ?? 0;
+        const [row] = await prisma.$queryRaw<{ age: number | null }[]>`
+          SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM outbox WHERE published_at IS NULL`;
+        const age = row?.age ?? 0;
         if (age > 300) throw new Error(`oldest unpublished event is ${Math.round(age)} s old`);
       },
     });

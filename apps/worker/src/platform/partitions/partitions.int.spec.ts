@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Job } from 'bullmq';
 import type { Pool } from 'pg';
-import { createPool, queryRows } from '@trustno1/db';
+import { createPool, createPrismaClient, queryRows, type PrismaClient } from '@trustno1/db';
 import { ProcessorRegistry } from '@trustno1/queues';
 import { createTestDatabase, type TestDatabase } from '@trustno1/testing';
 import { PartitionsProcessor } from './partitions.processor';
@@ -23,16 +23,19 @@ function namesFor(offset: number): { month: string; year: string; from: Date } {
 describe('partitions.ensure', () => {
   let db: TestDatabase;
   let pool: Pool;
+  let prisma: PrismaClient;
   let registry: ProcessorRegistry;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = createPool({ url: db.url, max: 3 });
+    prisma = createPrismaClient(pool);
     registry = new ProcessorRegistry();
-    new PartitionsProcessor(registry, new PartitionsRepository(pool)).onModuleInit();
+    new PartitionsProcessor(registry, new PartitionsRepository(prisma)).onModuleInit();
   });
 
   afterAll(async () => {
+    await prisma.$disconnect();
     await pool.end();
     await db.drop();
   });

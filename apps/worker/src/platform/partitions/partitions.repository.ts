@@ -1,16 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { PG_POOL, queryRows } from '@trustno1/db';
+import { Injectable } from '@nestjs/common';
+import { PrismaClient } from '@trustno1/db';
 
 @Injectable()
 export class PartitionsRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
   /** Runs ensure_partitions (idempotent, advisory-locked in SQL); returns the partitions it created. */
   async ensurePartitions(monthsAhead: number): Promise<string[]> {
-    const rows = await queryRows<{ created: string }>(this.pool, 'SELECT ensure_partitions($1) AS created', [
-      monthsAhead,
-    ]);
+    const rows = await this.prisma.$queryRaw<{ created: string }[]>`
+      SELECT ensure_partitions(${monthsAhead}::int) AS created`;
     return rows.map((r) => r.created);
   }
 }
