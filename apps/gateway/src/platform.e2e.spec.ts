@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SERVICES } from '@trustno1/contracts';
 import {
@@ -148,6 +149,17 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
     assert.equal(report.swaggerParser, null);
     assert.deepEqual(report.redocly.errors, []);
     assert.equal(lint.status, 0, lint.stderr);
+    // docs/api.md lists every /v1 route of the served document (issue 10).
+    const apiMd = readFileSync(resolve(__dirname, '../../../docs/api.md'), 'utf8');
+    const paths = (doc as unknown as { paths: Record<string, Record<string, unknown>> }).paths;
+    for (const [path, methods] of Object.entries(paths).filter(([p]) => p.startsWith('/v1/'))) {
+      for (const method of Object.keys(methods)) {
+        assert.ok(
+          apiMd.includes(`\`${method.toUpperCase()} ${path}`),
+          `${method} ${path} is not in docs/api.md`,
+        );
+      }
+    }
     const ui = await fetch(`${gateway.url}/docs`);
     assert.equal(ui.status, 200);
     assert.match(await ui.text(), /swagger/i);
