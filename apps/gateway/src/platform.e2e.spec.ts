@@ -196,4 +196,14 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
       (error: Error) => /LOG_LEVEL/.test(error.message) && /exited during start-up/.test(error.message),
     );
   });
+
+  it('says to run db:migrate when the database does not exist', async () => {
+    const missing = new URL(cluster.db.url);
+    missing.pathname = `/tn1_missing_${Date.now()}`;
+    await assert.rejects(
+      startApp('inventory', appEnv(cluster.db, cluster.ns, { DATABASE_URL: missing.toString() })),
+      (error: Error) =>
+        /exited during start-up/.test(error.message) && /npm run db:migrate/.test(error.message),
+    );
+  });
 });

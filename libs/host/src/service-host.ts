@@ -14,6 +14,7 @@ import {
 import { AccountsOps, httpStatusOf, type Service } from '@trustno1/contracts';
 import { principalSigningKeys, type ServiceConfig } from '@trustno1/config';
 import { accessLevel, AppMetrics, HealthRegistry } from '@trustno1/observability';
+import { sqlErrorOf } from '@trustno1/db';
 import { HybridErrorFilter } from './hybrid-error.filter';
 import { InfraModule } from './infra.module';
 import { pingController } from './ping.controller';
@@ -138,9 +139,22 @@ export function installShutdown(app: INestApplication, graceMs: number): void {
 export function exitOnStartupFailure(app: string): (error: unknown) => never {
   return (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
+    const fix = startupFix(error);
     process.stderr.write(
-      `${JSON.stringify({ level: 'fatal', service: app, msg: 'start-up failed', error: message })}\n`,
+      `${JSON.stringify({ level: 'fatal', service: app, msg: 'start-up failed', error: message, ...(fix ? { fix } : {}) })}\n`,
     );
+    if (fix) process.stderr.write(`${app}: ${fix}\n`);
     process.exit(1);
   };
+}
+
+/** What to do about a start-up failure a newcomer meets first: a database not created or not migrated. */
+export function startupFix(error: unknown): string | undefined {
+  const code = sqlErrorOf(error)?.code;
+  const text = error instanceof Error ? error.message : String(error);
+  if (code === '3D000' || /database "[^"]+" does not exist/.test(text))
+    return 'the database does not exist: run `npm run db:migrate` (it creates and migrates it), or `npm run dev`, which does both';
+  if (code === '42P01' || code === '3F000' || /(table|relation|schema) .* does not exist/.test(text))
+    return 'the database is not migrated: run `npm run db:migrate`';
+  return undefined;
 }
