@@ -143,6 +143,10 @@ describe('observability: metrics with samples, access lines, quiet refusals, opa
           s.labels['code'] === code,
       );
     assert.ok(nats('inventory.catalog.list.v1', 'OK'));
+    for (const state of ['total', 'idle', 'waiting'])
+      assert.ok(
+        inventoryMetrics.some((s) => s.metric === 'tn1_db_pool_connections' && s.labels['state'] === state),
+      );
     assert.ok(nats('inventory.item.history.v1', 'NOT_FOUND'));
 
     const access = logLines(cluster.app('gateway').output()).filter((l) => l['msg'] === 'http request');

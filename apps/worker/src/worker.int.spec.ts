@@ -118,6 +118,16 @@ describe('worker app (in process)', () => {
     );
   });
 
+  it('exports the job counts of every served queue by state', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    for (const state of ['waiting', 'active', 'delayed', 'failed']) {
+      assert.match(
+        text,
+        new RegExp(`tn1_queue_jobs\\{[^}]*queue="schedules"[^}]*state="${state}"[^}]*\\} \\d+`),
+      );
+    }
+  });
+
   it('closes cleanly: workers stop and the health port is gone', async () => {
     const runtime = app!.get(WorkerRuntime);
     // Every seed queue has its processor now, so by default the worker serves them all.

@@ -19,6 +19,7 @@ import {
   type QueueName,
 } from '@trustno1/queues';
 import type { WorkerAppConfig } from '../worker.config';
+import { registerQueueGauges } from './queue-gauges';
 import { queuesCheck } from './queues.health';
 import { QUEUE_CONNECTION, WORKER_CONFIG } from './tokens';
 
@@ -33,6 +34,8 @@ export class WorkerRuntime implements OnModuleInit, OnApplicationBootstrap, Befo
   private readonly logger = new Logger('worker');
   private workers?: Worker[];
   private schedulesQueue?: Queue;
+  /** One Queue handle per served queue, for the job counts of the metrics. */
+  private counted: Queue[] = [];
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerAppConfig,
@@ -44,6 +47,7 @@ export class WorkerRuntime implements OnModuleInit, OnApplicationBootstrap, Befo
 
   onModuleInit(): void {
     this.health.register(queuesCheck(this.connection, () => this.workers));
+    registerQueueGauges(this.metrics.registry, this.connection, () => this.counted);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -51,6 +55,9 @@ export class WorkerRuntime implements OnModuleInit, OnApplicationBootstrap, Befo
     this.registry.validate(served);
     if (this.connection.status === 'wait') await this.connection.connect();
     this.workers = served.map((queue) => this.startWorker(queue));
+    this.counted = served.map((queue) =>
+      createQueue(queue, { connection: this.connection, redisKeyPrefix: this.config.REDIS_KEY_PREFIX }),
+    );
     if (served.includes(SCHEDULES_QUEUE)) await this.startSchedules();
     this.logger.log({ queues: served }, 'workers started');
   }
@@ -58,6 +65,7 @@ export class WorkerRuntime implements OnModuleInit, OnApplicationBootstrap, Befo
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all((this.workers ?? []).map((w) => w.close()));
     await this.schedulesQueue?.close();
+    await Promise.all(this.counted.map((q) => q.close()));
     await this.connection.quit().catch(() => this.connection.disconnect());
   }
 
