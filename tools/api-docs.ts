@@ -4,26 +4,44 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GATEWAY_OPERATIONS } from '../apps/gateway/src/operations/operations.module';
-import { routeTableMarkdown, withRouteTable } from '../apps/gateway/src/operations/route-table';
+import {
+  routeTableMarkdown,
+  SERVICE_TABLE_BEGIN,
+  SERVICE_TABLE_END,
+  serviceTableMarkdown,
+  withGenerated,
+  withRouteTable,
+} from '../apps/gateway/src/operations/route-table';
 import { exitWithUsageIfAsked } from './usage';
 
 exitWithUsageIfAsked(`
 Usage: npm run docs:api [-- --check]
 
-Writes the route table of docs/api.md from the operations the gateway serves (method, path,
-principals, body fields, status, summary). --check only verifies the file is up to date.
+Writes the route table of docs/api.md (method, path, principals, body fields, status, summary)
+and README's "what works today" table from the operations the gateway serves. --check only
+verifies both are up to date.
 `);
 
-const file = join(__dirname, '..', 'docs', 'api.md');
-const current = readFileSync(file, 'utf8');
-const next = withRouteTable(current, routeTableMarkdown(GATEWAY_OPERATIONS));
-if (process.argv.includes('--check')) {
-  if (next !== current) {
-    process.stderr.write('docs/api.md is out of date: run npm run docs:api\n');
-    process.exit(1);
-  }
-  process.stdout.write('docs/api.md lists every route\n');
-} else {
-  writeFileSync(file, next);
-  process.stdout.write(`docs/api.md: ${GATEWAY_OPERATIONS.filter((op) => op.http).length} routes\n`);
+const root = join(__dirname, '..');
+const files: [string, (text: string) => string][] = [
+  ['docs/api.md', (text) => withRouteTable(text, routeTableMarkdown(GATEWAY_OPERATIONS))],
+  [
+    'README.md',
+    (text) =>
+      withGenerated(text, serviceTableMarkdown(GATEWAY_OPERATIONS), SERVICE_TABLE_BEGIN, SERVICE_TABLE_END),
+  ],
+];
+let stale = 0;
+for (const [name, generate] of files) {
+  const current = readFileSync(join(root, name), 'utf8');
+  const next = generate(current);
+  if (next === current) continue;
+  stale++;
+  if (process.argv.includes('--check'))
+    process.stderr.write(`${name} is out of date: run npm run docs:api\n`);
+  else writeFileSync(join(root, name), next);
 }
+if (process.argv.includes('--check') && stale > 0) process.exit(1);
+process.stdout.write(
+  `${GATEWAY_OPERATIONS.filter((op) => op.http).length} routes; ${stale} file(s) ${process.argv.includes('--check') ? 'stale' : 'written'}\n`,
+);

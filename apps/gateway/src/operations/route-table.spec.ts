@@ -4,9 +4,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GATEWAY_OPERATIONS } from './operations.module';
-import { routeTableMarkdown, withRouteTable } from './route-table';
+import {
+  routeTableMarkdown,
+  SERVICE_TABLE_BEGIN,
+  SERVICE_TABLE_END,
+  serviceTableMarkdown,
+  withGenerated,
+  withRouteTable,
+} from './route-table';
 
 const API_MD = resolve(__dirname, '../../../../docs/api.md');
+const README = resolve(__dirname, '../../../../README.md');
 
 describe('docs/api.md route table', () => {
   const document = readFileSync(API_MD, 'utf8');
@@ -24,6 +32,13 @@ describe('docs/api.md route table', () => {
       for (const kind of op.principals)
         assert.match(line, new RegExp(kind === 'anonymous' ? 'nobody' : kind));
     }
+  });
+
+  it('README says what works today, as the operations say it', () => {
+    const readme = readFileSync(README, 'utf8');
+    const table = serviceTableMarkdown(GATEWAY_OPERATIONS);
+    assert.equal(withGenerated(readme, table, SERVICE_TABLE_BEGIN, SERVICE_TABLE_END), readme);
+    assert.match(table, /\| inventory \| \d+ \|.*\| works \|/);
   });
 
   it('refuses a document without the markers', () => {
