@@ -35,3 +35,8 @@ LANGUAGE sql AS $$
     UPDATE idempotency_keys SET response = COALESCE(p_response, 'null'::jsonb), status_code = 200
      WHERE principal = p_principal AND key = p_key;
 $$;
+
+-- Every service claims and stores its own records through these, as its own role: the Prisma
+-- kit (libs/db runIdempotentPrisma) and the owners' functions that record a key in their call.
+GRANT EXECUTE ON FUNCTION idempotency_claim(text, text, text), idempotency_store(text, text, jsonb)
+    TO tn1_accounts, tn1_inventory, tn1_world, tn1_combat, tn1_market, tn1_factions;
