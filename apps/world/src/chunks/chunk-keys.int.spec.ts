@@ -20,7 +20,7 @@ describe('chunk keys: PostgreSQL is the authority, Redis a cache (real PostgreSQ
   const clock = new FakeClock(Date.UTC(2026, 0, 1));
   const service = (redis: Redis) => {
     const keys = new ChunkKeysService(redis, new ChunksRepository(prisma), clock);
-    return new VehiclesService(stores.pool, new VehiclesRepository(), clock, loadVehiclesConfig({}), keys);
+    return new VehiclesService(prisma, new VehiclesRepository(), clock, loadVehiclesConfig({}), keys);
   };
 
   beforeAll(async () => {

@@ -32,7 +32,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
     f = factories(pool);
     clock = new FakeClock(Date.UTC(2026, 0, 1));
     keys = new ChunkKeysService(stores.redis, new ChunksRepository(prisma), clock);
-    vehicles = new VehiclesService(pool, new VehiclesRepository(), clock, config, keys);
+    vehicles = new VehiclesService(prisma, new VehiclesRepository(), clock, config, keys);
   });
   afterAll(async () => {
     await prisma?.$disconnect();
@@ -150,7 +150,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
   it('follows a configured rule, and refuses a bad one naming the variable', async () => {
     const start = freshStart();
     const fast = new VehiclesService(
-      pool,
+      prisma,
       new VehiclesRepository(),
       clock,
       loadVehiclesConfig({ VEHICLE_ABANDON_HOURS: '1', VEHICLE_DECAY_PER_HOUR: '0.5' }),
