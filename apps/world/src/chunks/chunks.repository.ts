@@ -95,7 +95,8 @@ export class ChunksRepository {
 
   /** Ids of the chunk's active world events at `now`. */
   async activeEventIds(x: number, z: number, now: Date): Promise<string[]> {
-    const [row] = await this.prisma.$queryRaw<{ ids: string[] }[]>`SELECT (${activeEvents(x, z, now)}) AS ids`;
+    const [row] = await this.prisma.$queryRaw<{ ids: string[] }[]>`
+      SELECT (${activeEvents(x, z, now)}) AS ids`;
     return row.ids;
   }
 

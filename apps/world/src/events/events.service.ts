@@ -12,12 +12,7 @@ import {
   type WorldEventCompletedEvent,
   type WorldEventView,
 } from '@trustno1/contracts';
-import {
-  prismaTransaction,
-  PrismaClient,
-  runIdempotentPrisma,
-  type IdempotencyClaim,
-} from '@trustno1/db';
+import { prismaTransaction, PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { eventSpawnJobId } from '@trustno1/queues';
 import { chunkOf, WORLD_CATALOGS, type EventTemplate, type WorldSeed } from '@trustno1/world-domain';
 import { requireJoinedCharacter } from '../characters/joined-character';

@@ -63,7 +63,8 @@ export class StructuresRepository {
   }
 
   async repair(tx: PrismaDb, id: string, amount: number): Promise<StructureView> {
-    const [row] = await tx.$queryRaw<{ view: StructureView }[]>`SELECT repair_structure(${id}, ${amount}) AS view`;
+    const [row] = await tx.$queryRaw<{ view: StructureView }[]>`
+      SELECT repair_structure(${id}, ${amount}) AS view`;
     return row.view;
   }
 

@@ -10,12 +10,7 @@ import {
   type StructureView,
   type UpkeepView,
 } from '@trustno1/contracts';
-import {
-  PrismaClient,
-  runIdempotentPrisma,
-  type IdempotencyClaim,
-  type PrismaDb,
-} from '@trustno1/db';
+import { PrismaClient, runIdempotentPrisma, type IdempotencyClaim, type PrismaDb } from '@trustno1/db';
 import { WORLD_CATALOGS, type StructureType } from '@trustno1/world-domain';
 import { requireJoinedCharacter } from '../characters/joined-character';
 import { invalidField } from '../procedures/procedure-errors';
@@ -129,10 +124,7 @@ export class StructuresService {
     );
   }
 
-  private async run<T>(
-    claim: IdempotencyClaim | undefined,
-    work: (tx: PrismaDb) => Promise<T>,
-  ): Promise<T> {
+  private async run<T>(claim: IdempotencyClaim | undefined, work: (tx: PrismaDb) => Promise<T>): Promise<T> {
     const { result } = await mapStructureErrors(() => runIdempotentPrisma(this.prisma, claim, work));
     return result;
   }

@@ -9,12 +9,7 @@ import {
   type TerritoryResourcesCreditView,
   type TerritoryView,
 } from '@trustno1/contracts';
-import {
-  prismaTransaction,
-  PrismaClient,
-  runIdempotentPrisma,
-  type IdempotencyClaim,
-} from '@trustno1/db';
+import { prismaTransaction, PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { CLOCK, type Clock } from '../clock/clock';
 import { mapProcedureErrors } from '../procedures/procedure-errors';
 import { TerritoriesRepository } from './territories.repository';
@@ -79,9 +74,7 @@ export class TerritoriesService {
    * each territory at the tick. Running it again for the same hour credits nothing.
    */
   async creditResources(now: Date): Promise<TerritoryResourcesCreditView> {
-    const credited = await prismaTransaction(this.prisma, (tx) =>
-      this.repository.creditResources(tx, now),
-    );
+    const credited = await prismaTransaction(this.prisma, (tx) => this.repository.creditResources(tx, now));
     const hourEnd = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
     return { hour: new Date(hourEnd - HOUR_MS).toISOString(), credited };
   }

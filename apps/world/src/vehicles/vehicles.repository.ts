@@ -73,7 +73,8 @@ export class VehiclesRepository {
   }
 
   async view(db: PrismaDb, vehicleId: string): Promise<VehicleView | null> {
-    const [row] = await db.$queryRaw<{ view: VehicleView }[]>`SELECT ${VIEW} FROM vehicles v WHERE v.id = ${vehicleId}`;
+    const [row] = await db.$queryRaw<{ view: VehicleView }[]>`
+      SELECT ${VIEW} FROM vehicles v WHERE v.id = ${vehicleId}`;
     return row?.view ?? null;
   }
 

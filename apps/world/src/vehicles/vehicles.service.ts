@@ -10,12 +10,7 @@ import {
   type VehicleDecayView,
   type VehicleView,
 } from '@trustno1/contracts';
-import {
-  prismaTransaction,
-  PrismaClient,
-  runIdempotentPrisma,
-  type IdempotencyClaim,
-} from '@trustno1/db';
+import { prismaTransaction, PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { chunkOf, WORLD_CATALOGS } from '@trustno1/world-domain';
 import { requireJoinedCharacter } from '../characters/joined-character';
 import { ChunkKeysService, type ChunkMember } from '../chunks/chunk-keys.service';
