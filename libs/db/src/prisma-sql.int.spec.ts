@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { AppError } from '@trustno1/contracts';
 import {
   createPool,

@@ -106,7 +106,9 @@ export function prismaTransaction<T>(
   return retrying(
     () =>
       prisma.$transaction(work, {
-        isolationLevel: ISOLATION[options.isolation ?? 'read committed'],
+        // Prisma sends the level as a statement of its own after BEGIN: only when one is asked for,
+        // so a default (read committed) transaction costs no extra round trip.
+        isolationLevel: options.isolation ? ISOLATION[options.isolation] : undefined,
         maxWait: 5_000,
         timeout: options.timeoutMs ?? 15_000,
       }),

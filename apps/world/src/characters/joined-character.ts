@@ -1,23 +1,19 @@
-import type { Pool, PoolClient } from 'pg';
 import { AppError, ErrorCode } from '@trustno1/contracts';
+import type { PrismaDb } from '@trustno1/db';
 
 /**
  * A game server acts only on characters joined to it (SPEC §8): 404 when there is no such
  * character, 403 when it is offline or on another server. `field` names the request field.
  */
 export async function requireJoinedCharacter(
-  db: Pool | PoolClient,
+  db: PrismaDb,
   playerId: string,
   serverId: string,
   field: 'ownerId' | 'playerId',
 ): Promise<void> {
-  const { rows } = await db.query<{ server_id: string | null }>(
-    'SELECT server_id FROM accounts.players WHERE id = $1',
-    [playerId],
-  );
-  if (rows.length === 0)
-    throw new AppError(ErrorCode.NOT_FOUND, 'Character not found', { [field]: playerId });
-  if (rows[0].server_id !== serverId)
+  const player = await db.player.findUnique({ where: { id: playerId }, select: { serverId: true } });
+  if (!player) throw new AppError(ErrorCode.NOT_FOUND, 'Character not found', { [field]: playerId });
+  if (player.serverId !== serverId)
     throw new AppError(ErrorCode.FORBIDDEN, 'The character is not joined to this server', {
       [field]: playerId,
     });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
+import { createPrismaClient, type PrismaClient } from '@trustno1/db';
 import { RedisKeys } from '@trustno1/redis';
 import { FakeClock, openTestStores, type TestStores } from '@trustno1/testing';
 import { VehiclesRepository } from '../vehicles/vehicles.repository';
@@ -14,15 +15,17 @@ const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 
 describe('chunk keys: PostgreSQL is the authority, Redis a cache (real PostgreSQL and Redis)', () => {
   let stores: TestStores;
+  let prisma: PrismaClient;
   let down: Redis;
   const clock = new FakeClock(Date.UTC(2026, 0, 1));
   const service = (redis: Redis) => {
-    const keys = new ChunkKeysService(redis, new ChunksRepository(stores.pool), clock);
-    return new VehiclesService(stores.pool, new VehiclesRepository(), clock, loadVehiclesConfig({}), keys);
+    const keys = new ChunkKeysService(redis, new ChunksRepository(prisma), clock);
+    return new VehiclesService(prisma, new VehiclesRepository(), clock, loadVehiclesConfig({}), keys);
   };
 
   beforeAll(async () => {
     stores = await openTestStores(4);
+    prisma = createPrismaClient(stores.pool);
     // A Redis that is down: every command fails at once, nothing is retried.
     down = new Redis({
       port: 1,
@@ -35,6 +38,7 @@ describe('chunk keys: PostgreSQL is the authority, Redis a cache (real PostgreSQ
   });
   afterAll(async () => {
     down?.disconnect();
+    await prisma?.$disconnect();
     await stores?.close();
   });
 

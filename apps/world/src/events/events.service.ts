@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { enqueueEvent } from '@trustno1/bus';
+import { enqueueEventPrisma } from '@trustno1/bus';
 import {
   AppError,
   ErrorCode,
@@ -13,7 +12,7 @@ import {
   type WorldEventCompletedEvent,
   type WorldEventView,
 } from '@trustno1/contracts';
-import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
+import { prismaTransaction, PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { eventSpawnJobId } from '@trustno1/queues';
 import { chunkOf, WORLD_CATALOGS, type EventTemplate, type WorldSeed } from '@trustno1/world-domain';
 import { requireJoinedCharacter } from '../characters/joined-character';
@@ -33,7 +32,7 @@ export class EventsService {
   private readonly templates = new Map(WORLD_CATALOGS.events.map((e) => [e.id, e]));
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     private readonly repository: EventsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WORLD_SEED) private readonly seed: WorldSeed,
@@ -42,7 +41,7 @@ export class EventsService {
   ) {}
 
   list(active: boolean | undefined): Promise<WorldEventView[]> {
-    return this.repository.list(this.pool, active, this.clock.now());
+    return this.repository.list(this.prisma, active, this.clock.now());
   }
 
   /**
@@ -65,7 +64,7 @@ export class EventsService {
     const seconds = Math.round((min + rollFor(spawnKey, 0) * (max - min)) * 60);
     const chunkX = chunkOf(at.x);
     const chunkZ = chunkOf(at.z);
-    const { eventId, created } = await withTransaction(this.pool, (tx) =>
+    const { eventId, created } = await prismaTransaction(this.prisma, (tx) =>
       this.repository.insertOnce(tx, {
         id: randomUUID(),
         spawnKey,
@@ -99,7 +98,7 @@ export class EventsService {
     claim: IdempotencyClaim | undefined,
   ): Promise<JoinEventView> {
     const { result } = await mapProcedureErrors(() =>
-      runIdempotent(this.pool, claim, async (tx) => {
+      runIdempotentPrisma(this.prisma, claim, async (tx) => {
         await requireJoinedCharacter(tx, request.playerId, serverId, 'playerId');
         return this.repository.join(tx, request.eventId, request.playerId, this.clock.now());
       }),
@@ -117,7 +116,7 @@ export class EventsService {
     claim: IdempotencyClaim | undefined,
   ): Promise<WorldEventView> {
     const { result } = await mapProcedureErrors(() =>
-      runIdempotent(this.pool, claim, async (tx) => {
+      runIdempotentPrisma(this.prisma, claim, async (tx) => {
         const eventType = await this.repository.eventType(tx, request.eventId);
         if (!eventType)
           throw new AppError(ErrorCode.NOT_FOUND, 'Event not found', { eventId: request.eventId });
@@ -135,7 +134,7 @@ export class EventsService {
           winnerId: request.winnerId,
           rewards,
         };
-        await enqueueEvent(tx, WorldEventEvents.completed, event);
+        await enqueueEventPrisma(tx, WorldEventEvents.completed, event);
         return view;
       }),
     );
@@ -146,11 +145,11 @@ export class EventsService {
   /**
    * The `events.expire` tick: completes every event past its end, without a winner. A concurrent
    * run moving the same rows to the completed partition makes this one fail with 40001, which
-   * withTransaction retries; the retry finds nothing left to expire.
+   * prismaTransaction retries; the retry finds nothing left to expire.
    */
   async expire(now: Date): Promise<ExpireEventsView> {
-    const expired = await withTransaction(this.pool, (tx) => this.repository.expire(tx, now));
-    if (expired.length > 0) await this.keys.eventsEnded(await this.repository.chunksOf(this.pool, expired));
+    const expired = await prismaTransaction(this.prisma, (tx) => this.repository.expire(tx, now));
+    if (expired.length > 0) await this.keys.eventsEnded(await this.repository.chunksOf(this.prisma, expired));
     return { expired };
   }
 }

@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { PG_POOL } from '@trustno1/db';
+import { Injectable } from '@nestjs/common';
+import { PrismaClient } from '@trustno1/db';
 
 export interface StoredTerrain {
   x: number;
@@ -10,30 +9,29 @@ export interface StoredTerrain {
 
 @Injectable()
 export class PathsRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
   /** The stored terrain of the chunks in a range (inclusive); chunks never loaded are absent. */
   async terrain(minCx: number, minCz: number, maxCx: number, maxCz: number): Promise<StoredTerrain[]> {
-    const { rows } = await this.pool.query<{ x: number; z: number; terrain_data: Buffer }>(
-      `SELECT x, z, terrain_data FROM world_chunks
-        WHERE x BETWEEN $1 AND $3 AND z BETWEEN $2 AND $4 AND terrain_data IS NOT NULL`,
-      [minCx, minCz, maxCx, maxCz],
+    const chunks = await this.prisma.worldChunk.findMany({
+      where: { x: { gte: minCx, lte: maxCx }, z: { gte: minCz, lte: maxCz }, terrainData: { not: null } },
+      select: { x: true, z: true, terrainData: true },
+    });
+    // Prisma reads bytea as a Uint8Array; the terrain codec reads a Buffer (same memory, no copy).
+    return chunks.flatMap(({ x, z, terrainData: t }) =>
+      t ? [{ x, z, terrain: Buffer.from(t.buffer, t.byteOffset, t.byteLength) }] : [],
     );
-    return rows.map((r) => ({ x: r.x, z: r.z, terrain: r.terrain_data }));
   }
 
   /** Positions of the structures standing in a chunk range (inclusive). */
-  async structurePositions(
+  structurePositions(
     minCx: number,
     minCz: number,
     maxCx: number,
     maxCz: number,
   ): Promise<{ x: number; z: number }[]> {
-    const { rows } = await this.pool.query<{ x: number; z: number }>(
-      `SELECT (position->>'x')::float8 AS x, (position->>'z')::float8 AS z FROM structures
-        WHERE chunk_x BETWEEN $1 AND $3 AND chunk_z BETWEEN $2 AND $4`,
-      [minCx, minCz, maxCx, maxCz],
-    );
-    return rows;
+    return this.prisma.$queryRaw<{ x: number; z: number }[]>`
+      SELECT (position->>'x')::float8 AS x, (position->>'z')::float8 AS z FROM structures
+       WHERE chunk_x BETWEEN ${minCx} AND ${maxCx} AND chunk_z BETWEEN ${minCz} AND ${maxCz}`;
   }
 }

@@ -1,4 +1,5 @@
 import { AppError, ErrorCode, isKnownCode } from '@trustno1/contracts';
+import { sqlErrorOf } from '@trustno1/db';
 
 /** 400 VALIDATION_FAILED naming one field, as the procedures' errors are mapped. */
 export function invalidField(field: string, message: string): AppError {
@@ -13,7 +14,8 @@ export type ProcedureMessages = Partial<Record<ErrorCode, string>>;
 /**
  * Runs `work` and turns the errors the world procedures raise (SQLSTATE P0001, MESSAGE = an
  * ErrorCode, DETAIL = JSON) into the AppError of that code. A procedure names a bad field as
- * {field, problem}; the API names fields as fields[]. Anything else propagates unchanged.
+ * {field, problem}; the API names fields as fields[]. Anything else propagates unchanged. The
+ * error is read through sqlErrorOf, so a call through Prisma maps exactly as one through pg.
  */
 export async function mapProcedureErrors<T>(
   work: () => Promise<T>,
@@ -22,8 +24,8 @@ export async function mapProcedureErrors<T>(
   try {
     return await work();
   } catch (error) {
-    const e = error as { code?: unknown; message?: unknown; detail?: unknown };
-    if (e?.code !== 'P0001' || typeof e.message !== 'string' || !isKnownCode(e.message)) throw error;
+    const e = sqlErrorOf(error);
+    if (e?.code !== 'P0001' || !isKnownCode(e.message)) throw error;
     const details = parseDetail(e.detail);
     const { field, problem, ...rest } = details;
     if (e.message === ErrorCode.VALIDATION_FAILED && typeof field === 'string') {

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
 import type { DecayChunksView, DecayChunkView } from '@trustno1/contracts';
-import { PG_POOL, withTransaction } from '@trustno1/db';
+import { prismaTransaction, PrismaClient } from '@trustno1/db';
 import { mapStructureErrors } from './structure-errors';
 import { STRUCTURES_CONFIG, type StructuresConfig } from './structures-config';
 import { StructuresRepository } from './structures.repository';
@@ -13,7 +12,7 @@ import { StructuresRepository } from './structures.repository';
 @Injectable()
 export class DecayService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     private readonly repository: StructuresRepository,
     @Inject(STRUCTURES_CONFIG) private readonly config: StructuresConfig,
   ) {}
@@ -32,7 +31,7 @@ export class DecayService {
     };
     for (;;) {
       const batch = await mapStructureErrors(() =>
-        withTransaction(this.pool, (tx) =>
+        prismaTransaction(this.prisma, (tx) =>
           this.repository.decayBatch(tx, chunkX, chunkZ, at, this.config.DECAY_BATCH_SIZE),
         ),
       );
@@ -45,6 +44,6 @@ export class DecayService {
   }
 
   async decayChunks(tick: string): Promise<DecayChunksView> {
-    return { chunks: await this.repository.decayChunks(this.pool, new Date(tick)) };
+    return { chunks: await this.repository.decayChunks(this.prisma, new Date(tick)) };
   }
 }

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
 import type { BuildData, DamageView, StructureView, UpkeepView } from '@trustno1/contracts';
-
-type Db = Pool | PoolClient;
+import type { PrismaDb } from '@trustno1/db';
 
 /** What place_structure needs besides the request: the catalog entry and the configured rules. */
 export interface NewStructure {
@@ -34,42 +32,24 @@ export interface DecayBatch {
 /** SQL of structures: every write is one call of a procedure of 20261125040000_world_structures. */
 @Injectable()
 export class StructuresRepository {
-  async place(tx: PoolClient, s: NewStructure): Promise<StructureView> {
-    const { rows } = await tx.query<{ view: StructureView }>(
-      `SELECT place_structure($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11, $12,
-                              $13, $14, $15, $16, $17) AS view`,
-      [
-        s.id,
-        s.ownerId,
-        s.factionId,
-        s.structureType,
-        JSON.stringify(s.position),
-        JSON.stringify(s.rotation),
-        JSON.stringify(s.buildData),
-        JSON.stringify(s.permissions),
-        s.maxHealth,
-        s.decayPerHour,
-        s.decayProtection,
-        s.toolCupboard,
-        s.storage?.gridWidth ?? null,
-        s.storage?.gridHeight ?? null,
-        s.tcRange,
-        s.chunkLimit,
-        s.now,
-      ],
-    );
-    return rows[0].view;
+  async place(tx: PrismaDb, s: NewStructure): Promise<StructureView> {
+    const [row] = await tx.$queryRaw<{ view: StructureView }[]>`
+      SELECT place_structure(${s.id}, ${s.ownerId}, ${s.factionId}, ${s.structureType},
+                             ${JSON.stringify(s.position)}::jsonb, ${JSON.stringify(s.rotation)}::jsonb,
+                             ${JSON.stringify(s.buildData)}::jsonb, ${JSON.stringify(s.permissions)}::jsonb,
+                             ${s.maxHealth}, ${s.decayPerHour}, ${s.decayProtection}, ${s.toolCupboard},
+                             ${s.storage?.gridWidth ?? null}, ${s.storage?.gridHeight ?? null}, ${s.tcRange},
+                             ${s.chunkLimit}, ${s.now}) AS view`;
+    return row.view;
   }
 
-  async view(db: Db, id: string): Promise<StructureView | undefined> {
-    const { rows } = await db.query<{ view: StructureView | null }>('SELECT structure_view($1) AS view', [
-      id,
-    ]);
-    return rows[0]?.view ?? undefined;
+  async view(db: PrismaDb, id: string): Promise<StructureView | undefined> {
+    const [row] = await db.$queryRaw<{ view: StructureView | null }[]>`SELECT structure_view(${id}) AS view`;
+    return row?.view ?? undefined;
   }
 
   async damage(
-    tx: PoolClient,
+    tx: PrismaDb,
     id: string,
     amount: number,
     attackerId: string | null,
@@ -77,62 +57,48 @@ export class StructuresRepository {
     now: Date,
     reference: string,
   ): Promise<DamageView> {
-    const { rows } = await tx.query<{ result: DamageView }>(
-      'SELECT damage_structure($1, $2, $3, $4, $5, $6) AS result',
-      [id, amount, attackerId, explosive, now, reference],
-    );
-    return rows[0].result;
+    const [row] = await tx.$queryRaw<{ result: DamageView }[]>`
+      SELECT damage_structure(${id}, ${amount}, ${attackerId}, ${explosive}, ${now}, ${reference}) AS result`;
+    return row.result;
   }
 
-  async repair(tx: PoolClient, id: string, amount: number): Promise<StructureView> {
-    const { rows } = await tx.query<{ view: StructureView }>('SELECT repair_structure($1, $2) AS view', [
-      id,
-      amount,
-    ]);
-    return rows[0].view;
+  async repair(tx: PrismaDb, id: string, amount: number): Promise<StructureView> {
+    const [row] = await tx.$queryRaw<{ view: StructureView }[]>`
+      SELECT repair_structure(${id}, ${amount}) AS view`;
+    return row.view;
   }
 
-  async payUpkeep(tx: PoolClient, id: string, paidUntil: Date, now: Date): Promise<UpkeepView> {
-    const { rows } = await tx.query<{ view: UpkeepView }>('SELECT pay_structure_upkeep($1, $2, $3) AS view', [
-      id,
-      paidUntil,
-      now,
-    ]);
-    return rows[0].view;
+  async payUpkeep(tx: PrismaDb, id: string, paidUntil: Date, now: Date): Promise<UpkeepView> {
+    const [row] = await tx.$queryRaw<{ view: UpkeepView }[]>`
+      SELECT pay_structure_upkeep(${id}, ${paidUntil}, ${now}) AS view`;
+    return row.view;
   }
 
   async setAuthorization(
-    tx: PoolClient,
+    tx: PrismaDb,
     id: string,
     playerId: string,
     authorized: boolean,
   ): Promise<StructureView> {
-    const { rows } = await tx.query<{ view: StructureView }>(
-      'SELECT set_cupboard_authorization($1, $2, $3) AS view',
-      [id, playerId, authorized],
-    );
-    return rows[0].view;
+    const [row] = await tx.$queryRaw<{ view: StructureView }[]>`
+      SELECT set_cupboard_authorization(${id}, ${playerId}, ${authorized}) AS view`;
+    return row.view;
   }
 
   async decayBatch(
-    tx: PoolClient,
+    tx: PrismaDb,
     chunkX: number,
     chunkZ: number,
     tick: Date,
     limit: number,
   ): Promise<DecayBatch> {
-    const { rows } = await tx.query<{ result: DecayBatch }>(
-      'SELECT apply_structure_decay($1, $2, $3, $4) AS result',
-      [chunkX, chunkZ, tick, limit],
-    );
-    return rows[0].result;
+    const [row] = await tx.$queryRaw<{ result: DecayBatch }[]>`
+      SELECT apply_structure_decay(${chunkX}, ${chunkZ}, ${tick}, ${limit}) AS result`;
+    return row.result;
   }
 
-  async decayChunks(db: Db, tick: Date): Promise<{ chunkX: number; chunkZ: number }[]> {
-    const { rows } = await db.query<{ chunkX: number; chunkZ: number }>(
-      'SELECT chunk_x AS "chunkX", chunk_z AS "chunkZ" FROM structure_decay_chunks($1)',
-      [tick],
-    );
-    return rows;
+  async decayChunks(db: PrismaDb, tick: Date): Promise<{ chunkX: number; chunkZ: number }[]> {
+    return db.$queryRaw<{ chunkX: number; chunkZ: number }[]>`
+      SELECT chunk_x AS "chunkX", chunk_z AS "chunkZ" FROM structure_decay_chunks(${tick})`;
   }
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
 import type { z } from 'zod';
 import {
   AppError,
@@ -11,7 +10,7 @@ import {
   type StructureView,
   type UpkeepView,
 } from '@trustno1/contracts';
-import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
+import { PrismaClient, runIdempotentPrisma, type IdempotencyClaim, type PrismaDb } from '@trustno1/db';
 import { WORLD_CATALOGS, type StructureType } from '@trustno1/world-domain';
 import { requireJoinedCharacter } from '../characters/joined-character';
 import { invalidField } from '../procedures/procedure-errors';
@@ -34,7 +33,7 @@ const TYPES = new Map<string, StructureType>(WORLD_CATALOGS.structures.map((s) =
 @Injectable()
 export class StructuresService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     private readonly repository: StructuresRepository,
     @Inject(STRUCTURES_CONFIG) private readonly config: StructuresConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -72,7 +71,7 @@ export class StructuresService {
   }
 
   async get(structureId: string): Promise<StructureView> {
-    const view = await this.repository.view(this.pool, structureId);
+    const view = await this.repository.view(this.prisma, structureId);
     if (!view) throw new AppError(ErrorCode.NOT_FOUND, 'Structure not found', { structureId });
     return view;
   }
@@ -125,11 +124,8 @@ export class StructuresService {
     );
   }
 
-  private async run<T>(
-    claim: IdempotencyClaim | undefined,
-    work: (tx: PoolClient) => Promise<T>,
-  ): Promise<T> {
-    const { result } = await mapStructureErrors(() => runIdempotent(this.pool, claim, work));
+  private async run<T>(claim: IdempotencyClaim | undefined, work: (tx: PrismaDb) => Promise<T>): Promise<T> {
+    const { result } = await mapStructureErrors(() => runIdempotentPrisma(this.prisma, claim, work));
     return result;
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { enqueueEvent } from '@trustno1/bus';
+import { enqueueEventPrisma } from '@trustno1/bus';
 import {
   TerritoryEvents,
   type CaptureResultView,
@@ -10,7 +9,7 @@ import {
   type TerritoryResourcesCreditView,
   type TerritoryView,
 } from '@trustno1/contracts';
-import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
+import { prismaTransaction, PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { CLOCK, type Clock } from '../clock/clock';
 import { mapProcedureErrors } from '../procedures/procedure-errors';
 import { TerritoriesRepository } from './territories.repository';
@@ -20,18 +19,18 @@ const HOUR_MS = 3_600_000;
 @Injectable()
 export class TerritoriesService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     private readonly repository: TerritoriesRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   list(): Promise<TerritoryView[]> {
-    return this.repository.list(this.pool);
+    return this.repository.list(this.prisma);
   }
 
   /** Operators define territories (admin); nobody owns a new one. */
   async create(body: CreateTerritoryBody, claim: IdempotencyClaim | undefined): Promise<TerritoryView> {
-    const { result } = await runIdempotent(this.pool, claim, (tx) =>
+    const { result } = await runIdempotentPrisma(this.prisma, claim, (tx) =>
       this.repository.insert(tx, randomUUID(), body),
     );
     return result;
@@ -46,7 +45,7 @@ export class TerritoriesService {
     claim: IdempotencyClaim | undefined,
   ): Promise<CaptureResultView> {
     const { result } = await mapProcedureErrors(() =>
-      runIdempotent(this.pool, claim, async (tx) => {
+      runIdempotentPrisma(this.prisma, claim, async (tx) => {
         const now = this.clock.now();
         const view = await this.repository.capture(
           tx,
@@ -62,7 +61,7 @@ export class TerritoriesService {
             previousOwnerFactionId: view.previousOwnerFactionId,
             capturedAt: now.toISOString(),
           };
-          await enqueueEvent(tx, TerritoryEvents.captured, event);
+          await enqueueEventPrisma(tx, TerritoryEvents.captured, event);
         }
         return view;
       }),
@@ -75,7 +74,7 @@ export class TerritoriesService {
    * each territory at the tick. Running it again for the same hour credits nothing.
    */
   async creditResources(now: Date): Promise<TerritoryResourcesCreditView> {
-    const credited = await withTransaction(this.pool, (tx) => this.repository.creditResources(tx, now));
+    const credited = await prismaTransaction(this.prisma, (tx) => this.repository.creditResources(tx, now));
     const hourEnd = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
     return { hour: new Date(hourEnd - HOUR_MS).toISOString(), credited };
   }

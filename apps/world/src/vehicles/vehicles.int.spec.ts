@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
 import { ConfigError } from '@trustno1/config';
+import { createPrismaClient, type PrismaClient } from '@trustno1/db';
 import { factories, FakeClock, openTestStores, type Factories, type TestStores } from '@trustno1/testing';
 import { ChunkKeysService } from '../chunks/chunk-keys.service';
 import { ChunksRepository } from '../chunks/chunks.repository';
@@ -18,6 +19,7 @@ const AT = { position: { x: 10, y: 5, z: -3 }, rotation: { x: 0, y: 0, z: 0, w: 
 describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => {
   let stores: TestStores;
   let pool: Pool;
+  let prisma: PrismaClient;
   let f: Factories;
   let clock: FakeClock;
   let vehicles: VehiclesService;
@@ -26,12 +28,16 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
   beforeAll(async () => {
     stores = await openTestStores(4);
     pool = stores.pool;
+    prisma = createPrismaClient(pool);
     f = factories(pool);
     clock = new FakeClock(Date.UTC(2026, 0, 1));
-    keys = new ChunkKeysService(stores.redis, new ChunksRepository(pool), clock);
-    vehicles = new VehiclesService(pool, new VehiclesRepository(), clock, config, keys);
+    keys = new ChunkKeysService(stores.redis, new ChunksRepository(prisma), clock);
+    vehicles = new VehiclesService(prisma, new VehiclesRepository(), clock, config, keys);
   });
-  afterAll(() => stores?.close());
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await stores?.close();
+  });
 
   const health = async (id: string) =>
     (await pool.query<{ health: number }>(`SELECT health FROM vehicles WHERE id = $1`, [id])).rows[0]?.health;
@@ -144,7 +150,7 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
   it('follows a configured rule, and refuses a bad one naming the variable', async () => {
     const start = freshStart();
     const fast = new VehiclesService(
-      pool,
+      prisma,
       new VehiclesRepository(),
       clock,
       loadVehiclesConfig({ VEHICLE_ABANDON_HOURS: '1', VEHICLE_DECAY_PER_HOUR: '0.5' }),

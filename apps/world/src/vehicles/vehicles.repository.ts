@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
 import type { VehicleDecayView, VehicleView } from '@trustno1/contracts';
+import { Prisma, type PrismaDb } from '@trustno1/db';
 import type { ChunkMember } from '../chunks/chunk-keys.service';
 
 /** A vehicle to insert with its inventory; the service fills it from the catalog. */
@@ -41,7 +41,7 @@ export interface VehicleLimits {
 }
 
 // The API's vehicle shape; the key code never leaves the database.
-const VIEW = `json_build_object(
+const VIEW = Prisma.sql`json_build_object(
   'id', v.id, 'templateId', v.template_id, 'position', v.position, 'rotation', v.rotation,
   'chunkX', v.chunk_x, 'chunkZ', v.chunk_z, 'ownerId', v.owner_id, 'factionId', v.faction_id,
   'fuelCurrent', v.fuel_current, 'fuelMax', v.fuel_max, 'health', v.health, 'maxHealth', v.max_health,
@@ -51,113 +51,81 @@ const VIEW = `json_build_object(
   'lastUsed', to_char(v.last_used AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'createdAt', to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS view`;
 
-// One statement: the checks against the row's own limits sit in the WHERE, so a bad value
-// matches nothing and the service then asks why (limits). \`old\` is the locked row before the
-// change: its chunk tells the Redis entities key which chunk the vehicle left.
-const UPDATE_SQL = `
-  UPDATE vehicles v SET
-    position      = COALESCE($2::jsonb, v.position),
-    rotation      = COALESCE($3::jsonb, v.rotation),
-    chunk_x       = COALESCE($4, v.chunk_x),
-    chunk_z       = COALESCE($5, v.chunk_z),
-    fuel_current  = COALESCE($6, v.fuel_current),
-    health        = COALESCE($7, v.health),
-    engine_damage = COALESCE($8, v.engine_damage),
-    tire_damage   = COALESCE($9::jsonb, v.tire_damage),
-    modifications = COALESCE($10::jsonb, v.modifications),
-    last_used     = $11
-  FROM (SELECT chunk_x, chunk_z FROM vehicles WHERE id = $1 FOR UPDATE) AS old
-  WHERE v.id = $1
-    AND ($6::float8 IS NULL OR $6 <= v.fuel_max)
-    AND ($7::float8 IS NULL OR $7 <= v.max_health)
-    AND ($9::jsonb IS NULL OR jsonb_array_length($9::jsonb) = jsonb_array_length(COALESCE(v.tire_damage, '[]')))
-  RETURNING ${VIEW}, old.chunk_x AS "previousChunkX", old.chunk_z AS "previousChunkZ"`;
-
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 @Injectable()
 export class VehiclesRepository {
   /** The vehicle and its inventory (owner_type 'vehicle', owned by the vehicle) in the caller's transaction. */
-  async insert(tx: PoolClient, v: NewVehicle): Promise<VehicleView> {
+  async insert(tx: PrismaDb, v: NewVehicle): Promise<VehicleView> {
     // Inventory's tables change only through its published functions.
-    await tx.query(`SELECT inventory.create_inventory($1, $2, 'vehicle', $3, $4, NULL, NULL, $5)`, [
-      v.inventoryId,
-      v.id,
-      v.grid.gridWidth,
-      v.grid.gridHeight,
-      v.now,
-    ]);
-    const { rows } = await tx.query<{ view: VehicleView }>(
-      `INSERT INTO vehicles AS v (id, template_id, position, rotation, chunk_x, chunk_z, owner_id, fuel_current,
-                                  fuel_max, health, max_health, engine_damage, tire_damage, modifications,
-                                  inventory_id, locked, last_used, created_at)
-       VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8, $8, $9, $9, 0, $10::jsonb, '{}'::jsonb, $11, false, $12, $12)
-       RETURNING ${VIEW}`,
-      [
-        v.id,
-        v.templateId,
-        JSON.stringify(v.position),
-        JSON.stringify(v.rotation),
-        v.chunkX,
-        v.chunkZ,
-        v.ownerId,
-        v.fuelMax,
-        v.maxHealth,
-        JSON.stringify(Array<number>(v.tires).fill(0)),
-        v.inventoryId,
-        v.now,
-      ],
-    );
-    return rows[0].view;
+    await tx.$executeRaw`SELECT inventory.create_inventory(${v.inventoryId}, ${v.id}, 'vehicle', ${v.grid.gridWidth},
+                                                       ${v.grid.gridHeight}, NULL, NULL, ${v.now})`;
+    const [row] = await tx.$queryRaw<{ view: VehicleView }[]>`
+      INSERT INTO vehicles AS v (id, template_id, position, rotation, chunk_x, chunk_z, owner_id, fuel_current,
+                                 fuel_max, health, max_health, engine_damage, tire_damage, modifications,
+                                 inventory_id, locked, last_used, created_at)
+      VALUES (${v.id}, ${v.templateId}, ${JSON.stringify(v.position)}::jsonb, ${JSON.stringify(v.rotation)}::jsonb,
+              ${v.chunkX}, ${v.chunkZ}, ${v.ownerId}, ${v.fuelMax}, ${v.fuelMax}, ${v.maxHealth}, ${v.maxHealth}, 0,
+              ${JSON.stringify(Array<number>(v.tires).fill(0))}::jsonb, '{}'::jsonb, ${v.inventoryId}, false,
+              ${v.now}, ${v.now})
+      RETURNING ${VIEW}`;
+    return row.view;
   }
 
-  async view(db: Pool | PoolClient, vehicleId: string): Promise<VehicleView | null> {
-    const { rows } = await db.query<{ view: VehicleView }>(`SELECT ${VIEW} FROM vehicles v WHERE v.id = $1`, [
-      vehicleId,
-    ]);
-    return rows[0]?.view ?? null;
+  async view(db: PrismaDb, vehicleId: string): Promise<VehicleView | null> {
+    const [row] = await db.$queryRaw<{ view: VehicleView }[]>`
+      SELECT ${VIEW} FROM vehicles v WHERE v.id = ${vehicleId}`;
+    return row?.view ?? null;
   }
 
   /**
    * Applies the changes when they fit the vehicle's limits, with the chunk it was in before; null
-   * when nothing matched.
+   * when nothing matched. One statement: the checks against the row's own limits sit in the WHERE,
+   * so a bad value matches nothing and the service then asks why (limits). `old` is the locked row
+   * before the change: its chunk tells the Redis entities key which chunk the vehicle left.
    */
   async update(
-    tx: PoolClient,
+    tx: PrismaDb,
     vehicleId: string,
     c: VehicleChanges,
     now: Date,
   ): Promise<{ view: VehicleView; previous: { chunkX: number; chunkZ: number } } | null> {
-    const { rows } = await tx.query<{ view: VehicleView; previousChunkX: number; previousChunkZ: number }>(
-      UPDATE_SQL,
-      [
-        vehicleId,
-        json(c.position),
-        json(c.rotation),
-        c.chunkX ?? null,
-        c.chunkZ ?? null,
-        c.fuelCurrent ?? null,
-        c.health ?? null,
-        c.engineDamage ?? null,
-        json(c.tireDamage),
-        json(c.modifications),
-        now,
-      ],
-    );
-    const row = rows[0];
+    const fuel = c.fuelCurrent ?? null;
+    const health = c.health ?? null;
+    const tires = json(c.tireDamage);
+    const [row] = await tx.$queryRaw<{ view: VehicleView; previousChunkX: number; previousChunkZ: number }[]>`
+      UPDATE vehicles v SET
+        position      = COALESCE(${json(c.position)}::jsonb, v.position),
+        rotation      = COALESCE(${json(c.rotation)}::jsonb, v.rotation),
+        chunk_x       = COALESCE(${c.chunkX ?? null}::int, v.chunk_x),
+        chunk_z       = COALESCE(${c.chunkZ ?? null}::int, v.chunk_z),
+        fuel_current  = COALESCE(${fuel}::float8, v.fuel_current),
+        health        = COALESCE(${health}::float8, v.health),
+        engine_damage = COALESCE(${c.engineDamage ?? null}::float8, v.engine_damage),
+        tire_damage   = COALESCE(${tires}::jsonb, v.tire_damage),
+        modifications = COALESCE(${json(c.modifications)}::jsonb, v.modifications),
+        last_used     = ${now}
+      FROM (SELECT chunk_x, chunk_z FROM vehicles WHERE id = ${vehicleId}::uuid FOR UPDATE) AS old
+      WHERE v.id = ${vehicleId}::uuid
+        AND (${fuel}::float8 IS NULL OR ${fuel}::float8 <= v.fuel_max)
+        AND (${health}::float8 IS NULL OR ${health}::float8 <= v.max_health)
+        AND (${tires}::jsonb IS NULL
+             OR jsonb_array_length(${tires}::jsonb) = jsonb_array_length(COALESCE(v.tire_damage, '[]')))
+      RETURNING ${VIEW}, old.chunk_x AS "previousChunkX", old.chunk_z AS "previousChunkZ"`;
     return row
       ? { view: row.view, previous: { chunkX: row.previousChunkX, chunkZ: row.previousChunkZ } }
       : null;
   }
 
-  async limits(db: Pool | PoolClient, vehicleId: string): Promise<VehicleLimits | null> {
-    const { rows } = await db.query<VehicleLimits>(
-      `SELECT fuel_max AS "fuelMax", max_health AS "maxHealth",
-              jsonb_array_length(COALESCE(tire_damage, '[]')) AS tires
-         FROM vehicles WHERE id = $1`,
-      [vehicleId],
-    );
-    return rows[0] ?? null;
+  async limits(db: PrismaDb, vehicleId: string): Promise<VehicleLimits | null> {
+    const vehicle = await db.vehicle.findUnique({
+      where: { id: vehicleId },
+      select: { fuelMax: true, maxHealth: true, tireDamage: true },
+    });
+    if (!vehicle) return null;
+    // A CHECK keeps tire_damage an array; NULL counts as no wheels.
+    const tires = Array.isArray(vehicle.tireDamage) ? vehicle.tireDamage.length : 0;
+    return { fuelMax: vehicle.fuelMax, maxHealth: vehicle.maxHealth, tires };
   }
 
   /**
@@ -165,19 +133,19 @@ export class VehiclesRepository {
    * Matches nothing when the vehicle is locked with another key.
    */
   async setLock(
-    tx: PoolClient,
+    tx: PrismaDb,
     vehicleId: string,
     locked: boolean,
     keyCode: string,
     now: Date,
   ): Promise<VehicleView | null> {
-    const { rows } = await tx.query<{ view: VehicleView }>(
-      `UPDATE vehicles v SET locked = $2, key_code = CASE WHEN $2 THEN $3 ELSE NULL END, last_used = $4
-        WHERE v.id = $1 AND (NOT COALESCE(v.locked, false) OR v.key_code = $3)
-        RETURNING ${VIEW}`,
-      [vehicleId, locked, keyCode, now],
-    );
-    return rows[0]?.view ?? null;
+    const [row] = await tx.$queryRaw<{ view: VehicleView }[]>`
+      UPDATE vehicles v
+         SET locked = ${locked}::boolean, key_code = CASE WHEN ${locked}::boolean THEN ${keyCode} ELSE NULL END,
+             last_used = ${now}
+       WHERE v.id = ${vehicleId} AND (NOT COALESCE(v.locked, false) OR v.key_code = ${keyCode})
+       RETURNING ${VIEW}`;
+    return row?.view ?? null;
   }
 
   /**
@@ -186,18 +154,17 @@ export class VehiclesRepository {
    * deletes, so the destroyed rows are still visible to it (OFFSET 0 keeps the call evaluated once).
    */
   async decayBatch(
-    tx: PoolClient,
+    tx: PrismaDb,
     now: Date,
     rule: { abandonHours: number; lossPerHour: number; batch: number },
   ): Promise<VehicleDecayView & { destroyedIn: ChunkMember[] }> {
-    const { rows } = await tx.query<{ result: VehicleDecayView; destroyedIn: ChunkMember[] | null }>(
-      `SELECT d.result,
-              (SELECT json_agg(json_build_object('id', v.id, 'chunkX', v.chunk_x, 'chunkZ', v.chunk_z))
-                 FROM vehicles v
-                WHERE v.id::text IN (SELECT jsonb_array_elements_text(d.result -> 'destroyed'))) AS "destroyedIn"
-         FROM (SELECT decay_vehicles($1, $2, $3, $4) AS result OFFSET 0) d`,
-      [now, rule.abandonHours, rule.lossPerHour, rule.batch],
-    );
-    return { ...rows[0].result, destroyedIn: rows[0].destroyedIn ?? [] };
+    const [row] = await tx.$queryRaw<{ result: VehicleDecayView; destroyedIn: ChunkMember[] | null }[]>`
+      SELECT d.result,
+             (SELECT json_agg(json_build_object('id', v.id, 'chunkX', v.chunk_x, 'chunkZ', v.chunk_z))
+                FROM vehicles v
+               WHERE v.id::text IN (SELECT jsonb_array_elements_text(d.result -> 'destroyed'))) AS "destroyedIn"
+        FROM (SELECT decay_vehicles(${now}, ${rule.abandonHours}, ${rule.lossPerHour}, ${rule.batch}) AS result
+              OFFSET 0) d`;
+    return { ...row.result, destroyedIn: row.destroyedIn ?? [] };
   }
 }

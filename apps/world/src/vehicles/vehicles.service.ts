@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { enqueueEvent } from '@trustno1/bus';
+import { enqueueEventPrisma } from '@trustno1/bus';
 import {
   AppError,
   ErrorCode,
@@ -11,7 +10,7 @@ import {
   type VehicleDecayView,
   type VehicleView,
 } from '@trustno1/contracts';
-import { PG_POOL, runIdempotent, withTransaction, type IdempotencyClaim } from '@trustno1/db';
+import { prismaTransaction, PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { chunkOf, WORLD_CATALOGS } from '@trustno1/world-domain';
 import { requireJoinedCharacter } from '../characters/joined-character';
 import { ChunkKeysService, type ChunkMember } from '../chunks/chunk-keys.service';
@@ -26,7 +25,7 @@ export class VehiclesService {
   private readonly rule: { abandonHours: number; lossPerHour: number; batch: number };
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     private readonly repository: VehiclesRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(VEHICLES_CONFIG) config: VehiclesConfig,
@@ -51,7 +50,7 @@ export class VehiclesService {
   ): Promise<VehicleView> {
     const template = this.templates.get(body.templateId);
     if (!template) throw invalidField('templateId', 'unknown vehicle template');
-    const { result } = await runIdempotent(this.pool, claim, async (tx) => {
+    const { result } = await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       if (body.ownerId) await requireJoinedCharacter(tx, body.ownerId, serverId, 'ownerId');
       return this.repository.insert(tx, {
         id: randomUUID(),
@@ -74,7 +73,7 @@ export class VehiclesService {
   }
 
   async get(vehicleId: string): Promise<VehicleView> {
-    const view = await this.repository.view(this.pool, vehicleId);
+    const view = await this.repository.view(this.prisma, vehicleId);
     if (!view) throw new AppError(ErrorCode.NOT_FOUND, 'Vehicle not found', { vehicleId });
     return view;
   }
@@ -89,7 +88,7 @@ export class VehiclesService {
     }
     // Unknown on a replay: the entry then only moves into the current chunk.
     let previous: { chunkX: number; chunkZ: number } | undefined;
-    const { result } = await runIdempotent(this.pool, claim, async (tx) => {
+    const { result } = await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       const updated = await this.repository.update(tx, vehicleId, changes, this.clock.now());
       previous = updated?.previous;
       if (updated) return updated.view;
@@ -118,7 +117,7 @@ export class VehiclesService {
     keyCode: string,
     claim: IdempotencyClaim | undefined,
   ): Promise<VehicleView> {
-    const { result } = await runIdempotent(this.pool, claim, async (tx) => {
+    const { result } = await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       const view = await this.repository.setLock(tx, vehicleId, locked, keyCode, this.clock.now());
       if (view) return view;
       if (!(await this.repository.limits(tx, vehicleId)))
@@ -141,11 +140,11 @@ export class VehiclesService {
     for (;;) {
       let gone: ChunkMember[] = [];
       const batch = await mapProcedureErrors(() =>
-        withTransaction(this.pool, async (tx) => {
+        prismaTransaction(this.prisma, async (tx) => {
           const { destroyedIn, ...result } = await this.repository.decayBatch(tx, now, this.rule);
           gone = destroyedIn;
           for (const vehicleId of result.destroyed)
-            await enqueueEvent(tx, VehicleEvents.destroyed, {
+            await enqueueEventPrisma(tx, VehicleEvents.destroyed, {
               vehicleId,
               reason: 'abandoned',
               at: now.toISOString(),
