@@ -16,7 +16,9 @@ export interface PoolOptions {
 /** A pg pool with sane timeouts; the slow-statement hook sees every query it runs. */
 export function createPool(options: PoolOptions): Pool {
   const pool = new Pool({
-    connectionString: options.searchPath ? withSearchPath(options.url, options.searchPath) : options.url,
+    connectionString: inUtc(
+      options.searchPath ? withSearchPath(options.url, options.searchPath) : options.url,
+    ),
     max: options.max ?? 10,
     application_name: options.application,
     connectionTimeoutMillis: 3_000,
@@ -26,6 +28,16 @@ export function createPool(options: PoolOptions): Pool {
   pool.on('error', () => undefined);
   if (options.onSlowStatement) instrument(pool, options.onSlowStatement);
   return pool;
+}
+
+// Prisma's pg adapter sends a Date as a timestamp without offset, which PostgreSQL reads in the
+// session's time zone (prisma/orm#26786): sessions in UTC read it as the instant it is.
+function inUtc(url: string): string {
+  const parsed = new URL(url);
+  const options = parsed.searchParams.get('options') ?? '';
+  if (/timezone=/i.test(options)) return url;
+  parsed.searchParams.set('options', `${options} -c TimeZone=UTC`.trim());
+  return parsed.toString();
 }
 
 function instrument(pool: Pool, onSlow: (text: string, ms: number) => void): void {

@@ -48,7 +48,7 @@ export function sqlErrorOf(error: unknown): SqlError | undefined {
       code,
       message: typeof message === 'string' ? message : '',
       detail: typeof cause.detail === 'string' ? cause.detail : undefined,
-      constraint: typeof cause.constraint === 'string' ? cause.constraint : undefined,
+      constraint: constraintName(cause.constraint),
     };
   }
   const pg = error as { code?: unknown; message?: unknown; detail?: unknown; constraint?: unknown };
@@ -59,6 +59,13 @@ export function sqlErrorOf(error: unknown): SqlError | undefined {
     detail: typeof pg.detail === 'string' ? pg.detail : undefined,
     constraint: typeof pg.constraint === 'string' ? pg.constraint : undefined,
   };
+}
+
+// The adapter names the violated index of a unique or foreign-key violation as `{ index }`.
+function constraintName(constraint: unknown): string | undefined {
+  if (typeof constraint === 'string') return constraint;
+  const index = (constraint as { index?: unknown } | null | undefined)?.index;
+  return typeof index === 'string' ? index : undefined;
 }
 
 /** Serialization failure or deadlock, through pg or Prisma (P2034: Prisma's own write conflict). */
