@@ -16,7 +16,7 @@ export interface PoolOptions {
 /** A pg pool with sane timeouts; the slow-statement hook sees every query it runs. */
 export function createPool(options: PoolOptions): Pool {
   const pool = new Pool({
-    connectionString: inUtc(
+    connectionString: withSessionDefaults(
       options.searchPath ? withSearchPath(options.url, options.searchPath) : options.url,
     ),
     max: options.max ?? 10,
@@ -30,13 +30,22 @@ export function createPool(options: PoolOptions): Pool {
   return pool;
 }
 
-// Prisma's pg adapter sends a Date as a timestamp without offset, which PostgreSQL reads in the
-// session's time zone (prisma/orm#26786): sessions in UTC read it as the instant it is.
-function inUtc(url: string): string {
+// Session settings the Prisma helpers rely on. Prisma's pg adapter sends a Date as a timestamp
+// without offset, which PostgreSQL reads in the session's time zone (prisma/orm#26786): in UTC it
+// is the instant it was. prismaTransaction leaves READ COMMITTED to the session default rather
+// than spending a round trip on SET TRANSACTION, so the default is pinned here.
+const SESSION_DEFAULTS: [RegExp, string][] = [
+  [/timezone=/i, '-c TimeZone=UTC'],
+  [/default_transaction_isolation=/i, '-c default_transaction_isolation=read\\ committed'],
+];
+
+function withSessionDefaults(url: string): string {
   const parsed = new URL(url);
-  const options = parsed.searchParams.get('options') ?? '';
-  if (/timezone=/i.test(options)) return url;
-  parsed.searchParams.set('options', `${options} -c TimeZone=UTC`.trim());
+  let options = parsed.searchParams.get('options') ?? '';
+  for (const [present, setting] of SESSION_DEFAULTS) {
+    if (!present.test(options)) options = `${options} ${setting}`.trim();
+  }
+  parsed.searchParams.set('options', options);
   return parsed.toString();
 }
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { AppError } from '@trustno1/contracts';
 import {
   createPool,
@@ -78,6 +78,20 @@ describe('Prisma helpers', () => {
       );
     }
     await pool.query(`DROP INDEX effects_label_lower; DELETE FROM effects WHERE label = 'Unique'`);
+  });
+
+  it('runs READ COMMITTED by the session default and names the other levels', async () => {
+    const level = (isolation?: 'serializable') =>
+      prismaTransaction(
+        prisma,
+        async (tx) =>
+          (
+            await tx.$queryRaw<{ level: string }[]>`SELECT current_setting('transaction_isolation') AS level`
+          )[0].level,
+        { isolation },
+      );
+    assert.equal(await level(), 'read committed');
+    assert.equal(await level('serializable'), 'serializable');
   });
 
   it('retries a deadlock inside an interactive transaction and never leaks it', async () => {

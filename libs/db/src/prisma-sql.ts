@@ -74,8 +74,12 @@ export function isRetryableSql(error: unknown): boolean {
   return isRetryable(sqlErrorOf(error) ?? error);
 }
 
-const ISOLATION: Record<NonNullable<TransactionOptions['isolation']>, Prisma.TransactionIsolationLevel> = {
-  'read committed': 'ReadCommitted',
+const ISOLATION: Record<
+  NonNullable<TransactionOptions['isolation']>,
+  Prisma.TransactionIsolationLevel | undefined
+> = {
+  // The session default (createPool), so no SET TRANSACTION round trip.
+  'read committed': undefined,
   'repeatable read': 'RepeatableRead',
   serializable: 'Serializable',
 };
@@ -103,7 +107,9 @@ async function retrying<T>(
 
 /**
  * `work` in one interactive transaction of the Prisma client, retried on serialization failures
- * and deadlocks at most `attempts` times with full jitter (SPEC §9), like withTransaction.
+ * and deadlocks at most `attempts` times with full jitter (SPEC §9), like withTransaction. READ
+ * COMMITTED is the session default that createPool pins: Prisma would spend a round trip of its
+ * own on `SET TRANSACTION ISOLATION LEVEL`, so only the other levels are named.
  */
 export function prismaTransaction<T>(
   prisma: PrismaClient,
