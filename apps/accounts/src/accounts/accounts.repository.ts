@@ -141,6 +141,7 @@ export class AccountsRepository {
       id: row.id,
       username: row.username,
       email: row.email,
+      // Nullable in schema.prisma as in the seed; the column's default always fills it.
       createdAt: row.createdAt!.toISOString(),
       lastLogin: row.lastLogin?.toISOString() ?? null,
       twoFactorEnabled: row.twoFactorEnabled === true,
