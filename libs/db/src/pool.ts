@@ -51,7 +51,9 @@ class KeepingPool extends Pool {
 /** A pg pool with sane timeouts; the slow-statement hook sees every query it runs. */
 export function createPool(options: PoolOptions): Pool {
   const pool = new KeepingPool({
-    connectionString: options.searchPath ? withSearchPath(options.url, options.searchPath) : options.url,
+    connectionString: withSessionDefaults(
+      options.searchPath ? withSearchPath(options.url, options.searchPath) : options.url,
+    ),
     max: options.max ?? 10,
     application_name: options.application,
     connectionTimeoutMillis: 3_000,
@@ -61,6 +63,25 @@ export function createPool(options: PoolOptions): Pool {
   pool.on('error', () => undefined);
   if (options.onSlowStatement) instrument(pool, options.onSlowStatement);
   return pool;
+}
+
+// Session settings the Prisma helpers rely on. Prisma's pg adapter sends a Date as a timestamp
+// without offset, which PostgreSQL reads in the session's time zone (prisma/orm#26786): in UTC it
+// is the instant it was. prismaTransaction leaves READ COMMITTED to the session default rather
+// than spending a round trip on SET TRANSACTION, so the default is pinned here.
+const SESSION_DEFAULTS: [RegExp, string][] = [
+  [/timezone=/i, '-c TimeZone=UTC'],
+  [/default_transaction_isolation=/i, '-c default_transaction_isolation=read\\ committed'],
+];
+
+function withSessionDefaults(url: string): string {
+  const parsed = new URL(url);
+  let options = parsed.searchParams.get('options') ?? '';
+  for (const [present, setting] of SESSION_DEFAULTS) {
+    if (!present.test(options)) options = `${options} ${setting}`.trim();
+  }
+  parsed.searchParams.set('options', options);
+  return parsed.toString();
 }
 
 function instrument(pool: Pool, onSlow: (text: string, ms: number) => void): void {

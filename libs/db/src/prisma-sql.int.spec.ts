@@ -61,6 +61,39 @@ describe('Prisma helpers', () => {
     assert.equal(sqlErrorOf(new Error('not SQL')), undefined);
   });
 
+  it('names the index of a unique violation through Prisma as pg does', async () => {
+    await pool.query(`CREATE UNIQUE INDEX effects_label_lower ON effects (lower(label));
+                      INSERT INTO effects (label) VALUES ('Unique')`);
+    const duplicate = `INSERT INTO effects (label) VALUES ('UNIQUE')`;
+    const viaPrisma = await prisma.$executeRawUnsafe(duplicate).catch((e: unknown) => e);
+    const viaPg = await pool.query(duplicate).catch((e: unknown) => e);
+    for (const error of [viaPrisma, viaPg]) {
+      const sql = sqlErrorOf(error);
+      assert.deepEqual(
+        { code: sql?.code, constraint: sql?.constraint },
+        {
+          code: '23505',
+          constraint: 'effects_label_lower',
+        },
+      );
+    }
+    await pool.query(`DROP INDEX effects_label_lower; DELETE FROM effects WHERE label = 'Unique'`);
+  });
+
+  it('runs READ COMMITTED by the session default and names the other levels', async () => {
+    const level = (isolation?: 'serializable') =>
+      prismaTransaction(
+        prisma,
+        async (tx) =>
+          (
+            await tx.$queryRaw<{ level: string }[]>`SELECT current_setting('transaction_isolation') AS level`
+          )[0].level,
+        { isolation },
+      );
+    assert.equal(await level(), 'read committed');
+    assert.equal(await level('serializable'), 'serializable');
+  });
+
   it('retries a deadlock inside an interactive transaction and never leaks it', async () => {
     let attempts = 0;
     const cross = (first: number, second: number) =>

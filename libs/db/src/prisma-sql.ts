@@ -48,7 +48,7 @@ export function sqlErrorOf(error: unknown): SqlError | undefined {
       code,
       message: typeof message === 'string' ? message : '',
       detail: typeof cause.detail === 'string' ? cause.detail : undefined,
-      constraint: typeof cause.constraint === 'string' ? cause.constraint : undefined,
+      constraint: constraintName(cause.constraint),
     };
   }
   const pg = error as { code?: unknown; message?: unknown; detail?: unknown; constraint?: unknown };
@@ -61,14 +61,25 @@ export function sqlErrorOf(error: unknown): SqlError | undefined {
   };
 }
 
+// The adapter names the violated index of a unique or foreign-key violation as `{ index }`.
+function constraintName(constraint: unknown): string | undefined {
+  if (typeof constraint === 'string') return constraint;
+  const index = (constraint as { index?: unknown } | null | undefined)?.index;
+  return typeof index === 'string' ? index : undefined;
+}
+
 /** Serialization failure or deadlock, through pg or Prisma (P2034: Prisma's own write conflict). */
 export function isRetryableSql(error: unknown): boolean {
   if ((error as { code?: unknown })?.code === 'P2034') return true;
   return isRetryable(sqlErrorOf(error) ?? error);
 }
 
-const ISOLATION: Record<NonNullable<TransactionOptions['isolation']>, Prisma.TransactionIsolationLevel> = {
-  'read committed': 'ReadCommitted',
+const ISOLATION: Record<
+  NonNullable<TransactionOptions['isolation']>,
+  Prisma.TransactionIsolationLevel | undefined
+> = {
+  // The session default (createPool), so no SET TRANSACTION round trip.
+  'read committed': undefined,
   'repeatable read': 'RepeatableRead',
   serializable: 'Serializable',
 };
@@ -96,7 +107,9 @@ async function retrying<T>(
 
 /**
  * `work` in one interactive transaction of the Prisma client, retried on serialization failures
- * and deadlocks at most `attempts` times with full jitter (SPEC §9), like withTransaction.
+ * and deadlocks at most `attempts` times with full jitter (SPEC §9), like withTransaction. READ
+ * COMMITTED is the session default that createPool pins: Prisma would spend a round trip of its
+ * own on `SET TRANSACTION ISOLATION LEVEL`, so only the other levels are named.
  */
 export function prismaTransaction<T>(
   prisma: PrismaClient,

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
+import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, type AccountView, type MeView } from '@trustno1/contracts';
-import { PG_POOL } from '@trustno1/db';
+import { PrismaClient, sqlErrorOf, type PrismaDb } from '@trustno1/db';
 
 /** What a login needs to know about an account. */
 export interface LoginAccount {
@@ -18,18 +17,27 @@ export interface BanState {
 
 interface LoginRow {
   id: string;
-  password_hash: string;
-  two_factor_enabled: boolean | null;
+  passwordHash: string;
+  twoFactorEnabled: boolean | null;
   banned: boolean | null;
-  ban_reason: string | null;
-  ban_expires: Date | null;
+  banReason: string | null;
+  banExpires: Date | null;
 }
+
+const LOGIN_FIELDS = {
+  id: true,
+  passwordHash: true,
+  twoFactorEnabled: true,
+  banned: true,
+  banReason: true,
+  banExpires: true,
+} as const;
 
 const toLoginAccount = (row: LoginRow): LoginAccount => ({
   id: row.id,
-  passwordHash: row.password_hash,
-  twoFactorEnabled: row.two_factor_enabled === true,
-  ban: { banned: row.banned === true, reason: row.ban_reason, expires: row.ban_expires },
+  passwordHash: row.passwordHash,
+  twoFactorEnabled: row.twoFactorEnabled === true,
+  ban: { banned: row.banned === true, reason: row.banReason, expires: row.banExpires },
 });
 
 // Both the column constraints and the case-insensitive indexes guard the same rule.
@@ -42,26 +50,28 @@ const TAKEN: Record<string, ErrorCode> = {
 
 @Injectable()
 export class AccountsRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
   async insert(
-    tx: PoolClient,
+    tx: PrismaDb,
     account: { id: string; username: string; email: string; passwordHash: string },
   ): Promise<AccountView> {
     try {
-      const { rows } = await tx.query<{ created_at: Date }>(
-        `INSERT INTO accounts (id, username, email, password_hash) VALUES ($1, $2, $3, $4) RETURNING created_at`,
-        [account.id, account.username, account.email, account.passwordHash],
-      );
+      // Raw rather than account.create: Prisma would fill created_at (@default(now())) from the
+      // app's clock, where the column's default takes the database's.
+      const [{ createdAt }] = await tx.$queryRaw<{ createdAt: Date }[]>`
+        INSERT INTO accounts (id, username, email, password_hash)
+        VALUES (${account.id}, ${account.username}, ${account.email}, ${account.passwordHash})
+        RETURNING created_at AS "createdAt"`;
       return {
         id: account.id,
         username: account.username,
         email: account.email,
-        createdAt: rows[0].created_at.toISOString(),
+        createdAt: createdAt.toISOString(),
       };
     } catch (error) {
-      const { code, constraint } = error as { code?: string; constraint?: string };
-      const taken = code === '23505' && constraint ? TAKEN[constraint] : undefined;
+      const sql = sqlErrorOf(error);
+      const taken = sql?.code === '23505' && sql.constraint ? TAKEN[sql.constraint] : undefined;
       if (taken) {
         const field = taken === ErrorCode.USERNAME_TAKEN ? 'username' : 'email';
         throw new AppError(taken, `This ${field} is already taken`, { field });
@@ -72,20 +82,19 @@ export class AccountsRepository {
 
   /** The account a login names: a username (any case) or an email (stored lower-case). */
   async findForLogin(login: string): Promise<LoginAccount | null> {
-    const { rows } = await this.pool.query<LoginRow>(
-      `SELECT id, password_hash, two_factor_enabled, banned, ban_reason, ban_expires FROM accounts
-       WHERE lower(username) = lower($1) OR lower(email) = lower($1)`,
-      [login],
-    );
+    // lower() = lower() rather than Prisma's case-insensitive mode (ILIKE): it uses the
+    // expression indexes idx_accounts_username_lower and idx_accounts_email_lower.
+    const rows = await this.prisma.$queryRaw<LoginRow[]>`
+      SELECT id, password_hash AS "passwordHash", two_factor_enabled AS "twoFactorEnabled", banned,
+             ban_reason AS "banReason", ban_expires AS "banExpires"
+        FROM accounts
+       WHERE lower(username) = lower(${login}) OR lower(email) = lower(${login})`;
     return rows[0] ? toLoginAccount(rows[0]) : null;
   }
 
   async findById(id: string): Promise<LoginAccount | null> {
-    const { rows } = await this.pool.query<LoginRow>(
-      `SELECT id, password_hash, two_factor_enabled, banned, ban_reason, ban_expires FROM accounts WHERE id = $1`,
-      [id],
-    );
-    return rows[0] ? toLoginAccount(rows[0]) : null;
+    const row = await this.prisma.account.findUnique({ where: { id }, select: LOGIN_FIELDS });
+    return row ? toLoginAccount(row) : null;
   }
 
   /**
@@ -94,79 +103,79 @@ export class AccountsRepository {
    * race with a ban or password change that revoked sessions meanwhile. False when refused.
    */
   async recordLogin(id: string, verifiedHash: string, now: Date): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE accounts SET last_login = $3
-       WHERE id = $1 AND password_hash = $2 AND NOT (banned IS TRUE AND (ban_expires IS NULL OR ban_expires > $3))`,
-      [id, verifiedHash, now],
-    );
-    return rowCount === 1;
+    // No ban in force: not banned (false or NULL), or a ban whose expiry has passed.
+    const { count } = await this.prisma.account.updateMany({
+      where: {
+        id,
+        passwordHash: verifiedHash,
+        OR: [{ banned: false }, { banned: null }, { banExpires: { lte: now } }],
+      },
+      data: { lastLogin: now },
+    });
+    return count === 1;
   }
 
   /** Clears a ban whose expiry has passed (lazily, at the next login). */
   async liftExpiredBan(id: string, now: Date): Promise<void> {
-    await this.pool.query(
-      `UPDATE accounts SET banned = FALSE, ban_reason = NULL, ban_expires = NULL
-       WHERE id = $1 AND banned IS TRUE AND ban_expires IS NOT NULL AND ban_expires <= $2`,
-      [id, now],
-    );
+    await this.prisma.account.updateMany({
+      where: { id, banned: true, banExpires: { not: null, lte: now } },
+      data: { banned: false, banReason: null, banExpires: null },
+    });
   }
 
   async me(id: string): Promise<MeView | null> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      username: string;
-      email: string;
-      created_at: Date;
-      last_login: Date | null;
-      two_factor_enabled: boolean | null;
-      premium_expires: Date | null;
-    }>(
-      `SELECT id, username, email, created_at, last_login, two_factor_enabled, premium_expires FROM accounts WHERE id = $1`,
-      [id],
-    );
-    const row = rows[0];
+    const row = await this.prisma.account.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        username: true,
+        email: true,
+        createdAt: true,
+        lastLogin: true,
+        twoFactorEnabled: true,
+        premiumExpires: true,
+      },
+    });
     if (!row) return null;
     return {
       id: row.id,
       username: row.username,
       email: row.email,
-      createdAt: row.created_at.toISOString(),
-      lastLogin: row.last_login?.toISOString() ?? null,
-      twoFactorEnabled: row.two_factor_enabled === true,
-      premiumExpires: row.premium_expires?.toISOString() ?? null,
+      // Nullable in schema.prisma as in the seed; the column's default always fills it.
+      createdAt: row.createdAt!.toISOString(),
+      lastLogin: row.lastLogin?.toISOString() ?? null,
+      twoFactorEnabled: row.twoFactorEnabled === true,
+      premiumExpires: row.premiumExpires?.toISOString() ?? null,
     };
   }
 
   /** Compare-and-set: of two parallel changes from the same old password, one wins. */
   async replacePasswordHash(id: string, oldHash: string, newHash: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE accounts SET password_hash = $3 WHERE id = $1 AND password_hash = $2`,
-      [id, oldHash, newHash],
-    );
-    return rowCount === 1;
+    const { count } = await this.prisma.account.updateMany({
+      where: { id, passwordHash: oldHash },
+      data: { passwordHash: newHash },
+    });
+    return count === 1;
   }
 
-  async ban(tx: PoolClient, id: string, reason: string, expires: Date | null): Promise<boolean> {
-    const { rowCount } = await tx.query(
-      `UPDATE accounts SET banned = TRUE, ban_reason = $2, ban_expires = $3 WHERE id = $1`,
-      [id, reason, expires],
-    );
-    return rowCount === 1;
+  async ban(tx: PrismaDb, id: string, reason: string, expires: Date | null): Promise<boolean> {
+    const { count } = await tx.account.updateMany({
+      where: { id },
+      data: { banned: true, banReason: reason, banExpires: expires },
+    });
+    return count === 1;
   }
 
   async unban(id: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE accounts SET banned = FALSE, ban_reason = NULL, ban_expires = NULL WHERE id = $1`,
-      [id],
-    );
-    return rowCount === 1;
+    const { count } = await this.prisma.account.updateMany({
+      where: { id },
+      data: { banned: false, banReason: null, banExpires: null },
+    });
+    return count === 1;
   }
 
-  async grantPremium(tx: PoolClient, id: string, until: Date): Promise<boolean> {
-    const { rowCount } = await tx.query(`UPDATE accounts SET premium_expires = $2 WHERE id = $1`, [
-      id,
-      until,
-    ]);
-    return rowCount === 1;
+  async grantPremium(tx: PrismaDb, id: string, until: Date): Promise<boolean> {
+    const { count } = await tx.account.updateMany({ where: { id }, data: { premiumExpires: until } });
+    return count === 1;
   }
 }

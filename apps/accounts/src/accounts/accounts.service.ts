@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { Injectable } from '@nestjs/common';
 import {
   AccountsEvents,
   AppError,
@@ -11,8 +10,8 @@ import {
   type MeView,
   type RegisterAccountBody,
 } from '@trustno1/contracts';
-import { enqueueEvent } from '@trustno1/bus';
-import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
+import { enqueueEventPrisma } from '@trustno1/bus';
+import { PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { SessionStore } from '../sessions/session.store';
 import { AccountsRepository } from './accounts.repository';
 import { LoginLockout } from './lockout';
@@ -21,7 +20,7 @@ import { assertNotCommon, PasswordHasher } from './passwords';
 @Injectable()
 export class AccountsService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     private readonly repository: AccountsRepository,
     private readonly hasher: PasswordHasher,
     private readonly lockout: LoginLockout,
@@ -36,7 +35,7 @@ export class AccountsService {
     assertNotCommon(body.password, 'password');
     const email = body.email.toLowerCase();
     const passwordHash = await this.hasher.hash(body.password);
-    const outcome = await runIdempotent(this.pool, claim, async (tx) => {
+    const outcome = await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       const account = await this.repository.insert(tx, {
         id: randomUUID(),
         username: body.username,
@@ -48,7 +47,7 @@ export class AccountsService {
         username: account.username,
         createdAt: account.createdAt,
       };
-      await enqueueEvent(tx, AccountsEvents.accountRegistered, event);
+      await enqueueEventPrisma(tx, AccountsEvents.accountRegistered, event);
       return account;
     });
     if (outcome.replayed) await this.assertSamePassword(outcome.result.id, body.password, claim?.key);

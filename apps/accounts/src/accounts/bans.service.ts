@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
 import { AccountsEvents, AppError, ErrorCode, type AccountBannedEvent } from '@trustno1/contracts';
-import { enqueueEvent } from '@trustno1/bus';
-import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
+import { enqueueEventPrisma } from '@trustno1/bus';
+import { PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { CLOCK, type Clock } from '../clock/clock';
 import { SessionStore } from '../sessions/session.store';
 import { AccountsRepository } from './accounts.repository';
@@ -13,7 +12,7 @@ const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Account not found');
 @Injectable()
 export class BansService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly accounts: AccountsRepository,
     private readonly sessions: SessionStore,
@@ -34,7 +33,7 @@ export class BansService {
         fields: [{ field: 'expiresAt', message: 'must be in the future' }],
       });
     }
-    await runIdempotent(this.pool, claim, async (tx) => {
+    await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       if (!(await this.accounts.ban(tx, payload.accountId, payload.reason, expires))) throw notFound();
       const event: AccountBannedEvent = {
         accountId: payload.accountId,
@@ -42,7 +41,7 @@ export class BansService {
         expiresAt: expires?.toISOString() ?? null,
         bannedAt: now.toISOString(),
       };
-      await enqueueEvent(tx, AccountsEvents.accountBanned, event);
+      await enqueueEventPrisma(tx, AccountsEvents.accountBanned, event);
       return null;
     });
     // Also on a replay: revoking again is harmless and covers a crash between commit and here.
@@ -58,7 +57,7 @@ export class BansService {
     payload: { accountId: string; until: string },
     claim: IdempotencyClaim | undefined,
   ): Promise<void> {
-    await runIdempotent(this.pool, claim, async (tx) => {
+    await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       if (!(await this.accounts.grantPremium(tx, payload.accountId, new Date(payload.until))))
         throw notFound();
       return null;

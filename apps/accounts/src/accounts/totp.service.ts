@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
 import { AppError, ErrorCode, type TotpEnrollmentView } from '@trustno1/contracts';
-import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
+import { PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { CLOCK, type Clock } from '../clock/clock';
 import { matchTotpStep, newTotpSecret, otpauthUrl } from './totp';
 import { TOTP_SEALER, type TotpSealer } from './totp-seal';
@@ -10,7 +9,7 @@ import { TotpRepository } from './totp.repository';
 @Injectable()
 export class TotpService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TOTP_SEALER) private readonly sealer: TotpSealer,
     private readonly repository: TotpRepository,
@@ -21,7 +20,7 @@ export class TotpService {
    * before it is stored, in account_totp and in the idempotency record a retry replays.
    */
   async enroll(accountId: string, claim: IdempotencyClaim | undefined): Promise<TotpEnrollmentView> {
-    const { result } = await runIdempotent(this.pool, claim, async (tx) => {
+    const { result } = await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       const sealed = this.sealer.seal(accountId, newTotpSecret());
       const enrolled = await this.repository.enroll(tx, accountId, sealed);
       if (!enrolled) throw new AppError(ErrorCode.NOT_FOUND, 'Account not found');
@@ -34,7 +33,7 @@ export class TotpService {
 
   /** Confirms the pending secret with a code and turns 2FA on. */
   async verify(accountId: string, code: string, claim: IdempotencyClaim | undefined): Promise<void> {
-    await runIdempotent(this.pool, claim, async (tx) => {
+    await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       const totp = await this.repository.find(accountId, tx);
       if (!totp) throw new AppError(ErrorCode.CONFLICT, 'No two-factor enrolment is pending');
       if (totp.enabled) throw new AppError(ErrorCode.CONFLICT, 'Two-factor authentication is already on');

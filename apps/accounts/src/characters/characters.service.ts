@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { enqueueEvent } from '@trustno1/bus';
+import { enqueueEventPrisma } from '@trustno1/bus';
 import {
   AccountsEvents,
   AppError,
@@ -10,7 +9,7 @@ import {
   type CharacterView,
   type Position,
 } from '@trustno1/contracts';
-import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
+import { PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import {
   chunkOf,
   fullHealth,
@@ -28,7 +27,7 @@ export const SPAWN_POINTS = Symbol('SPAWN_POINTS');
 @Injectable()
 export class CharactersService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     @Inject(SPAWN_POINTS) private readonly spawnPoints: readonly Position[],
     private readonly repository: CharactersRepository,
   ) {}
@@ -39,7 +38,7 @@ export class CharactersService {
    * the result is stored in the same transaction, so a retry gets the same character back.
    */
   async create(accountId: string, name: string, claim: IdempotencyClaim | undefined): Promise<CharacterView> {
-    const { result } = await runIdempotent(this.pool, claim, async (tx) => {
+    const { result } = await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       if (!(await this.repository.lockAccount(tx, accountId))) {
         throw new AppError(ErrorCode.NOT_FOUND, 'Account not found');
       }
@@ -64,7 +63,7 @@ export class CharactersService {
             inventoryId: draft.inventoryId,
             createdAt: outcome.character.createdAt,
           };
-          await enqueueEvent(tx, AccountsEvents.characterCreated, event);
+          await enqueueEventPrisma(tx, AccountsEvents.characterCreated, event);
           return outcome.character;
         }
       }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Pool } from 'pg';
 import type { Redis } from 'ioredis';
+import { createPool, createPrismaClient, type PrismaClient } from '@trustno1/db';
 import { RedisKeys } from '@trustno1/redis';
 import { factories, FakeClock, openTestStores, type TestStores, type Factories } from '@trustno1/testing';
 import { MatchmakingAssigner } from './matchmaking-assigner.service';
@@ -13,6 +14,8 @@ import { MatchmakingService } from './matchmaking.service';
 describe('matchmaking assigner (real PostgreSQL and Redis, fake clock)', () => {
   let stores: TestStores;
   let pool: Pool;
+  let appPool: Pool;
+  let prisma: PrismaClient;
   let redis: Redis;
   let f: Factories;
   let clock: FakeClock;
@@ -39,13 +42,20 @@ describe('matchmaking assigner (real PostgreSQL and Redis, fake clock)', () => {
     stores = await openTestStores(6);
     ({ pool, redis } = stores);
     f = factories(pool);
+    // The repositories' own client, as DbModule builds it; the tests check rows through `pool`.
+    appPool = createPool({ url: stores.db.url, max: 6 });
+    prisma = createPrismaClient(appPool);
     clock = new FakeClock(Date.now());
     cache = new MatchmakingCache(redis);
-    repository = new MatchmakingRepository(pool);
+    repository = new MatchmakingRepository(prisma);
     service = new MatchmakingService(repository, cache, clock);
   });
 
-  afterAll(() => stores?.close());
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await appPool?.end();
+    await stores?.close();
+  });
 
   it('flips a ticket to assigned exactly once among 50 racing attempts', async () => {
     const region = `r-${randomBytes(3).toString('hex')}`;
@@ -70,7 +80,7 @@ describe('matchmaking assigner (real PostgreSQL and Redis, fake clock)', () => {
     await live(b.id, 995, 1000); // 5 free
     const { accountId, ids } = await queue(region, 30);
     const assigners = [1, 2].map(
-      () => new MatchmakingAssigner(new MatchmakingRepository(pool), new MatchmakingCache(redis), clock),
+      () => new MatchmakingAssigner(new MatchmakingRepository(prisma), new MatchmakingCache(redis), clock),
     );
     const rounds = await Promise.all([...assigners, ...assigners].map((x) => x.run()));
     assert.ok(rounds.filter((r) => r.ran).length >= 1);

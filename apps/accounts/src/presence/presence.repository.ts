@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
-import { enqueueEvent } from '@trustno1/bus';
+import { Injectable } from '@nestjs/common';
+import { enqueueEventPrisma } from '@trustno1/bus';
 import {
   AccountsEvents,
   type Health,
@@ -9,11 +8,12 @@ import {
   type Rotation,
 } from '@trustno1/contracts';
 import {
-  PG_POOL,
-  runIdempotent,
-  withTransaction,
+  PrismaClient,
+  prismaTransaction,
+  runIdempotentPrisma,
   type IdempotencyClaim,
   type IdempotentOutcome,
+  type PrismaDb,
 } from '@trustno1/db';
 
 /**
@@ -52,45 +52,33 @@ export interface FlushRow extends Placement {
   seenAtMs: number;
 }
 
-interface PlayerRow {
-  position: Position;
-  rotation: Rotation;
-  chunk_x: number;
-  chunk_z: number;
-  health: Health;
-}
-
 const jsonOrNull = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
 @Injectable()
 export class PresenceRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(private readonly prisma: PrismaClient) {}
 
-  /** Runs `work` in one transaction with the caller's idempotency record (see runIdempotent). */
+  /** Runs `work` in one transaction with the caller's idempotency record (see runIdempotentPrisma). */
   idempotent<T>(
     claim: IdempotencyClaim | undefined,
-    work: (tx: PoolClient) => Promise<T>,
+    work: (tx: PrismaDb) => Promise<T>,
   ): Promise<IdempotentOutcome<T>> {
-    return runIdempotent(this.pool, claim, work);
+    return runIdempotentPrisma(this.prisma, claim, work);
   }
 
-  async findPresence(playerId: string): Promise<PresenceRow | null> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      server_id: string | null;
-      linger_until: Date | null;
-    }>(`SELECT id, server_id, linger_until FROM players WHERE id = $1`, [playerId]);
-    const row = rows[0];
-    return row ? { id: row.id, serverId: row.server_id, lingerUntil: row.linger_until } : null;
+  findPresence(playerId: string): Promise<PresenceRow | null> {
+    return this.prisma.player.findUnique({
+      where: { id: playerId },
+      select: { id: true, serverId: true, lingerUntil: true },
+    });
   }
 
   /** The server of each id that exists (ids absent from the map are unknown characters). */
   async serversOf(playerIds: string[]): Promise<Map<string, string | null>> {
-    const { rows } = await this.pool.query<{ id: string; server_id: string | null }>(
-      `SELECT id, server_id FROM players WHERE id = ANY($1::uuid[])`,
-      [playerIds],
-    );
-    return new Map(rows.map((r) => [r.id, r.server_id]));
+    // A batch of up to 1,000 ids: one array parameter, where `id: { in }` would send 1,000.
+    const rows = await this.prisma.$queryRaw<{ id: string; serverId: string | null }[]>`
+      SELECT id, server_id AS "serverId" FROM players WHERE id = ANY(${playerIds}::uuid[])`;
+    return new Map(rows.map((r) => [r.id, r.serverId]));
   }
 
   /**
@@ -100,7 +88,7 @@ export class PresenceRepository {
    * dead server's stay, kept rather than lost, with that stay's playtime.
    */
   async join(
-    tx: PoolClient,
+    tx: PrismaDb,
     input: {
       playerId: string;
       serverId: string;
@@ -110,54 +98,34 @@ export class PresenceRepository {
       playtime: number;
     },
   ): Promise<JoinOutcome | null> {
-    const server = await tx.query<{ cap: number }>(
-      `SELECT least(max_players, 1000) AS cap FROM game_servers WHERE id = $1 AND revoked_at IS NULL FOR UPDATE`,
-      [input.serverId],
-    );
-    const capacity = server.rows[0]?.cap;
+    const server = await tx.$queryRaw<{ cap: number }[]>`
+      SELECT least(max_players, 1000) AS cap FROM game_servers
+       WHERE id = ${input.serverId}::uuid AND revoked_at IS NULL FOR UPDATE`;
+    const capacity = server[0]?.cap;
     if (capacity === undefined) return null;
+    const { playerId, serverId, previousServerId, at, playtime } = input;
     const c = input.carried;
-    const { rows } = await tx.query<PlayerRow & { taken: number; id: string | null }>(
-      `WITH seats AS (SELECT count(*)::int AS taken FROM players WHERE server_id = $2 AND id <> $1),
-       joined AS (
-         UPDATE players p
-            SET server_id = $2, is_online = true, last_seen = $4, linger_until = NULL,
-                position = coalesce($5::jsonb, p.position), rotation = coalesce($6::jsonb, p.rotation),
-                chunk_x = coalesce($7, p.chunk_x), chunk_z = coalesce($8, p.chunk_z),
-                health = coalesce($9::jsonb, p.health),
-                playtime_seconds = coalesce(p.playtime_seconds, 0) + $10
-           FROM seats
-          WHERE p.id = $1 AND p.server_id IS NOT DISTINCT FROM $3 AND seats.taken < $11
-         RETURNING p.id, p.position, p.rotation, p.chunk_x, p.chunk_z, p.health)
-       SELECT seats.taken, joined.* FROM seats LEFT JOIN joined ON true`,
-      [
-        input.playerId,
-        input.serverId,
-        input.previousServerId,
-        input.at,
-        jsonOrNull(c?.position),
-        jsonOrNull(c?.rotation),
-        c?.chunkX ?? null,
-        c?.chunkZ ?? null,
-        jsonOrNull(c?.health),
-        input.playtime,
-        capacity,
-      ],
-    );
-    const row = rows[0];
-    if (row.id !== null) {
-      return {
-        kind: 'joined',
-        row: {
-          position: row.position,
-          rotation: row.rotation,
-          chunkX: row.chunk_x,
-          chunkZ: row.chunk_z,
-          health: row.health,
-        },
-      };
-    }
-    return row.taken >= capacity ? { kind: 'full', capacity } : { kind: 'moved' };
+    const rows = await tx.$queryRaw<(JoinedRow & { taken: number; id: string | null })[]>`
+      WITH seats AS (
+        SELECT count(*)::int AS taken FROM players WHERE server_id = ${serverId}::uuid AND id <> ${playerId}::uuid),
+      joined AS (
+        UPDATE players p
+           SET server_id = ${serverId}::uuid, is_online = true, last_seen = ${at}, linger_until = NULL,
+               position = coalesce(${jsonOrNull(c?.position)}::jsonb, p.position),
+               rotation = coalesce(${jsonOrNull(c?.rotation)}::jsonb, p.rotation),
+               chunk_x = coalesce(${c?.chunkX ?? null}, p.chunk_x), chunk_z = coalesce(${c?.chunkZ ?? null}, p.chunk_z),
+               health = coalesce(${jsonOrNull(c?.health)}::jsonb, p.health),
+               playtime_seconds = coalesce(p.playtime_seconds, 0) + ${playtime}
+          FROM seats
+         WHERE p.id = ${playerId}::uuid AND p.server_id IS NOT DISTINCT FROM ${previousServerId}::uuid
+           AND seats.taken < ${capacity}
+        RETURNING p.id, p.position, p.rotation, p.chunk_x, p.chunk_z, p.health)
+      SELECT seats.taken, joined.id, joined.position, joined.rotation, joined.chunk_x AS "chunkX",
+             joined.chunk_z AS "chunkZ", joined.health
+        FROM seats LEFT JOIN joined ON true`;
+    const { taken, id, ...row } = rows[0];
+    if (id !== null) return { kind: 'joined', row };
+    return taken >= capacity ? { kind: 'full', capacity } : { kind: 'moved' };
   }
 
   /**
@@ -165,7 +133,7 @@ export class PresenceRepository {
    * Writes the last known placement and the stay's playtime. False when the player was not there.
    */
   async leave(
-    tx: PoolClient,
+    tx: PrismaDb,
     input: {
       playerId: string;
       serverId: string;
@@ -175,30 +143,20 @@ export class PresenceRepository {
       lingerUntil: Date | null;
     },
   ): Promise<boolean> {
+    const { playerId, serverId, at, playtime, lingerUntil } = input;
     const p = input.placement;
-    const result = await tx.query(
-      `UPDATE players
-          SET position = coalesce($4::jsonb, position), rotation = coalesce($5::jsonb, rotation),
-              chunk_x = coalesce($6, chunk_x), chunk_z = coalesce($7, chunk_z), health = coalesce($8::jsonb, health),
-              last_seen = $3, playtime_seconds = coalesce(playtime_seconds, 0) + $9,
-              linger_until = $10,
-              is_online = $10::timestamptz IS NOT NULL,
-              server_id = CASE WHEN $10::timestamptz IS NULL THEN NULL ELSE server_id END
-        WHERE id = $1 AND server_id = $2`,
-      [
-        input.playerId,
-        input.serverId,
-        input.at,
-        jsonOrNull(p?.position),
-        jsonOrNull(p?.rotation),
-        p?.chunkX ?? null,
-        p?.chunkZ ?? null,
-        jsonOrNull(p?.health),
-        input.playtime,
-        input.lingerUntil,
-      ],
-    );
-    return (result.rowCount ?? 0) === 1;
+    const updated = await tx.$executeRaw`
+      UPDATE players
+         SET position = coalesce(${jsonOrNull(p?.position)}::jsonb, position),
+             rotation = coalesce(${jsonOrNull(p?.rotation)}::jsonb, rotation),
+             chunk_x = coalesce(${p?.chunkX ?? null}, chunk_x), chunk_z = coalesce(${p?.chunkZ ?? null}, chunk_z),
+             health = coalesce(${jsonOrNull(p?.health)}::jsonb, health),
+             last_seen = ${at}, playtime_seconds = coalesce(playtime_seconds, 0) + ${playtime},
+             linger_until = ${lingerUntil}::timestamptz,
+             is_online = ${lingerUntil}::timestamptz IS NOT NULL,
+             server_id = CASE WHEN ${lingerUntil}::timestamptz IS NULL THEN NULL ELSE server_id END
+       WHERE id = ${playerId}::uuid AND server_id = ${serverId}::uuid`;
+    return updated === 1;
   }
 
   /**
@@ -210,12 +168,16 @@ export class PresenceRepository {
     // `was` is the row before the update: the straight line from the last stored position to the
     // new one is added to distance_traveled (teleports and respawns, longer than
     // MAX_FLUSH_DISTANCE, are not travel).
-    const result = await this.pool.query<{ n: number }>(
-      `WITH moved AS (
+    const [{ n }] = await this.prisma.$queryRaw<{ n: number }[]>`
+      WITH moved AS (
          UPDATE players p
             SET position = u.position, rotation = u.rotation, chunk_x = u.chunk_x, chunk_z = u.chunk_z,
                 health = coalesce(u.health, p.health), last_seen = greatest(p.last_seen, to_timestamp(u.seen_ms / 1000.0))
-           FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::jsonb[], $5::int[], $6::int[], $7::jsonb[], $8::float8[])
+           FROM unnest(${rows.map((r) => r.playerId)}::uuid[], ${rows.map((r) => r.serverId)}::uuid[],
+                       ${rows.map((r) => JSON.stringify(r.position))}::jsonb[],
+                       ${rows.map((r) => JSON.stringify(r.rotation))}::jsonb[],
+                       ${rows.map((r) => r.chunkX)}::int[], ${rows.map((r) => r.chunkZ)}::int[],
+                       ${rows.map((r) => jsonOrNull(r.health))}::jsonb[], ${rows.map((r) => r.seenAtMs)}::float8[])
                 AS u(id, server_id, position, rotation, chunk_x, chunk_z, health, seen_ms),
                 players was
           WHERE p.id = u.id AND was.id = u.id AND p.server_id = u.server_id
@@ -227,31 +189,21 @@ export class PresenceRepository {
          UPDATE player_stats s
             SET distance_traveled = coalesce(s.distance_traveled, 0) + m.distance
            FROM moved m
-          WHERE s.player_id = m.id AND m.distance > 0 AND m.distance <= $9
+          WHERE s.player_id = m.id AND m.distance > 0 AND m.distance <= ${MAX_FLUSH_DISTANCE}
        )
-       SELECT count(*)::int AS n FROM moved`,
-      [
-        rows.map((r) => r.playerId),
-        rows.map((r) => r.serverId),
-        rows.map((r) => JSON.stringify(r.position)),
-        rows.map((r) => JSON.stringify(r.rotation)),
-        rows.map((r) => r.chunkX),
-        rows.map((r) => r.chunkZ),
-        rows.map((r) => jsonOrNull(r.health)),
-        rows.map((r) => r.seenAtMs),
-        MAX_FLUSH_DISTANCE,
-      ],
-    );
-    return result.rows[0].n;
+       SELECT count(*)::int AS n FROM moved`;
+    return n;
   }
 
   /** Lingering players whose window has ended (the partial index on server_id keeps this small). */
   async lingerersDue(now: Date, limit: number): Promise<{ id: string; serverId: string }[]> {
-    const { rows } = await this.pool.query<{ id: string; server_id: string }>(
-      `SELECT id, server_id FROM players WHERE server_id IS NOT NULL AND linger_until <= $1 ORDER BY linger_until LIMIT $2`,
-      [now, limit],
-    );
-    return rows.map((r) => ({ id: r.id, serverId: r.server_id }));
+    const rows = await this.prisma.player.findMany({
+      where: { serverId: { not: null }, lingerUntil: { lte: now } },
+      orderBy: { lingerUntil: 'asc' },
+      take: limit,
+      select: { id: true, serverId: true },
+    });
+    return rows.map((r) => ({ id: r.id, serverId: r.serverId! }));
   }
 
   /**
@@ -263,28 +215,28 @@ export class PresenceRepository {
     players: { id: string; joinedAtMs: number | null }[],
   ): Promise<string[]> {
     if (players.length === 0) return [];
-    return withTransaction(this.pool, async (tx) => {
+    return prismaTransaction(this.prisma, async (tx) => {
       // `was` is the row before the update: it still names the server the player lingered on.
-      const { rows } = await tx.query<{ id: string; server_id: string; left_at: Date }>(
-        `UPDATE players p
+      const rows = await tx.$queryRaw<{ id: string; serverId: string; leftAt: Date }[]>`
+        UPDATE players p
             SET is_online = false, server_id = NULL, last_seen = p.linger_until, linger_until = NULL,
                 playtime_seconds = coalesce(p.playtime_seconds, 0)
                   + CASE WHEN u.joined_ms IS NULL THEN 0
                          ELSE greatest(0, floor(extract(epoch FROM p.linger_until) - u.joined_ms / 1000.0))::bigint END
-           FROM unnest($2::uuid[], $3::float8[]) AS u(id, joined_ms), players was
-          WHERE p.id = u.id AND was.id = u.id AND p.linger_until <= $1
-         RETURNING p.id, was.server_id, was.linger_until AS left_at`,
-        [now, players.map((p) => p.id), players.map((p) => p.joinedAtMs)],
-      );
+           FROM unnest(${players.map((p) => p.id)}::uuid[], ${players.map((p) => p.joinedAtMs)}::float8[])
+                AS u(id, joined_ms),
+                players was
+          WHERE p.id = u.id AND was.id = u.id AND p.linger_until <= ${now}
+         RETURNING p.id, was.server_id AS "serverId", was.linger_until AS "leftAt"`;
       for (const row of rows) {
         const event: PlayerLeftEvent = {
           playerId: row.id,
-          serverId: row.server_id,
+          serverId: row.serverId,
           reason: 'linger_ended',
           lingerUntil: null,
-          at: row.left_at.toISOString(),
+          at: row.leftAt.toISOString(),
         };
-        await enqueueEvent(tx, AccountsEvents.playerLeft, event);
+        await enqueueEventPrisma(tx, AccountsEvents.playerLeft, event);
       }
       return rows.map((r) => r.id);
     });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { type Pool } from 'pg';
 import type { Redis } from 'ioredis';
+import { createPool, createPrismaClient, type PrismaClient } from '@trustno1/db';
 import { RedisKeys } from '@trustno1/redis';
 import { factories, FakeClock, openTestStores, type TestStores, type Factories } from '@trustno1/testing';
 import { PresenceFlushService } from './presence-flush.service';
@@ -14,6 +15,8 @@ const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 describe('presence service with a fake clock (real PostgreSQL and Redis)', () => {
   let stores: TestStores;
   let pool: Pool;
+  let appPool: Pool;
+  let prisma: PrismaClient;
   let redis: Redis;
   let f: Factories;
   let clock: FakeClock;
@@ -39,15 +42,22 @@ describe('presence service with a fake clock (real PostgreSQL and Redis)', () =>
     stores = await openTestStores(4);
     ({ pool, redis } = stores);
     f = factories(pool);
+    // The repositories' own client, as DbModule builds it; the tests check rows through `pool`.
+    appPool = createPool({ url: stores.db.url, max: 4 });
+    prisma = createPrismaClient(appPool);
     // Real time as the base: PostgreSQL defaults (last_seen) and Redis TTLs stay plausible.
     clock = new FakeClock(Date.now());
-    const repository = new PresenceRepository(pool);
+    const repository = new PresenceRepository(prisma);
     const cache = new PresenceCache(redis);
     presence = new PresenceService(repository, cache, clock);
     flush = new PresenceFlushService(repository, cache, clock);
   });
 
-  afterAll(() => stores?.close());
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await appPool?.end();
+    await stores?.close();
+  });
 
   it('lingers until last combat + 30 s, credits playtime for the stay and the linger, then finalizes', async () => {
     const server = await f.gameServer();

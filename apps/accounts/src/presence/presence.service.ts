@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { enqueueEvent } from '@trustno1/bus';
+import { enqueueEventPrisma } from '@trustno1/bus';
 import {
   AccountsEvents,
   AppError,
@@ -105,7 +105,7 @@ export class PresenceService {
         chunkZ,
         joinedAt: now.toISOString(),
       };
-      await enqueueEvent(tx, AccountsEvents.playerJoined, event);
+      await enqueueEventPrisma(tx, AccountsEvents.playerJoined, event);
       return view;
     });
     // A replay answers what the first call answered; its Redis state was written then (and if that
@@ -154,7 +154,7 @@ export class PresenceService {
         lingerUntil: lingerAt,
         at: now.toISOString(),
       };
-      await enqueueEvent(tx, AccountsEvents.playerLeft, event);
+      await enqueueEventPrisma(tx, AccountsEvents.playerLeft, event);
       const view: LeaveView = lingerAt === null ? {} : { lingerUntil: lingerAt };
       return view;
     });

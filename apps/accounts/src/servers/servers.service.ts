@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
 import {
   AppError,
   ErrorCode,
@@ -10,7 +9,7 @@ import {
   type RegisterServerBody,
   type ServerStatusBody,
 } from '@trustno1/contracts';
-import { PG_POOL, runIdempotent, type IdempotencyClaim } from '@trustno1/db';
+import { PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { CLOCK, type Clock } from '../clock/clock';
 import { isRevoked, ServerKeyCache } from './server-key.cache';
 import { ServerStatusStore } from './server-status.store';
@@ -27,7 +26,7 @@ export class ServersService {
     private readonly repository: ServersRepository,
     private readonly statuses: ServerStatusStore,
     private readonly keys: ServerKeyCache,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly prisma: PrismaClient,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -56,8 +55,8 @@ export class ServersService {
     body: RegisterServerBody,
     claim: IdempotencyClaim | undefined,
   ): Promise<RegisteredServerView> {
-    const { result } = await runIdempotent<RegisteredServerView>(
-      this.pool,
+    const { result } = await runIdempotentPrisma<RegisteredServerView>(
+      this.prisma,
       claim,
       async (tx) => {
         const id: string = randomUUID();
