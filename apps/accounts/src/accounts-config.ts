@@ -13,7 +13,14 @@ const aesKey = z
  * so secrets written by a development or test run are readable by anyone with this source.
  */
 export const accountsConfigSchema = serviceConfigSchema('accounts')
-  .extend({ TOTP_ENCRYPTION_KEY: aesKey.optional() })
+  .extend({
+    TOTP_ENCRYPTION_KEY: aesKey.optional(),
+    /** The world's terrain seed (the world app's WORLD_SEED): spawn points are checked against it. */
+    WORLD_SEED: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, dashes or underscores')
+      .default('trustno1'),
+  })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.TOTP_ENCRYPTION_KEY === undefined) {
       ctx.addIssue({

@@ -20,7 +20,7 @@ startService({
     AccountsModule.forRoot(config),
     SessionsModule,
     ServersModule,
-    CharactersModule,
+    CharactersModule.forRoot(config),
     PresenceModule,
     MatchmakingModule,
   ],

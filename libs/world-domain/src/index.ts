@@ -2,6 +2,7 @@ export * from './chunks';
 export * from './decay';
 export * from './terrain/noise';
 export * from './terrain/heightmap';
+export * from './terrain/land';
 export * from './terrain/biomes';
 export * from './terrain/resources';
 export * from './terrain/codec';

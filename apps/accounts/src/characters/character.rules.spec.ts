@@ -2,12 +2,14 @@ import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { BODY_PARTS, healthSchema } from '@trustno1/contracts';
+import { seedFrom, terrainHeight, WATER_LEVEL } from '@trustno1/world-domain';
 import {
   chunkOf,
   DEFAULT_SPAWN_POINTS,
   fullHealth,
   spawnPointFor,
   spawnPointsFromEnv,
+  spawnPointsOnLand,
 } from './character.rules';
 
 describe('character rules', () => {
@@ -42,5 +44,22 @@ describe('character rules', () => {
     for (const bad of ['nope', '[]', '[{"x":1,"y":2}]', '[{"x":1,"y":2,"z":3,"w":4}]']) {
       assert.throws(() => spawnPointsFromEnv({ SPAWN_POINTS: bad }), /SPAWN_POINTS/, bad);
     }
+  });
+
+  it('puts every spawn point on dry land of the world, and refuses a sea with no shore in reach', () => {
+    const seed = seedFrom('trustno1');
+    const wet = DEFAULT_SPAWN_POINTS.filter((p) => terrainHeight(seed, p.x, p.z) < WATER_LEVEL);
+    // The bug of issue 10: a default spawn point of the default world lies in the sea.
+    assert.ok(wet.length > 0);
+    const placed = spawnPointsOnLand(DEFAULT_SPAWN_POINTS, seed);
+    assert.equal(placed.length, DEFAULT_SPAWN_POINTS.length);
+    for (const p of placed) {
+      assert.ok(terrainHeight(seed, p.x, p.z) >= WATER_LEVEL, JSON.stringify(p));
+      assert.equal(p.y, terrainHeight(seed, p.x, p.z));
+    }
+    assert.throws(
+      () => spawnPointsOnLand(wet, seed, 0),
+      /SPAWN_POINTS: point 0 .* no dry land within 0 units/,
+    );
   });
 });

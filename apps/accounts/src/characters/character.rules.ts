@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { BODY_PARTS, positionSchema, type Health, type Position, type Rotation } from '@trustno1/contracts';
+import { nearestDryLand, type WorldSeed } from '@trustno1/world-domain';
 
-/** SPEC §4: chunks are 128 world units wide. */
+/** Chunks are 128 world units wide. */
 export const CHUNK_SIZE = 128;
 /** Characters one account may own. */
 export const MAX_CHARACTERS_PER_ACCOUNT = 5;
@@ -67,4 +68,28 @@ export function spawnPointsFromEnv(env: NodeJS.ProcessEnv = process.env): readon
     );
   }
   return result.data;
+}
+
+/** How far a configured spawn point may be moved to reach dry land, in world units. */
+export const SPAWN_LAND_REACH = 512;
+
+/**
+ * Every spawn point on dry land: a point over water moves to the nearest land sample of the
+ * world's terrain (the same heightmap the world app generates chunks from), with the ground
+ * height as y. A point with no land within SPAWN_LAND_REACH stops the app naming SPAWN_POINTS.
+ */
+export function spawnPointsOnLand(
+  points: readonly Position[],
+  seed: WorldSeed,
+  reach = SPAWN_LAND_REACH,
+): readonly Position[] {
+  return points.map((point, index) => {
+    const land = nearestDryLand(seed, point, reach);
+    if (!land) {
+      throw new Error(
+        `Invalid configuration:\n  - SPAWN_POINTS: point ${index} (${point.x}, ${point.z}) has no dry land within ${reach} units for WORLD_SEED`,
+      );
+    }
+    return land;
+  });
 }

@@ -20,7 +20,13 @@ import {
   type ErrorBody,
   TEST_ADMIN_KEY as ADMIN_KEY,
 } from '@trustno1/testing';
-import { chunkOf, DEFAULT_SPAWN_POINTS, MAX_CHARACTERS_PER_ACCOUNT } from './character.rules';
+import { seedFrom, terrainHeight, WATER_LEVEL } from '@trustno1/world-domain';
+import {
+  chunkOf,
+  DEFAULT_SPAWN_POINTS,
+  MAX_CHARACTERS_PER_ACCOUNT,
+  spawnPointsOnLand,
+} from './character.rules';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -107,11 +113,14 @@ describe('characters: creation in one transaction, listing, limits and names', (
     ]);
     assert.equal(body.characterName, name);
     assert.equal(body.accountId, player.accountId);
+    // One of the default spawn points, moved onto dry land of the default world (issue 10).
+    const seed = seedFrom('trustno1');
     assert.ok(
-      DEFAULT_SPAWN_POINTS.some(
+      spawnPointsOnLand(DEFAULT_SPAWN_POINTS, seed).some(
         (p) => p.x === body.position.x && p.y === body.position.y && p.z === body.position.z,
       ),
     );
+    assert.ok(terrainHeight(seed, body.position.x, body.position.z) >= WATER_LEVEL, 'spawned in the sea');
     assert.deepEqual(body.rotation, { x: 0, y: 0, z: 0, w: 1 });
     assert.equal(body.chunkX, chunkOf(body.position.x));
     assert.equal(body.chunkZ, chunkOf(body.position.z));
