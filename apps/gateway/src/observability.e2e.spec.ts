@@ -82,6 +82,14 @@ function matches(selector: Selector, series: { metric: string; labels: Record<st
   );
 }
 
+/** Polls until `ready` holds: an app's stdout arrives through a pipe, after its HTTP answer. */
+async function eventually(what: string, ready: () => boolean): Promise<void> {
+  for (let waited = 0; !ready(); waited += 50) {
+    assert.ok(waited < 5_000, `never: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** The JSON log lines of an app's output. */
 function logLines(output: string): Record<string, unknown>[] {
   return output
@@ -149,7 +157,14 @@ describe('observability: metrics with samples, access lines, quiet refusals, opa
       );
     assert.ok(nats('inventory.item.history.v1', 'NOT_FOUND'));
 
-    const access = logLines(cluster.app('gateway').output()).filter((l) => l['msg'] === 'http request');
+    const accessLines = () =>
+      logLines(cluster.app('gateway').output()).filter((l) => l['msg'] === 'http request');
+    await eventually('the three access lines', () =>
+      [requestId, `${requestId}-404`, `${requestId}-401`].every((id) =>
+        accessLines().some((l) => l['requestId'] === id),
+      ),
+    );
+    const access = accessLines();
     const lineOf = (id: string) => access.filter((l) => l['requestId'] === id);
     assert.equal(lineOf(requestId).length, 1);
     assert.deepEqual(
@@ -162,9 +177,10 @@ describe('observability: metrics with samples, access lines, quiet refusals, opa
     assert.equal(lineOf(`${requestId}-404`)[0]['level'], 30);
     assert.equal(lineOf(`${requestId}-401`)[0]['principal'], 'anonymous');
 
-    const refused = logLines(cluster.app('inventory').output()).filter(
-      (l) => l['requestId'] === `${requestId}-404`,
-    );
+    const refusedLines = () =>
+      logLines(cluster.app('inventory').output()).filter((l) => l['requestId'] === `${requestId}-404`);
+    await eventually('the refusal line', () => refusedLines().length > 0);
+    const refused = refusedLines();
     assert.equal(refused.length, 1, JSON.stringify(refused));
     assert.equal(refused[0]['msg'], 'nats request refused');
     assert.equal(refused[0]['code'], 'NOT_FOUND');
@@ -180,10 +196,11 @@ describe('observability: metrics with samples, access lines, quiet refusals, opa
     const body = JSON.stringify(down.body);
     assert.match(body, /inventory/);
     assert.doesNotMatch(body, /catalog\.list|\.v1|subscriber|responders|503 /i);
-    // The subject and the reason are in the gateway's log instead.
-    assert.match(
-      cluster.app('gateway').output(),
-      /NATS request failed.*inventory\.catalog\.list\.v1|inventory\.catalog\.list\.v1.*NATS request failed/,
+    // The subject and the reason are in the gateway's log instead (its stdout arrives on its own time).
+    const logged =
+      /NATS request failed.*inventory\.catalog\.list\.v1|inventory\.catalog\.list\.v1.*NATS request failed/;
+    await eventually('the failed NATS request in the log', () =>
+      logged.test(cluster.app('gateway').output()),
     );
 
     const rules = readFileSync(RULES, 'utf8');
@@ -209,7 +226,7 @@ describe('observability: metrics with samples, access lines, quiet refusals, opa
       });
       assert.equal(refused.status, 401);
       assert.match(JSON.stringify(refused.body), /ADMIN_API_KEY/);
-      assert.match(bare.output(), /ADMIN_API_KEY is not set/);
+      await eventually('the ADMIN_API_KEY warning', () => /ADMIN_API_KEY is not set/.test(bare.output()));
       const servers = await cluster.pool.query(
         `SELECT count(*)::int AS n FROM game_servers WHERE name = 'nope'`,
       );
