@@ -125,11 +125,19 @@ describe('withTransaction', () => {
   it('retries a deadlock and never leaks it', async () => {
     // Two transactions lock rows 1 and 2 in opposite order; PostgreSQL kills one with 40P01.
     let attempts = 0;
+    // Both first attempts hold their first row before either asks for its second: a sure deadlock,
+    // however slow the machine (a fixed sleep let a loaded runner miss the overlap).
+    let arrived = 0;
+    let release: () => void = () => undefined;
+    const bothHold = new Promise<void>((resolve) => (release = resolve));
     const cross = (first: number, second: number) =>
       withTransaction(pool, async (tx) => {
         attempts++;
         await tx.query(`UPDATE counters SET n = n + 1 WHERE id = $1`, [first]);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (attempts <= 2) {
+          if (++arrived === 2) release();
+          await bothHold;
+        }
         await tx.query(`UPDATE counters SET n = n + 1 WHERE id = $1`, [second]);
       });
     await Promise.all([cross(1, 2), cross(2, 1)]);

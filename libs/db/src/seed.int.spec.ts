@@ -413,6 +413,8 @@ const ADDED_INDEXES = `
   CREATE INDEX idx_vehicles_chunk ON vehicles(chunk_x, chunk_z);
   CREATE INDEX idx_vehicles_last_used ON vehicles(last_used);
   CREATE INDEX idx_outbox_unpublished ON outbox(created_at) WHERE published_at IS NULL;
+  CREATE INDEX idx_outbox_published ON outbox(published_at) WHERE published_at IS NOT NULL;
+  CREATE INDEX idx_processed_events_processed_at ON processed_events(processed_at);
   CREATE INDEX idx_players_server ON players(server_id) WHERE server_id IS NOT NULL;
   CREATE INDEX idx_inventories_server ON inventories(server_id) WHERE server_id IS NOT NULL;
   CREATE INDEX idx_structures_tool_cupboards ON structures(chunk_x, chunk_z) WHERE (structure_type)::text = 'tool_cupboard'::text;

@@ -36,6 +36,7 @@ export const SCHEDULE_NAMES = [
   'territories.resources',
   'events.spawn',
   'events.expire',
+  'retention.purge',
 ] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
@@ -85,6 +86,14 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     description: 'Create the combat_logs and transactions partitions of the next 3 months',
     repeat: { pattern: '15 2 * * *' },
     runAtBoot: true,
+    enabled: true,
+  },
+  {
+    name: 'retention.purge',
+    domain: 'platform',
+    description:
+      'Delete idempotency records, published outbox rows and processed-event records past their retention, and expired members of sessions:active',
+    repeat: { pattern: '23 * * * *' },
     enabled: true,
   },
   {
