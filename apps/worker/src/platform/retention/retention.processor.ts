@@ -60,7 +60,8 @@ export class RetentionProcessor implements OnModuleInit {
       ),
       sessions: await this.repository.expiredSessions(),
     };
-    for (const [what, count] of Object.entries(report)) this.removed.inc({ what }, count);
+    for (const [what, count] of Object.entries(report) as [string, number][])
+      this.removed.inc({ what }, count);
     this.logger.log(report, 'retention purged');
     return report;
   }
