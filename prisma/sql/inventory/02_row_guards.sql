@@ -58,3 +58,21 @@ CREATE OR REPLACE TRIGGER item_ledger_append_only
 CREATE OR REPLACE TRIGGER item_ledger_no_truncate
     BEFORE TRUNCATE ON item_ledger
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_ledger_change();
+
+-- No item leaves without a ledger row (issue 11): inventory_items cascades on an inventory's
+-- deletion, so deleting an inventory that still holds items would remove them with no ledger row.
+-- Every deleter destroys (or moves) the items through the procedures first, under the inventory's
+-- lock; a deletion that finds items left is refused and changes nothing.
+CREATE OR REPLACE FUNCTION inventories_delete_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM inventory_items WHERE inventory_id = OLD.id) THEN
+        PERFORM raise_error('CONFLICT', jsonb_build_object('inventoryId', OLD.id,
+            'reason', 'INVENTORY_NOT_EMPTY'));
+    END IF;
+    RETURN OLD;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER inventories_delete_guard
+    BEFORE DELETE ON inventories FOR EACH ROW EXECUTE FUNCTION inventories_delete_guard();

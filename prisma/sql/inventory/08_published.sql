@@ -59,6 +59,9 @@ DECLARE
     v_item uuid;
     v_destroyed int := 0;
 BEGIN
+    -- The inventory's lock first (the global order): no item can be added or moved in between the
+    -- destruction of its items and its deletion (which the delete guard would refuse anyway).
+    PERFORM 1 FROM inventories WHERE id = p_id FOR NO KEY UPDATE;
     FOR v_item IN SELECT id FROM inventory_items WHERE inventory_id = p_id ORDER BY id LOOP
         PERFORM destroy_item(v_item, NULL, p_reason, p_reference);
         v_destroyed := v_destroyed + 1;

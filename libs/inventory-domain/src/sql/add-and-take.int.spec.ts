@@ -148,4 +148,38 @@ describe('inventory procedures: add, consume, destroy', () => {
     );
     await pool.query(`UPDATE inventories SET grid_width = 4 WHERE id = $1`, [inv.id]);
   });
+
+  it('refuses to delete an inventory that still holds items; delete_inventory destroys them through the ledger first', async () => {
+    const inv = await f.inventory();
+    const rifle = await addItem(pool, { inventoryId: inv.id, templateId: 'rifle', quantity: 1 });
+    const ammo = await addItem(pool, { inventoryId: inv.id, templateId: 'ammo', quantity: 7 });
+    const refused = await expectCode(
+      pool.query(`DELETE FROM inventories WHERE id = $1`, [inv.id]),
+      'CONFLICT',
+    );
+    assert.equal(refused.reason, 'INVENTORY_NOT_EMPTY');
+    const items = await pool.query(`SELECT id FROM inventory_items WHERE inventory_id = $1 ORDER BY id`, [
+      inv.id,
+    ]);
+    assert.equal(items.rowCount, 2, 'the refused deletion took no item with it');
+
+    const { rows } = await pool.query(`SELECT delete_inventory($1, 'decay', 'spec') AS n`, [inv.id]);
+    assert.equal(rows[0].n, 2);
+    assert.equal((await pool.query(`SELECT 1 FROM inventories WHERE id = $1`, [inv.id])).rowCount, 0);
+    for (const [item, quantity] of [
+      [rifle.id, 1],
+      [ammo.id, 7],
+    ] as const) {
+      const destroyed = (await ledgerOf(item)).filter((r) => r.operation === 'destroy');
+      assert.deepEqual(destroyed, [
+        { operation: 'destroy', from: inv.id, to: null, quantity, reason: 'decay', reference: 'spec' },
+      ]);
+    }
+    const empty = await f.inventory();
+    await pool.query(`DELETE FROM inventories WHERE id = $1`, [empty.id]);
+    assert.equal(
+      (await pool.query(`SELECT delete_inventory($1, 'decay', 'spec') AS n`, [randomUUID()])).rows[0].n,
+      0,
+    );
+  });
 });
