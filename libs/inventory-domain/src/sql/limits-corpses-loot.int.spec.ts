@@ -298,14 +298,16 @@ describe('inventory procedures: server limit, corpses, loot fills', () => {
     });
   });
 
-  // Last: a cascade deletes items without ledger rows, which the replay checks above would see.
-  it('deleting an inventory (ON DELETE CASCADE) takes its items off the server count', async () => {
+  it('deleting an inventory takes its items off the server count; deleting one still holding items is refused', async () => {
     const server = await f.gameServer();
     const box = await worldInventory(server.id);
     await addItem(pool, { inventoryId: box, templateId: 'rock', quantity: 1 });
     await addItem(pool, { inventoryId: box, templateId: 'rock', quantity: 2 });
     assert.deepEqual(await counts(server.id), { counter: 2, real: 2 });
-    await pool.query(`DELETE FROM inventories WHERE id = $1`, [box]);
+    // A bare DELETE would cascade the items away without ledger rows: refused, nothing changes.
+    await expectCode(pool.query(`DELETE FROM inventories WHERE id = $1`, [box]), 'CONFLICT');
+    assert.deepEqual(await counts(server.id), { counter: 2, real: 2 });
+    await pool.query(`SELECT delete_inventory($1, 'test', 'spec')`, [box]);
     assert.deepEqual(await counts(server.id), { counter: 0, real: 0 });
   });
 });
