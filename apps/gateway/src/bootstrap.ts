@@ -22,7 +22,9 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   // Long path parameters reach validation (400 naming them) instead of vanishing as a 404.
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the configured proxies (TRUSTED_PROXIES); otherwise
+    // request.ip is the socket's address, which a client cannot forge.
+    trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
     maxParamLength: 512,
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const id = requestIdFrom(request.headers[REQUEST_ID_HEADER]);

@@ -25,8 +25,30 @@ export function serviceConfigSchema(service: ServiceName) {
 }
 
 /** Config of the HTTP gateway. */
+/** TRUSTED_PROXIES: a comma list of addresses or CIDR ranges (`10.0.0.0/8, 127.0.0.1`). */
+const trustedProxies = z
+  .string()
+  .transform((value, ctx): string[] => {
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const bad = entries.filter((entry) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `not an address or CIDR range: ${bad.join(', ')}` });
+      return z.NEVER;
+    }
+    return entries;
+  })
+  .default([]);
+
 export const gatewayConfigSchema = baseConfigSchema.extend({
   HTTP_PORT: port.default(3000),
+  /**
+   * The proxies (load balancers) whose X-Forwarded-For the gateway believes; empty by default, so a
+   * client cannot pick the address its anonymous rate limit counts against.
+   */
+  TRUSTED_PROXIES: trustedProxies,
   ADMIN_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   // 2 MiB: a full 1,000-player state batch fits, and an oversize field gets a 400 naming it.
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(2_097_152),
