@@ -4,6 +4,9 @@ import { AppError, ErrorCode, type AuthenticatedServer } from '@trustno1/contrac
 import { REDIS, RedisKeys, TTL } from '@trustno1/redis';
 
 const REVOKED = 'revoked';
+const UNKNOWN = 'unknown';
+/** How long a key PostgreSQL did not know is answered from Redis (a flood of bad keys). */
+export const UNKNOWN_KEY_TTL_SECONDS = 10;
 
 /**
  * Game server keys checked on every server request, remembered in Redis for TTL.serverKey so that
@@ -18,12 +21,16 @@ export class ServerKeyCache {
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  /** The cached server, `revoked`, or null when unknown here (or Redis is unreachable). */
-  async get(keyHash: string): Promise<AuthenticatedServer | typeof REVOKED | null> {
+  /**
+   * The cached server, `revoked`, `unknown` (PostgreSQL had no such key moments ago), or null when
+   * nothing is cached here (or Redis is unreachable).
+   */
+  async get(keyHash: string): Promise<AuthenticatedServer | typeof REVOKED | typeof UNKNOWN | null> {
     try {
       const value = await this.redis.get(RedisKeys.serverKey(keyHash));
       if (value === null) return null;
-      return value === REVOKED ? REVOKED : (JSON.parse(value) as AuthenticatedServer);
+      if (value === REVOKED || value === UNKNOWN) return value;
+      return JSON.parse(value) as AuthenticatedServer;
     } catch (error) {
       this.logger.warn(`server key cache unreadable, asking PostgreSQL: ${String(error)}`);
       return null;
@@ -36,6 +43,19 @@ export class ServerKeyCache {
       await this.redis.set(RedisKeys.serverKey(keyHash), JSON.stringify(server), 'EX', TTL.serverKey, 'NX');
     } catch (error) {
       this.logger.warn(`server key not cached: ${String(error)}`);
+    }
+  }
+
+  /**
+   * Remembers, briefly, that PostgreSQL knows no such key, so a flood of bad keys costs one lookup
+   * per key and UNKNOWN_KEY_TTL_SECONDS. Keys are 256 random bits: none is registered later under
+   * a hash someone already tried, so a stale `unknown` never shadows a real key.
+   */
+  async rememberUnknown(keyHash: string): Promise<void> {
+    try {
+      await this.redis.set(RedisKeys.serverKey(keyHash), UNKNOWN, 'EX', UNKNOWN_KEY_TTL_SECONDS, 'NX');
+    } catch (error) {
+      this.logger.warn(`unknown server key not cached: ${String(error)}`);
     }
   }
 
@@ -58,3 +78,4 @@ export class ServerKeyCache {
 }
 
 export const isRevoked = (value: unknown): value is typeof REVOKED => value === REVOKED;
+export const isUnknown = (value: unknown): value is typeof UNKNOWN => value === UNKNOWN;

@@ -235,10 +235,25 @@ describe('game servers: registration, keys, heartbeats and the live listing', ()
     assert.equal((await revoke(server.id)).status, 204);
     assert.equal(await redis.get(RedisKeys.serverKey(keyHash)), 'revoked');
     assert.equal((await heartbeat(server.apiKey, beat())).status, 401);
-    // Even with the tombstone gone, PostgreSQL says no and nothing is cached again.
+    // Even with the tombstone gone, PostgreSQL says no, and only a brief `unknown` is cached.
     await redis.del(RedisKeys.serverKey(keyHash));
     assert.equal((await heartbeat(server.apiKey, beat())).status, 401);
-    assert.equal(await redis.exists(RedisKeys.serverKey(keyHash)), 0);
+    assert.equal(await redis.get(RedisKeys.serverKey(keyHash)), 'unknown');
+    assert.ok((await redis.ttl(RedisKeys.serverKey(keyHash))) <= 10);
+  });
+
+  it('answers a flood of one unknown key from Redis: PostgreSQL is asked once per 10 s', async () => {
+    const apiKey = `unknown-${Date.now()}-${Math.random()}`;
+    const keyHash = createHash('sha256').update(apiKey).digest('hex');
+    assert.equal((await heartbeat(apiKey, beat())).status, 401);
+    assert.equal(await redis.get(RedisKeys.serverKey(keyHash)), 'unknown');
+    // Had PostgreSQL been asked again, this row would now let the key in: it is not asked.
+    const server = await register();
+    await pool.query(`UPDATE game_servers SET api_key_hash = $2 WHERE id = $1`, [server.id, keyHash]);
+    for (let i = 0; i < 5; i++) assert.equal((await heartbeat(apiKey, beat())).status, 401);
+    // Once the brief entry is gone, PostgreSQL decides again.
+    await redis.del(RedisKeys.serverKey(keyHash));
+    assert.equal((await heartbeat(apiKey, beat())).status, 204);
   });
 
   it('hides a revoked server whose status survived in Redis, and cleans it up', async () => {

@@ -11,7 +11,7 @@ import {
 } from '@trustno1/contracts';
 import { PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import { CLOCK, type Clock } from '../clock/clock';
-import { isRevoked, ServerKeyCache } from './server-key.cache';
+import { isRevoked, isUnknown, ServerKeyCache } from './server-key.cache';
 import { ServerStatusStore } from './server-status.store';
 import { ServersRepository } from './servers.repository';
 
@@ -37,10 +37,14 @@ export class ServersService {
   async authenticate(apiKey: string): Promise<AuthenticatedServer> {
     const keyHash = hashApiKey(apiKey);
     const cached = await this.keys.get(keyHash);
-    if (isRevoked(cached)) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Unknown or revoked server key');
+    if (isRevoked(cached) || isUnknown(cached))
+      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Unknown or revoked server key');
     if (cached) return cached;
     const server = await this.repository.findActiveByKeyHash(keyHash);
-    if (!server) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Unknown or revoked server key');
+    if (!server) {
+      await this.keys.rememberUnknown(keyHash);
+      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Unknown or revoked server key');
+    }
     await this.keys.remember(keyHash, server);
     return server;
   }
