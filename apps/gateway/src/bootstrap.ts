@@ -7,7 +7,9 @@ import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from '@trustno1/config';
 import { ErrorCode } from '@trustno1/contracts';
 import { accessLevel, AppMetrics, REQUEST_ID_HEADER, requestIdFrom } from '@trustno1/observability';
+import { carriesCredentials } from './auth/auth.guard';
 import { HttpErrorFilter } from './errors/http-error.filter';
+import { FailedAuthLimiter } from './rate-limit/failed-auth.limiter';
 import { RouteIndex } from './errors/route-index';
 import { GatewayModule } from './gateway.module';
 import { addOperationsTo } from './operations/openapi';
@@ -69,7 +71,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  observeRequests(fastify, app.get(AppMetrics), app.get(Logger));
+  observeRequests(fastify, app.get(AppMetrics), app.get(Logger), app.get(FailedAuthLimiter));
   app.useGlobalFilters(new HttpErrorFilter(routes));
   app.useGlobalInterceptors(new RequestContextInterceptor());
   mountOpenApi(app);
@@ -82,8 +84,15 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
  * `tn1_request_duration_seconds{transport="http"}` by route template and status. Probes and
  * metrics scrapes are counted but not logged.
  */
-function observeRequests(fastify: FastifyInstance, metrics: AppMetrics, logger: Logger): void {
+function observeRequests(
+  fastify: FastifyInstance,
+  metrics: AppMetrics,
+  logger: Logger,
+  failedAuth: FailedAuthLimiter,
+): void {
   fastify.addHook('onResponse', (request, reply, done) => {
+    // A 401 to presented credentials (bad key, token or password) counts against the address.
+    if (reply.statusCode === 401 && carriesCredentials(request)) void failedAuth.record(request.ip);
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     const seconds = reply.elapsedTime / 1000;

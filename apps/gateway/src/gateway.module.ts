@@ -5,6 +5,7 @@ import { InfraModule } from '@trustno1/host';
 import { AuthGuard } from './auth/auth.guard';
 import { ADMIN_API_KEY, PrincipalResolver } from './auth/principal.resolver';
 import { ServiceChecks } from './health/service-checks';
+import { FAILED_AUTH_LIMIT, FailedAuthLimiter } from './rate-limit/failed-auth.limiter';
 import { RATE_LIMITS, RateLimitGuard, type RateLimits } from './rate-limit/rate-limit.guard';
 import { ROUTE_MODULES } from './routes';
 
@@ -33,6 +34,8 @@ export class GatewayModule {
         PrincipalResolver,
         { provide: ADMIN_API_KEY, useValue: config.ADMIN_API_KEY },
         { provide: RATE_LIMITS, useValue: limits },
+        { provide: FAILED_AUTH_LIMIT, useValue: config.RATE_LIMIT_FAILED_AUTH_PER_MINUTE },
+        FailedAuthLimiter,
         // Order matters: the principal first, then its rate limit.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

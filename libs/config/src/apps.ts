@@ -57,6 +57,8 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_PLAYER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_SERVER_PER_MINUTE: z.coerce.number().int().min(1).default(120_000),
+  /** Failed authentications (every 401) per address and minute before its credentialed requests get 429. */
+  RATE_LIMIT_FAILED_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(30),
 });
 
 /** Config of the worker: the base plus where archived logs go. */

@@ -60,6 +60,9 @@ export function appEnv(
     NATS_SUBJECT_PREFIX: ns.natsSubjectPrefix,
     EVENTS_STREAM: ns.eventsStream,
     SHUTDOWN_GRACE_MS: '3000',
+    // Every simulated client of a test shares 127.0.0.1, and the bad-credential matrices fail on
+    // purpose: the failed-authentication limit has its own spec, which sets it low.
+    RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '100000',
     ...extra,
   };
 }

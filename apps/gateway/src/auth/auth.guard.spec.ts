@@ -4,6 +4,7 @@ import { Controller, Get, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError, type Principal } from '@trustno1/contracts';
 import { Access } from './access';
+import type { FailedAuthLimiter } from '../rate-limit/failed-auth.limiter';
 import { AuthGuard, type AuthedRequest } from './auth.guard';
 import type { PrincipalResolver } from './principal.resolver';
 
@@ -28,7 +29,12 @@ function context(handler: keyof Routes, url: string): { ctx: ExecutionContext; r
 }
 
 const guardFor = (principal: Principal) =>
-  new AuthGuard(new Reflector(), { resolve: async () => principal } as unknown as PrincipalResolver);
+  new AuthGuard(
+    new Reflector(),
+    { resolve: async () => principal } as unknown as PrincipalResolver,
+    // The access rules alone: the failed-authentication limit has its own e2e spec.
+    { check: async () => undefined } as unknown as FailedAuthLimiter,
+  );
 
 const code = (promise: Promise<unknown>) =>
   promise.then(

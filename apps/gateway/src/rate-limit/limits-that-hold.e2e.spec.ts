@@ -1,12 +1,16 @@
 /**
  * Issue 11, rate limits that hold: an anonymous caller is counted by the socket's address, and
- * X-Forwarded-For is believed only from TRUSTED_PROXIES. Real HTTP sockets, a real Redis window.
+ * X-Forwarded-For is believed only from TRUSTED_PROXIES; an address that fails to authenticate too
+ * often is refused before its next guess is checked. Real HTTP sockets, a real Redis window.
  */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { RedisKeys } from '@trustno1/redis';
 import { appEnv, call, startApp, startCluster, type RunningApp, type TestCluster } from '@trustno1/testing';
 
 const LIMIT = 3;
+const FAILED_AUTH = 4;
 
 describe('anonymous rate limits and X-Forwarded-For', () => {
   let cluster: TestCluster;
@@ -19,6 +23,8 @@ describe('anonymous rate limits and X-Forwarded-For', () => {
       appEnv(cluster.db, cluster.ns, {
         RATE_LIMIT_ANONYMOUS_PER_MINUTE: String(LIMIT),
         TRUSTED_PROXIES: '127.0.0.1, ::1, ::ffff:127.0.0.1',
+        RATE_LIMIT_FAILED_AUTH_PER_MINUTE: String(FAILED_AUTH),
+        // The anonymous limit is not what this gateway tests: failures are.
       }),
     );
   });
@@ -63,5 +69,29 @@ describe('anonymous rate limits and X-Forwarded-For', () => {
       startApp('gateway', appEnv(cluster.db, cluster.ns, { TRUSTED_PROXIES: 'proxy.example' })),
       (error: Error) => /TRUSTED_PROXIES/.test(error.message),
     );
+  });
+
+  it('refuses an address after too many failed authentications, before checking its next key', async () => {
+    const from = { 'x-forwarded-for': '192.0.2.77' };
+    const keys = Array.from({ length: FAILED_AUTH + 2 }, (_, i) => `guess-${i}-${randomUUID()}`);
+    const statuses: number[] = [];
+    for (const key of keys) {
+      const reply = await call(behindProxy.url, 'GET', '/v1/catalog/items', {
+        headers: { ...from, 'x-server-key': key },
+      });
+      statuses.push(reply.status);
+    }
+    assert.deepEqual(statuses.slice(0, FAILED_AUTH), Array(FAILED_AUTH).fill(401));
+    assert.deepEqual(statuses.slice(FAILED_AUTH), [429, 429]);
+    // The refused guesses never reached the accounts service: it caches every key it looks up.
+    const cached = async (key: string) =>
+      cluster.redis.exists(RedisKeys.serverKey(createHash('sha256').update(key).digest('hex')));
+    assert.equal(await cached(keys[0]), 1);
+    for (const key of keys.slice(FAILED_AUTH)) assert.equal(await cached(key), 0);
+    // Another address is not affected.
+    const other = await call(behindProxy.url, 'GET', '/v1/catalog/items', {
+      headers: { 'x-forwarded-for': '192.0.2.78', 'x-server-key': 'another-guess' },
+    });
+    assert.equal(other.status, 401);
   });
 });
