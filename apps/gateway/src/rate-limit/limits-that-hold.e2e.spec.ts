@@ -10,7 +10,8 @@ import { RedisKeys } from '@trustno1/redis';
 import { appEnv, call, startApp, startCluster, type RunningApp, type TestCluster } from '@trustno1/testing';
 
 const LIMIT = 3;
-const FAILED_AUTH = 4;
+/** Below LIMIT, so a refused login is the failed-authentication limit's, not the anonymous one's. */
+const FAILED_AUTH = 2;
 
 describe('anonymous rate limits and X-Forwarded-For', () => {
   let cluster: TestCluster;
@@ -93,5 +94,15 @@ describe('anonymous rate limits and X-Forwarded-For', () => {
       headers: { 'x-forwarded-for': '192.0.2.78', 'x-server-key': 'another-guess' },
     });
     assert.equal(other.status, 401);
+  });
+
+  it('stops a password-guessing address before Argon2, whatever accounts it tries', async () => {
+    const replies = [];
+    for (let i = 0; i < FAILED_AUTH + 1; i++) replies.push(await attempt(behindProxy.url, '192.0.2.90'));
+    assert.deepEqual(
+      replies.map((r) => r.status),
+      [...Array(FAILED_AUTH).fill(401), 429],
+    );
+    assert.match(JSON.stringify(replies[FAILED_AUTH].body), /failedAuthPerMinute/);
   });
 });
