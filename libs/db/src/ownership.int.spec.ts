@@ -206,7 +206,9 @@ describe('ownership made physical', () => {
       'inventory.create_inventory',
       'inventory.delete_inventory',
       'inventory.spill_inventory',
+      'inventory.verify_item_ledger',
       'market.open_wallets',
+      'market.verify_wallet_ledger',
       'platform.drop_archived_partition',
       'platform.ensure_partitions',
     ]);

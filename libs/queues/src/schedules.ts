@@ -37,6 +37,7 @@ export const SCHEDULE_NAMES = [
   'events.spawn',
   'events.expire',
   'retention.purge',
+  'ledgers.verify',
 ] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
@@ -85,6 +86,15 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     domain: 'platform',
     description: 'Create the combat_logs and transactions partitions of the next 3 months',
     repeat: { pattern: '15 2 * * *' },
+    runAtBoot: true,
+    enabled: true,
+  },
+  {
+    name: 'ledgers.verify',
+    domain: 'platform',
+    description:
+      'Replay the item and wallet ledgers against the tables; a mismatch sets tn1_ledger_mismatches and logs the first',
+    repeat: { pattern: '40 3 * * *' },
     runAtBoot: true,
     enabled: true,
   },
