@@ -1,14 +1,14 @@
 /**
  * Repositories on the shared Prisma client (SPEC §1, issue 9 item 5): typed model queries where
  * they fit, `$queryRaw` for the procedure calls, Prisma's interactive transactions where a
- * transaction spans statements. What withTransaction, withStatement and runIdempotent do on a pg
+ * transaction spans statements. What withTransaction and runIdempotent do on a pg
  * pool, these do on the Prisma client: retries of serialization failures and deadlocks, and the
  * idempotency record in the same transaction as the change.
  */
 import { AppError, ErrorCode } from '@trustno1/contracts';
 import type { Prisma, PrismaClient } from './generated/prisma/client';
 import { checkIdempotencyKey, type IdempotencyClaim, type IdempotentOutcome } from './idempotency';
-import { isRetryable, MAX_TRANSACTION_ATTEMPTS, type TransactionOptions } from './transaction';
+import { isRetryable, retryingContention, type TransactionOptions } from './transaction';
 
 /** A Prisma client or the client of an interactive transaction: what a repository method takes. */
 export type PrismaDb = PrismaClient | Prisma.TransactionClient;
@@ -89,21 +89,8 @@ export interface PrismaTransactionOptions extends TransactionOptions {
   timeoutMs?: number;
 }
 
-async function retrying<T>(
-  attempt: () => Promise<T>,
-  options: { attempts?: number; backoffMs?: number },
-): Promise<T> {
-  const attempts = options.attempts ?? MAX_TRANSACTION_ATTEMPTS;
-  const backoff = options.backoffMs ?? 10;
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!isRetryableSql(error) || n >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * backoff * 2 ** n));
-    }
-  }
-}
+const retrying = <T>(attempt: () => Promise<T>, options: { attempts?: number; backoffMs?: number }) =>
+  retryingContention(attempt, options, isRetryableSql);
 
 /**
  * `work` in one interactive transaction of the Prisma client, retried on serialization failures

@@ -22,46 +22,33 @@ export function isRetryable(error: unknown): boolean {
  * Runs `work` in one transaction, retrying serialization failures and deadlocks at most
  * `attempts` times with full jitter (SPEC §9). Other errors roll back and propagate at once.
  */
-export async function withTransaction<T>(
+export function withTransaction<T>(
   pool: Pool,
   work: (client: PoolClient) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
-  const attempts = options.attempts ?? MAX_TRANSACTION_ATTEMPTS;
-  const backoff = options.backoffMs ?? 10;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await once(pool, work, options.isolation ?? 'read committed');
-    } catch (error) {
-      if (!isRetryable(error) || attempt >= attempts) throw error;
-      await sleep(Math.random() * backoff * 2 ** attempt);
-    }
-  }
+  return retryingContention(() => once(pool, work, options.isolation ?? 'read committed'), options);
 }
 
 /**
- * Runs one statement that is its own transaction (a procedure call in autocommit: one round
- * trip), retrying serialization failures and deadlocks like withTransaction. The client is
- * checked out and returned whole: pool.query would discard the connection of a failed call, so
- * every refused request would cost a reconnect.
+ * Runs `attempt` again on a serialization failure or deadlock (`retryable`), at most `attempts`
+ * times with full jitter; anything else propagates at once. The retry policy of every transaction
+ * helper, on pg (withTransaction) and on Prisma (prismaTransaction, prismaStatement).
  */
-export async function withStatement<T>(
-  pool: Pool,
-  work: (client: PoolClient) => Promise<T>,
-  options: Omit<TransactionOptions, 'isolation'> = {},
+export async function retryingContention<T>(
+  attempt: () => Promise<T>,
+  options: { attempts?: number; backoffMs?: number } = {},
+  retryable: (error: unknown) => boolean = isRetryable,
 ): Promise<T> {
   const attempts = options.attempts ?? MAX_TRANSACTION_ATTEMPTS;
   const backoff = options.backoffMs ?? 10;
-  for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
+  for (let n = 1; ; n++) {
     try {
-      return await work(client);
+      return await attempt();
     } catch (error) {
-      if (!isRetryable(error) || attempt >= attempts) throw error;
-    } finally {
-      client.release();
+      if (!retryable(error) || n >= attempts) throw error;
+      await sleep(Math.random() * backoff * 2 ** n);
     }
-    await sleep(Math.random() * backoff * 2 ** attempt);
   }
 }
 
