@@ -6,6 +6,8 @@ import { REDIS, RedisKeys } from '@trustno1/redis';
 export const FAILED_AUTH_LIMIT = Symbol('FAILED_AUTH_LIMIT');
 
 const WINDOW_MS = 60_000;
+/** Addresses remembered as suspects at once; past it the oldest are forgotten. */
+const MAX_SUSPECTS = 100_000;
 
 /**
  * Failed authentications per address (a bad server key, session token or admin key, a failed
@@ -13,10 +15,16 @@ const WINDOW_MS = 60_000;
  * requests that carry credentials or log in are refused with 429 before anything checks them: a
  * flood of guessed keys or passwords reaches neither the accounts service, PostgreSQL nor Argon2.
  * If Redis fails, requests go through (the game stays up) and the failure is logged.
+ *
+ * Only an address this replica saw fail in the last two windows is looked up in Redis, so the
+ * game servers' and players' good requests cost no extra round trip; an address that fails on
+ * another replica is checked here from its first failure here on.
  */
 @Injectable()
 export class FailedAuthLimiter {
   private readonly logger = new Logger('rate-limit');
+  /** Address → until when (ms) it is checked in Redis. Insertion order is age order. */
+  private readonly suspects = new Map<string, number>();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -26,6 +34,12 @@ export class FailedAuthLimiter {
   /** Throws RATE_LIMITED when `address` failed too often in this window. */
   async check(address: string): Promise<void> {
     const now = Date.now();
+    const until = this.suspects.get(address);
+    if (until === undefined) return;
+    if (until < now) {
+      this.suspects.delete(address);
+      return;
+    }
     const window = Math.floor(now / WINDOW_MS);
     let failures: number;
     try {
@@ -45,6 +59,9 @@ export class FailedAuthLimiter {
 
   /** Counts one failed authentication of `address`. */
   async record(address: string): Promise<void> {
+    this.suspects.delete(address);
+    this.suspects.set(address, Date.now() + 2 * WINDOW_MS);
+    if (this.suspects.size > MAX_SUSPECTS) this.suspects.delete(this.suspects.keys().next().value as string);
     const key = this.key(address, Math.floor(Date.now() / WINDOW_MS));
     try {
       await this.redis
