@@ -94,8 +94,8 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     domain: 'platform',
     description:
       'Replay the item and wallet ledgers against the tables; a mismatch sets tn1_ledger_mismatches and logs the first',
+    // Not at boot: a full pass over both ledgers would slow every deploy.
     repeat: { pattern: '40 3 * * *' },
-    runAtBoot: true,
     enabled: true,
   },
   {

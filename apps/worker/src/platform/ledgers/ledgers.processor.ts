@@ -5,7 +5,7 @@ import { ProcessorRegistry } from '@trustno1/queues';
 import { LedgersRepository, type LedgerCheck } from './ledgers.repository';
 
 /**
- * `ledgers.verify`, nightly and at boot: replays the item ledger and the wallet ledger against
+ * `ledgers.verify`, nightly: replays the item ledger and the wallet ledger against
  * the tables (conservation: no item or coin appears or vanishes without its row). The count of
  * disagreeing (inventory, template) pairs and wallets goes to `tn1_ledger_mismatches{ledger}`,
  * which the TrustNo1LedgerMismatch alert watches; the first mismatch is logged at error.
