@@ -6,14 +6,12 @@ export const ROUTE_TABLE_BEGIN =
   '<!-- routes:begin (generated from the operations by `npm run docs:api`; do not edit) -->';
 export const ROUTE_TABLE_END = '<!-- routes:end -->';
 
-/** `{a, b?}`: the fields of an object schema, optional ones marked; empty when it has none. */
-function fieldsOf(schema: z.ZodType | undefined): string {
-  const shape = (schema as { shape?: Record<string, z.ZodType> } | undefined)?.shape;
-  if (!shape) return '';
-  const names = Object.entries(shape).map(([name, field]) =>
+/** The fields of an object schema, optional ones marked `?`; none when it is not an object. */
+function fieldNames(schema: z.ZodType | undefined): string[] {
+  const shape = (schema as { shape?: Record<string, z.ZodType> } | undefined)?.shape ?? {};
+  return Object.entries(shape).map(([name, field]) =>
     field.safeParse(undefined).success ? `${name}?` : name,
   );
-  return names.length ? `{${names.join(', ')}}` : '';
 }
 
 /** The route table of docs/api.md: one row per operation with an HTTP binding, in path order. */
@@ -22,13 +20,13 @@ export function routeTableMarkdown(operations: readonly AnyOperation[]): string 
     .filter((op) => op.http)
     .map((op) => {
       const http = op.http!;
-      const query = fieldsOf(http.query);
-      const route = `\`${http.method} ${http.path}${query ? `?${query.slice(1, -1).replace(/\?/g, '').replace(/, /g, '=&')}=` : ''}\``;
-      const body = fieldsOf(http.body);
+      const query = fieldNames(http.query).map((name) => `${name.replace('?', '')}=`);
+      const route = `\`${http.method} ${http.path}${query.length ? `?${query.join('&')}` : ''}\``;
+      const body = fieldNames(http.body);
       const principals = op.principals.map((kind) => (kind === 'anonymous' ? 'nobody' : kind)).join(', ');
       return {
         key: `${http.path} ${http.method}`,
-        line: `| ${route} | ${principals} | ${body ? `\`${body}\`` : ''} | ${http.status} | ${http.summary} |`,
+        line: `| ${route} | ${principals} | ${body.length ? `\`{${body.join(', ')}}\`` : ''} | ${http.status} | ${http.summary} |`,
       };
     })
     .sort((a, b) => a.key.localeCompare(b.key))
@@ -88,8 +86,5 @@ export function withGenerated(document: string, table: string, begin: string, en
 
 /** `document` with its generated route table replaced by `table`; throws when the markers are missing. */
 export function withRouteTable(document: string, table: string): string {
-  const begin = document.indexOf(ROUTE_TABLE_BEGIN);
-  const end = document.indexOf(ROUTE_TABLE_END);
-  if (begin < 0 || end < begin) throw new Error('docs/api.md has no route table markers');
-  return document.slice(0, begin) + table + document.slice(end + ROUTE_TABLE_END.length);
+  return withGenerated(document, table, ROUTE_TABLE_BEGIN, ROUTE_TABLE_END);
 }
