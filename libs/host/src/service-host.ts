@@ -66,7 +66,7 @@ export async function startService<C extends ServiceConfig>(
           subjectPrefix: options.config.NATS_SUBJECT_PREFIX,
           shutdownGraceMs: options.config.SHUTDOWN_GRACE_MS,
           authenticator: callerAuthenticator(app.get(BusClient), options.config),
-          onReply: replyObserver(app),
+          onReply: replyObserver(app, options.config.LOG_LEVEL),
         }),
       },
       { inheritAppConfig: true },
@@ -84,11 +84,14 @@ export async function startService<C extends ServiceConfig>(
  * subject and code, and a log line when it was refused or failed (info for a refusal, error for
  * INTERNAL / UNAVAILABLE); answered requests log at debug, to keep the hot path quiet.
  */
-function replyObserver(app: INestApplication): (event: BusReplyEvent) => void {
+function replyObserver(app: INestApplication, logLevel: string): (event: BusReplyEvent) => void {
   const metrics = app.get(AppMetrics);
   const logger = app.get(Logger);
+  // Answered requests are logged only at debug: no line is even built on the hot path otherwise.
+  const logAnswered = logLevel === 'debug' || logLevel === 'trace';
   return (event) => {
     metrics.requestDuration.labels('nats', event.subject, event.code).observe(event.seconds);
+    if (event.code === 'OK' && !logAnswered) return;
     const line = {
       requestId: event.requestId,
       subject: event.subject,
