@@ -10,7 +10,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { connect } from '@nats-io/transport-node';
 import Fastify from 'fastify';
 import { BusClient, createBusServer, RpcErrorFilter } from '@trustno1/bus';
-import { gatewayConfigSchema, loadConfig } from '@trustno1/config';
+import { gatewayConfigSchema, loadConfig, natsConnectOptions } from '@trustno1/config';
 import { createGateway } from '../apps/gateway/src/bootstrap';
 import type { BenchContext } from './lib/context';
 import { measure } from './lib/measure';
@@ -39,8 +39,8 @@ async function natsRow(ctx: BenchContext): Promise<BenchRow> {
   await service.listen();
   const client = new BusClient({ natsUrl: ctx.natsUrl, serviceName: `${ctx.prefix}-client`, subjectPrefix });
 
-  const rawServer = await connect({ servers: ctx.natsUrl });
-  const rawClient = await connect({ servers: ctx.natsUrl });
+  const rawServer = await connect(natsConnectOptions(ctx.natsUrl));
+  const rawClient = await connect(natsConnectOptions(ctx.natsUrl));
   const rawSubject = `${ctx.prefix}.raw.echo`;
   rawServer.subscribe(rawSubject, { queue: 'raw', callback: (_err, msg) => void msg.respond(msg.data) });
   await rawServer.flush();

@@ -4,9 +4,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { baseConfigSchema, loadConfigOrExit } from '@trustno1/config';
+import { NATS_APP_USERS } from '@trustno1/bus';
+import { baseConfigSchema, devNatsPassword, loadConfigOrExit } from '@trustno1/config';
 import { applyMigrations, createDatabaseIfMissing } from '@trustno1/db';
 import { reachable } from './infra';
+import { DEPLOYED_AUTH, listening, LOCAL_NATS_PORT, startLocalNats } from './nats/server';
 import { exitWithUsageIfAsked } from './usage';
 
 exitWithUsageIfAsked(`
@@ -14,7 +16,8 @@ Usage: npm run dev     (every app in watch mode, through \`nx serve\`)
        npm start       (build, then every app from dist/, through \`nx start\`)
 
 Checks that PostgreSQL, Redis and NATS answer (and prints the command that starts each one that
-does not), creates and migrates DATABASE_URL's database, then serves the gateway on HTTP_PORT
+does not; without NATS_URL it starts the authenticated NATS of \`npm run nats\` itself, and gives each
+app its NATS user's development password), creates and migrates DATABASE_URL's database, then serves the gateway on HTTP_PORT
 (default 3000) and every service. Configuration: the environment variables of README.md.
 `);
 
@@ -25,10 +28,39 @@ const FIXES = {
   PostgreSQL:
     'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start   (or: docker compose up -d postgres)',
   Redis: 'redis-server --daemonize yes --maxmemory-policy noeviction   (or: docker compose up -d redis)',
-  NATS: 'nats-server -js -a 127.0.0.1 -p 4222 &   (or: docker compose up -d nats)',
+  NATS: 'npm run nats   (or: docker compose up -d nats)',
 };
 
+/**
+ * NATS requires authentication (docs/security.md). Without NATS_URL, the local server of
+ * `npm run nats` is started when it is not running; every app gets its own user's development
+ * password (`<APP>_NATS_PASSWORD`) unless NATS_PASSWORD or NATS_URL's password says otherwise.
+ */
+async function natsEnvironment(): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  if (!process.env.NATS_URL) {
+    if (!(await listening(LOCAL_NATS_PORT))) {
+      const server = await startLocalNats({
+        authFile: DEPLOYED_AUTH,
+        port: LOCAL_NATS_PORT,
+        dir: join(ROOT, 'tmp/nats'),
+        detached: true,
+      });
+      process.stdout.write(
+        `started nats-server with authentication on ${server.url} (npm run nats -- --stop)\n`,
+      );
+    }
+    env.NATS_URL = `nats://127.0.0.1:${LOCAL_NATS_PORT}`;
+  }
+  if (!process.env.NATS_PASSWORD) {
+    for (const app of NATS_APP_USERS) env[`${app.toUpperCase()}_NATS_PASSWORD`] = devNatsPassword(app);
+  }
+  return env;
+}
+
 async function main(): Promise<void> {
+  const natsEnv = await natsEnvironment();
+  Object.assign(process.env, natsEnv);
   const config = loadConfigOrExit(baseConfigSchema, 'dev');
   const checks: Array<[keyof typeof FIXES, string, number]> = [
     ['PostgreSQL', config.DATABASE_URL, 5432],

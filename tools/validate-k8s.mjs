@@ -44,6 +44,7 @@ const EXTERNAL_SECRETS = new Set([
   'trustno1-pg-superuser',
   'trustno1-app',
   'trustno1-backup-s3',
+  'trustno1-nats',
   ...Object.keys(APP_PORTS).map((app) => `trustno1-db-${app}`),
 ]);
 const CLUSTER_SCOPED = new Set([

@@ -39,7 +39,9 @@ async function prepare(): Promise<Prepared> {
   const infra = await resolveInfra();
   const adminUrl = withDatabase(infra.databaseUrl, 'postgres');
   const template = `tn1_template_${process.pid}`;
-  process.stdout.write(`\n# infrastructure: ${infra.source}; template database ${template}\n`);
+  process.stdout.write(
+    `\n# infrastructure: ${infra.source}; NATS with authentication at ${infra.natsUrl}; template database ${template}\n`,
+  );
   try {
     await sql(adminUrl, `DROP DATABASE IF EXISTS ${template}`);
     await sql(adminUrl, `CREATE DATABASE ${template}`);

@@ -32,3 +32,14 @@ export type { BusEvent } from './consumer/decode';
 
 // Subjects
 export { DEFAULT_STREAM, eventsStreamSubjects, withoutPrefix, withPrefix } from './subjects';
+
+// NATS users, permissions and credentials
+export {
+  devNatsPasswordEnv,
+  GAME_SERVER_INBOX_PREFIX,
+  NATS_APP_USERS,
+  NATS_USERS,
+  natsPermissions,
+  renderNatsAuthorization,
+} from './nats-users';
+export type { NatsPermissions, NatsUser, RenderOptions } from './nats-users';

@@ -2,9 +2,14 @@ import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
   ConfigError,
+  devNatsPasswordEnvFor,
   gatewayConfigSchema,
   loadConfig,
+  natsConnectOptions,
+  natsPasswordVariable,
+  natsUrlOf,
   queueRedisUrl,
+  redactNatsUrl,
   serviceConfigSchema,
 } from '@trustno1/config';
 
@@ -59,5 +64,46 @@ describe('loadConfig', () => {
       () => loadConfig(serviceConfigSchema('world'), { WORLD_HEALTH_PORT: 'x' }, 'world'),
       (e: unknown) => e instanceof ConfigError && /WORLD_HEALTH_PORT/.test(e.message),
     );
+  });
+});
+
+describe('NATS credentials', () => {
+  const base = { NODE_ENV: 'development' as const, NATS_URL: 'nats://127.0.0.1:4222' };
+
+  it("puts NATS_USER (default: the app's name) and NATS_PASSWORD into the URL, URL-encoded", () => {
+    assert.equal(
+      natsUrlOf({ ...base, NATS_PASSWORD: 'p@ss:w/rd' }, 'inventory'),
+      'nats://inventory:p%40ss%3Aw%2Frd@127.0.0.1:4222',
+    );
+    assert.equal(
+      natsUrlOf({ ...base, NATS_USER: 'ops', NATS_PASSWORD: 'x' }, 'inventory'),
+      'nats://ops:x@127.0.0.1:4222',
+    );
+    assert.equal(natsUrlOf(base, 'inventory'), 'nats://127.0.0.1:4222');
+  });
+
+  it('refuses a production app without a NATS password, unless NATS_URL carries one', () => {
+    assert.throws(() => natsUrlOf({ ...base, NODE_ENV: 'production' }, 'world'), /NATS_PASSWORD: required/);
+    assert.equal(
+      natsUrlOf({ ...base, NODE_ENV: 'production', NATS_URL: 'nats://world:s3cret@nats:4222' }, 'world'),
+      'nats://world:s3cret@nats:4222',
+    );
+  });
+
+  it('hands nats.js the server without credentials and the user and password apart', () => {
+    assert.deepEqual(natsConnectOptions('nats://inventory:p%40ss@127.0.0.1:4222'), {
+      servers: 'nats://127.0.0.1:4222',
+      user: 'inventory',
+      pass: 'p@ss',
+    });
+    assert.deepEqual(natsConnectOptions('nats://127.0.0.1:4222'), { servers: 'nats://127.0.0.1:4222' });
+    assert.equal(redactNatsUrl('nats://inventory:secret@nats:4222'), 'nats://inventory:***@nats:4222');
+  });
+
+  it('gives every user of a generated configuration its development password', () => {
+    const config =
+      '    {\n      user: "game_server"\n      password: $TN1_NATS_PASSWORD_GAME_SERVER\n    }\n';
+    assert.deepEqual(devNatsPasswordEnvFor(config), { TN1_NATS_PASSWORD_GAME_SERVER: 'tn1-dev-game-server' });
+    assert.equal(natsPasswordVariable('inventory'), 'TN1_NATS_PASSWORD_INVENTORY');
   });
 });

@@ -66,6 +66,13 @@ export const baseConfigSchema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   QUEUE_REDIS_URL: url(['redis:', 'rediss:']).optional(),
   NATS_URL: url(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
+  /** The app's NATS user; defaults to the app's name (the users of docs/security.md). */
+  NATS_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .optional(),
+  /** The app's NATS password; may instead be part of NATS_URL (`nats://user:password@host:4222`). */
+  NATS_PASSWORD: z.string().min(1).max(256).optional(),
   /** Prefix for every NATS subject and the events stream; lets test files share one server. */
   NATS_SUBJECT_PREFIX: z
     .string()
@@ -96,6 +103,27 @@ export function principalSigningKeys(
 }
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+/**
+ * The NATS URL the app connects with: NATS_URL with NATS_USER (default: the app's name) and
+ * NATS_PASSWORD in it when a password is set. The NATS server refuses connections without a user,
+ * so a production app without credentials does not start.
+ */
+export function natsUrlOf(
+  config: Pick<BaseConfig, 'NODE_ENV' | 'NATS_URL' | 'NATS_USER' | 'NATS_PASSWORD'>,
+  app: string,
+): string {
+  const url = new URL(config.NATS_URL);
+  if (config.NATS_PASSWORD) {
+    url.username = encodeURIComponent(config.NATS_USER ?? app);
+    url.password = encodeURIComponent(config.NATS_PASSWORD);
+  } else if (!url.password && config.NODE_ENV === 'production') {
+    throw new ConfigError([
+      'NATS_PASSWORD: required when NODE_ENV=production, unless NATS_URL carries a password (missing)',
+    ]);
+  }
+  return url.toString().replace(/\/$/, '');
+}
 
 /** BullMQ's Redis: QUEUE_REDIS_URL when set, else the hot-state Redis. */
 export function queueRedisUrl(config: Pick<BaseConfig, 'REDIS_URL' | 'QUEUE_REDIS_URL'>): string {

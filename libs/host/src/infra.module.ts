@@ -2,7 +2,7 @@ import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/c
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { BusClient, BusModule, currentRequestId } from '@trustno1/bus';
-import { principalSigningKeys, type BaseConfig } from '@trustno1/config';
+import { natsUrlOf, principalSigningKeys, type BaseConfig } from '@trustno1/config';
 import { appSearchPath, databaseRole, DbModule, PG_POOL, withDatabaseUser } from '@trustno1/db';
 import { HealthModule, HealthRegistry, loggingModule, MetricsModule } from '@trustno1/observability';
 import { REDIS, RedisModule } from '@trustno1/redis';
@@ -55,7 +55,7 @@ export class InfraModule {
         }),
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: app }),
         BusModule.forRoot({
-          natsUrl: config.NATS_URL,
+          natsUrl: natsUrlOf(config, app),
           serviceName: app,
           subjectPrefix: config.NATS_SUBJECT_PREFIX,
           requestTimeoutMs,

@@ -12,7 +12,7 @@ import {
   PrincipalSeal,
 } from '@trustno1/bus';
 import { AccountsOps, httpStatusOf, type Service } from '@trustno1/contracts';
-import { principalSigningKeys, type ServiceConfig } from '@trustno1/config';
+import { natsUrlOf, principalSigningKeys, type ServiceConfig } from '@trustno1/config';
 import { accessLevel, AppMetrics, HealthRegistry } from '@trustno1/observability';
 import { sqlErrorOf } from '@trustno1/db';
 import { HybridErrorFilter } from './hybrid-error.filter';
@@ -61,7 +61,7 @@ export async function startService<C extends ServiceConfig>(
     app.connectMicroservice(
       {
         strategy: createBusServer({
-          natsUrl: options.config.NATS_URL,
+          natsUrl: natsUrlOf(options.config, options.app),
           serviceName: options.app,
           subjectPrefix: options.config.NATS_SUBJECT_PREFIX,
           shutdownGraceMs: options.config.SHUTDOWN_GRACE_MS,
@@ -151,7 +151,10 @@ export function exitOnStartupFailure(app: string): (error: unknown) => never {
   };
 }
 
-/** What to do about a start-up failure a newcomer meets first: a database not created or not migrated. */
+/**
+ * What to do about a start-up failure a newcomer meets first: a database not created or not
+ * migrated, NATS credentials missing or wrong.
+ */
 export function startupFix(error: unknown): string | undefined {
   const code = sqlErrorOf(error)?.code;
   const text = error instanceof Error ? error.message : String(error);
@@ -159,5 +162,7 @@ export function startupFix(error: unknown): string | undefined {
     return 'the database does not exist: run `npm run db:migrate` (it creates and migrates it), or `npm run dev`, which does both';
   if (code === '42P01' || code === '3F000' || /(table|relation|schema) .* does not exist/.test(text))
     return 'the database is not migrated: run `npm run db:migrate`';
+  if (/Authorization Violation|AuthorizationError/i.test(text))
+    return "NATS refused the app's credentials: set NATS_USER (default: the app's name) and NATS_PASSWORD to a user of k8s/base/nats/auth.conf (locally: `npm run nats` prints them)";
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { devNatsPassword } from '@trustno1/config';
 import type { TestDatabase } from './database';
 import { testInfra } from './infra';
 import type { TestNamespace } from './namespaces';
@@ -55,7 +56,8 @@ export function appEnv(
     DATABASE_OWN_ROLE: 'true',
     DATABASE_POOL_SIZE: '4',
     REDIS_URL: infra.redisUrl,
-    NATS_URL: infra.natsUrl,
+    // Without credentials: startApp gives each app its own NATS user.
+    NATS_URL: infra.natsServerUrl,
     REDIS_KEY_PREFIX: ns.redisKeyPrefix,
     NATS_SUBJECT_PREFIX: ns.natsSubjectPrefix,
     EVENTS_STREAM: ns.eventsStream,
@@ -92,7 +94,14 @@ export async function startApp(
     [...profileArgs(), '-r', '@swc-node/register', join(ROOT, `apps/${name}/src/main.ts`)],
     {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env, [portVar]: String(port) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        // Its own NATS user, as in a deployment (the suite's NATS server requires one).
+        NATS_USER: name,
+        NATS_PASSWORD: devNatsPassword(name),
+        ...env,
+        [portVar]: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

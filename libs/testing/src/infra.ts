@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { devNatsPassword, natsUrlWithCredentials } from '@trustno1/config';
 
 /** Where the test run's PostgreSQL, Redis and NATS are; set by Jest's global setup (tools/jest). */
 export interface TestInfra {
@@ -7,7 +8,10 @@ export interface TestInfra {
   /** The migrated database that test databases are cloned from, when the runner made one. */
   templateDatabase?: string;
   redisUrl: string;
+  /** The run's NATS server as its operators' user (`ops`), for what a test sets up itself. */
   natsUrl: string;
+  /** The same server without credentials: each app adds its own user. */
+  natsServerUrl: string;
 }
 
 export const DEFAULT_LOCAL_INFRA = {
@@ -24,8 +28,17 @@ export function testInfra(env: NodeJS.ProcessEnv = process.env): TestInfra {
       withDatabase(env.DATABASE_URL ?? DEFAULT_LOCAL_INFRA.databaseUrl, 'postgres'),
     templateDatabase: env.TN1_TEST_TEMPLATE || undefined,
     redisUrl: env.REDIS_URL ?? DEFAULT_LOCAL_INFRA.redisUrl,
-    natsUrl: env.NATS_URL ?? DEFAULT_LOCAL_INFRA.natsUrl,
+    natsUrl: natsUrlAs('ops', env),
+    natsServerUrl: env.NATS_URL ?? DEFAULT_LOCAL_INFRA.natsUrl,
   };
+}
+
+/**
+ * The run's NATS server as one of the platform's users (`gateway`, `inventory`, `game_server`,
+ * `ops`, ...) with its development password: the global setup starts the server with those.
+ */
+export function natsUrlAs(user: string, env: NodeJS.ProcessEnv = process.env): string {
+  return natsUrlWithCredentials(env.NATS_URL ?? DEFAULT_LOCAL_INFRA.natsUrl, user, devNatsPassword(user));
 }
 
 /** The same server URL pointing at another database. */

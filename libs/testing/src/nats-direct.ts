@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsConnectOptions } from '@trustno1/config';
 import type { ErrorEnvelope } from '@trustno1/contracts';
 
 /** What a service answered on NATS: `response` on success, `err` (the envelope) on failure. */
@@ -16,9 +17,17 @@ export interface NatsDirect {
   close(): Promise<void>;
 }
 
-/** Opens a raw NATS connection for the subjects under `subjectPrefix` (a test file's namespace). */
-export async function natsDirect(natsUrl: string, subjectPrefix: string): Promise<NatsDirect> {
-  const nc: NatsConnection = await connect({ servers: natsUrl });
+/**
+ * Opens a raw NATS connection for the subjects under `subjectPrefix` (a test file's namespace).
+ * `natsUrl` carries the user (libs/testing `natsUrlAs`); a game server's user must also use its
+ * own inbox prefix (`inboxPrefix`), the only one it may subscribe to.
+ */
+export async function natsDirect(
+  natsUrl: string,
+  subjectPrefix: string,
+  options: { inboxPrefix?: string } = {},
+): Promise<NatsDirect> {
+  const nc: NatsConnection = await connect({ ...natsConnectOptions(natsUrl), ...options });
   return {
     async request(subject, data, headers = {}) {
       const h = natsHeaders();

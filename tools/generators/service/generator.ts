@@ -88,6 +88,11 @@ export default async function serviceGenerator(
         `(owner of schema ${name}), CHANGELOG.md, and k8s/overlays/prod (anti-affinity, autoscaling) if ` +
         `the service needs them.`,
     );
+    logger.info(
+      `NATS: run \`npm run nats:config\` (the ${name} user joins k8s/base/nats/auth.conf), and add ` +
+        `TN1_NATS_PASSWORD_${name.toUpperCase()} to the nats service of docker-compose.yml, the trustno1-nats ` +
+        `Secret (k8s/base/secret.template.yaml) and the dev overlay's literals.`,
+    );
     for (const step of manual) logger.warn(`manual step: ${step}`);
   };
 }

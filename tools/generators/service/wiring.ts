@@ -178,6 +178,7 @@ export function wireDeployment(tree: Tree, n: ServiceNames, manual: ManualSteps)
       const block =
         `  ${n.name}:\n    <<: *app\n    build:\n      <<: *build\n      args: { APP: ${n.name} }\n` +
         `    image: trustno1/${n.name}:\${TAG:-dev}\n    environment:\n      <<: *app-env\n` +
+        `      NATS_PASSWORD: \${TN1_NATS_PASSWORD_${n.name.toUpperCase()}:-tn1-dev-${n.name}}\n` +
         `      HEALTH_PORT: ${n.port}\n    expose: ['${n.port}']\n\n`;
       return text.replace(/^ {2}worker:$/m, `${block}  worker:`);
     },
@@ -198,6 +199,7 @@ export function wireDeployment(tree: Tree, n: ServiceNames, manual: ManualSteps)
             `# ${n.name}: NATS request/reply service (${n.description.replace(/\.$/, '')}).`,
           )
           .replace(/\bcombat\b/g, n.name)
+          .replace(/TN1_NATS_PASSWORD_COMBAT/g, `TN1_NATS_PASSWORD_${n.name.toUpperCase()}`)
           .replace(/\b3104\b/g, String(n.port)),
       );
   }

@@ -17,6 +17,7 @@ import { REQUEST_ID_HEADER, runWithRequestId } from '../request-context';
 import { DEFAULT_STREAM, eventsStreamSubjects, withoutPrefix, withPrefix } from '../subjects';
 import { decodeEvent } from './decode';
 import type { BusEvent } from './decode';
+import { natsConnectOptions } from '@trustno1/config';
 
 /** Applies one event; `tx` is the transaction that also records it as processed. */
 export type EventHandler<T> = (event: BusEvent<T>, tx: PoolClient) => Promise<void>;
@@ -72,7 +73,11 @@ export class EventConsumer<T = unknown> {
 
   /** Connects, creates the stream and durable consumer if needed, and starts consuming. */
   async start(): Promise<void> {
-    const nc = await connect({ servers: this.o.natsUrl, name: this.o.name, maxReconnectAttempts: -1 });
+    const nc = await connect({
+      ...natsConnectOptions(this.o.natsUrl),
+      name: this.o.name,
+      maxReconnectAttempts: -1,
+    });
     try {
       const jsm = await jetstreamManager(nc);
       const subjects = eventsStreamSubjects(this.o.subjectPrefix);

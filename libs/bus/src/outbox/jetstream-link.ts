@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { ensureEventsStream } from './stream';
 import type { EventsStreamOptions } from './stream';
+import { natsConnectOptions } from '@trustno1/config';
 
 /**
  * A lazily opened JetStream connection for a publisher that must survive NATS
@@ -31,7 +32,11 @@ export class JetStreamLink {
 
   private async open(): Promise<JetStreamClient> {
     if (!this.nc || this.nc.isClosed()) {
-      this.nc = await connect({ servers: this.natsUrl, name: this.connectionName, maxReconnectAttempts: -1 });
+      this.nc = await connect({
+        ...natsConnectOptions(this.natsUrl),
+        name: this.connectionName,
+        maxReconnectAttempts: -1,
+      });
       this.js = jetstream(this.nc);
       this.streamReady = false;
     }

@@ -23,6 +23,7 @@ import {
 } from './principal-seal';
 import { IDEMPOTENCY_KEY_HEADER } from './request-meta';
 import { toClientError, unavailableCause } from './wire-errors';
+import { natsConnectOptions } from '@trustno1/config';
 
 /** Injection token of the bus options. */
 export const BUS_OPTIONS = Symbol('BUS_OPTIONS');
@@ -75,7 +76,7 @@ export class BusClient implements OnApplicationShutdown {
 
   constructor(@Inject(BUS_OPTIONS) options: BusOptions) {
     this.client = new PrefixedClientNats(
-      { servers: options.natsUrl, name: options.serviceName, maxReconnectAttempts: -1 },
+      { ...natsConnectOptions(options.natsUrl), name: options.serviceName, maxReconnectAttempts: -1 },
       options.subjectPrefix ?? '',
     );
     this.defaultTimeoutMs = options.requestTimeoutMs ?? 5_000;

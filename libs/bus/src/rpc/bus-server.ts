@@ -8,6 +8,7 @@ import { withPrefix } from '../subjects';
 import { CallerAuthenticator, PRINCIPAL_HEADER, SERVER_KEY_HEADER } from './caller-authenticator';
 import { DEVELOPMENT_SIGNING_KEYS, PRINCIPAL_SIGNATURE_HEADER, PrincipalSeal } from './principal-seal';
 import { INTERNAL_ENVELOPE, sanitizeEnvelope, toWireError } from './wire-errors';
+import { natsConnectOptions } from '@trustno1/config';
 
 /** Options of the NATS request/reply server of a service. */
 export interface BusServerOptions {
@@ -58,7 +59,7 @@ export class BusServer extends ServerNats {
 
   constructor(opts: BusServerOptions) {
     super({
-      servers: opts.natsUrl,
+      ...natsConnectOptions(opts.natsUrl),
       name: opts.serviceName,
       queue: opts.serviceName,
       maxReconnectAttempts: -1,

@@ -1,6 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Pool } from 'pg';
+import { natsConnectOptions } from '@trustno1/config';
 import { createTestDatabase, createTestNamespace, testInfra } from '@trustno1/testing';
 
 /** What a bus test file gets: an isolated database, subject prefix and stream name. */
@@ -56,7 +57,7 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /** Number of messages the stream holds (0 when it does not exist). */
 export async function streamMessageCount(streamName: string, natsUrl = NATS_URL): Promise<number> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connect(natsConnectOptions(natsUrl));
   try {
     const jsm = await jetstreamManager(nc);
     return (await jsm.streams.info(streamName)).state.messages;
@@ -76,7 +77,7 @@ export interface StoredEvent {
 
 /** Reads every message of the stream with an ephemeral ordered consumer. */
 export async function readStream(streamName: string, natsUrl = NATS_URL): Promise<StoredEvent[]> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connect(natsConnectOptions(natsUrl));
   try {
     const total = (await (await jetstreamManager(nc)).streams.info(streamName)).state.messages;
     const consumer = await jetstream(nc).consumers.get(streamName);
@@ -93,7 +94,7 @@ export async function readStream(streamName: string, natsUrl = NATS_URL): Promis
 }
 
 async function deleteStream(name: string): Promise<void> {
-  const nc = await connect({ servers: NATS_URL });
+  const nc = await connect(natsConnectOptions(NATS_URL));
   try {
     await (await jetstreamManager(nc)).streams.delete(name).catch(() => false);
   } finally {

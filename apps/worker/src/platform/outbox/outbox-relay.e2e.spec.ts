@@ -4,6 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Pool } from 'pg';
 import { enqueueEvent } from '@trustno1/bus';
+import { natsConnectOptions } from '@trustno1/config';
 import { withTransaction } from '@trustno1/db';
 import {
   appEnv,
@@ -27,7 +28,7 @@ describe('worker: the outbox relay publishes committed events', () => {
     db = await createTestDatabase();
     ns = createTestNamespace();
     pool = new Pool({ connectionString: db.url, max: 2 });
-    nc = await connect({ servers: testInfra().natsUrl });
+    nc = await connect(natsConnectOptions(testInfra().natsUrl));
   });
   afterAll(async () => {
     await worker?.kill();

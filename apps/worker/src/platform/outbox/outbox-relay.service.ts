@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { OutboxRelay } from '@trustno1/bus';
+import { natsUrlOf } from '@trustno1/config';
 import { PG_POOL, PrismaClient } from '@trustno1/db';
 import { HealthRegistry } from '@trustno1/observability';
 import { WORKER_CONFIG } from '../../runtime/tokens';
@@ -30,7 +31,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   ) {
     this.relay = new OutboxRelay({
       pool,
-      natsUrl: config.NATS_URL,
+      natsUrl: natsUrlOf(config, 'worker'),
       streamName: config.EVENTS_STREAM,
       subjectPrefix: config.NATS_SUBJECT_PREFIX,
       logger: new Logger('outbox-relay'),
