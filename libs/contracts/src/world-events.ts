@@ -68,6 +68,8 @@ export const worldEventView = z.object({
   winnerId: z.uuid().nullable(),
   /** `won` or `expired` once completed. */
   outcome: z.string().nullable(),
+  /** The container holding the rewards that did not fit the winner's inventories, if any. */
+  rewardContainerInventoryId: z.uuid().nullable(),
 });
 export type WorldEventView = z.infer<typeof worldEventView>;
 
@@ -88,12 +90,19 @@ export type SpawnEventView = z.infer<typeof spawnEventView>;
 export const expireEventsView = z.object({ expired: z.array(z.uuid()) });
 export type ExpireEventsView = z.infer<typeof expireEventsView>;
 
-/** Payload of `evt.world.event.completed.v1`: the winner's rewards, for whoever grants them. */
+/**
+ * Payload of `evt.world.event.completed.v1`: the winner's rewards, already delivered in the
+ * completing transaction (items in the winner's inventories, the rest in the overflow container a
+ * game server spawns at the event's location).
+ */
 export interface WorldEventCompletedEvent {
   eventId: string;
   eventType: string;
   winnerId: string;
   rewards: EventRewardView[];
+  /** Ids of the item stacks created for the winner (item_ledger reason `event_reward`). */
+  itemIds: string[];
+  rewardContainerInventoryId: string | null;
 }
 
 // ---- operations ----------------------------------------------------------------------------------
@@ -155,8 +164,8 @@ export const WorldEventOps = {
       status: 200,
       tag: TAG,
       summary:
-        'Complete with a winner among the participants and the rolled rewards (CONFLICT, reason ' +
-        'EVENT_COMPLETED)',
+        "Complete with a winner among the participants; the rolled rewards go to the winner's " +
+        'inventories through the item ledger, once (CONFLICT, reason EVENT_COMPLETED)',
     },
   }),
   /** An event_spawn job. */

@@ -83,13 +83,17 @@ const TAG = 'world';
 
 /** Game servers request paths and read them by job id; the worker asks for terrain (admin). */
 export const PathOps = {
-  /** Not idempotency-keyed: the job id already is the request's hash, a repeat finds the same job. */
+  /**
+   * Honours Idempotency-Key like every mutating POST (the stored answer again; another body under
+   * the key: IDEMPOTENCY_KEY_REUSED). Without a key, the job id, a hash of the request and the
+   * server, still makes a repeat find the same job.
+   */
   requestPath: defineOperation({
     subject: PathSubjects.request,
     request: requestPathRequest,
     reply: pathJobRequestedView,
     principals: ['server'],
-    idempotent: false,
+    idempotent: true,
     errors: [],
     http: {
       method: 'POST',
@@ -99,7 +103,7 @@ export const PathOps = {
       tag: TAG,
       summary:
         `Queue an A* path (to within ${PATH_DISTANCE_MAX} units of from); the same request repeated ` +
-        'finds the same job',
+        'finds the same job; honours Idempotency-Key',
     },
   }),
   getPath: defineOperation({

@@ -10,6 +10,7 @@ import { defineOperation } from './operation';
 import {
   CHUNK_COORD_LIMIT,
   chunkCoordinateSchema,
+  itemAmountView,
   quaternionView,
   timestampView,
   vector3View,
@@ -188,6 +189,8 @@ export type DamageView = z.infer<typeof damageView>;
 export const upkeepView = structureView.extend({
   /** Structures whose upkeep moved: the cupboard's whole base, or the one structure. */
   covered: z.int(),
+  /** What the payment took out of the paying tool cupboard's storage. */
+  cost: z.array(itemAmountView),
 });
 export type UpkeepView = z.infer<typeof upkeepView>;
 
@@ -225,7 +228,7 @@ export interface StructureDestroyedEvent {
 
 // ---- operations ----------------------------------------------------------------------------------
 
-const { NOT_FOUND, FORBIDDEN, BUILD_BLOCKED, LIMIT_REACHED } = ErrorCode;
+const { NOT_FOUND, FORBIDDEN, BUILD_BLOCKED, LIMIT_REACHED, INSUFFICIENT_RESOURCES } = ErrorCode;
 const TAG = 'world';
 
 /** Structures for game servers; the decay operations are the worker's (admin). */
@@ -288,7 +291,7 @@ export const StructureOps = {
     reply: structureView,
     principals: ['server'],
     idempotent: true,
-    errors: [NOT_FOUND],
+    errors: [NOT_FOUND, INSUFFICIENT_RESOURCES],
     http: {
       method: 'POST',
       path: '/v1/structures/{id}/repair',
@@ -296,7 +299,9 @@ export const StructureOps = {
       body: repairStructureBody,
       status: 200,
       tag: TAG,
-      summary: 'Repair a structure, health at most maxHealth',
+      summary:
+        "Repair a structure, health at most maxHealth, paying the catalog's repair share out of the " +
+        'covering tool cupboard (INSUFFICIENT_RESOURCES when it is not there)',
     },
   }),
   payUpkeep: defineOperation({
@@ -305,7 +310,7 @@ export const StructureOps = {
     reply: upkeepView,
     principals: ['server'],
     idempotent: true,
-    errors: [NOT_FOUND],
+    errors: [NOT_FOUND, INSUFFICIENT_RESOURCES],
     http: {
       method: 'POST',
       path: '/v1/structures/{id}/upkeep',
@@ -315,7 +320,8 @@ export const StructureOps = {
       tag: TAG,
       summary:
         `Pay upkeep until paidUntil (in the future, at most ${UPKEEP_MAX_DAYS} days ahead); at a tool ` +
-        'cupboard the whole base in its range is paid (covered)',
+        'cupboard the whole base in its range is paid (covered); the catalog upkeep is taken from the ' +
+        'paying cupboard (cost; INSUFFICIENT_RESOURCES when it is not there)',
     },
   }),
   authorizeCupboard: defineOperation({

@@ -10,7 +10,8 @@ import { ErrorCode } from './errors';
  * The codes the world's SQL functions raise (raise_error in prisma/sql/world/: SQLSTATE P0001,
  * MESSAGE = the code, DETAIL = JSON, `{field, problem}` for VALIDATION_FAILED), each the API error
  * of the same name. Destroying a structure moves its storage through transfer_item, whose errors
- * are InventoryErrors. A procedure file raising a code missing here fails libs/db's
+ * are InventoryErrors. INSUFFICIENT_RESOURCES: upkeep or a repair whose cost is not in the paying
+ * tool cupboard's storage. A procedure file raising a code missing here fails libs/db's
  * procedure-sources spec.
  */
 export const WorldErrors = {
@@ -19,6 +20,7 @@ export const WorldErrors = {
   NOT_FOUND: ErrorCode.NOT_FOUND,
   CONFLICT: ErrorCode.CONFLICT,
   VALIDATION_FAILED: ErrorCode.VALIDATION_FAILED,
+  INSUFFICIENT_RESOURCES: ErrorCode.INSUFFICIENT_RESOURCES,
 } as const satisfies { [K in ErrorCode]?: K };
 export type WorldError = (typeof WorldErrors)[keyof typeof WorldErrors];
 import { defineOperation } from './operation';
@@ -75,6 +77,8 @@ export const structureCatalogEntryView = z.object({
   decayPerHour: z.number(),
   /** Item amounts per 24 hours of decay protection. */
   upkeep: z.array(itemAmountView),
+  /** Item amounts a repair from zero to full health takes; a partial repair pays its share, rounded up. */
+  repair: z.array(itemAmountView),
 });
 export type StructureCatalogEntryView = z.infer<typeof structureCatalogEntryView>;
 
@@ -156,7 +160,7 @@ export const WorldMapOps = {
       path: '/v1/catalog/structures',
       status: 200,
       tag: TAG,
-      summary: 'Structure types: tier, health, decay per hour and upkeep per 24 h',
+      summary: 'Structure types: tier, health, decay per hour, upkeep per 24 h and repair cost',
     },
   }),
   vehicleCatalog: defineOperation({

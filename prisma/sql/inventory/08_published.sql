@@ -71,6 +71,139 @@ BEGIN
 END;
 $$;
 
+-- Takes resources out of an inventory, all or nothing: p_items is [{itemTemplateId, amount}]
+-- (amounts of one template add up). With everything there, each amount is consumed from the
+-- template's stacks (smallest first, then grid order) through inv_take, one 'consume' ledger row
+-- per stack touched, with p_reason and p_reference; returns {taken: true, items}. When anything is
+-- short nothing changes and it returns {taken: false, missing: [{itemTemplateId, required,
+-- available}]}, for the caller to raise its own rule error. Server-authoritative like add_item:
+-- the inventory's lock code is not asked for (world's upkeep and repair take from a cupboard).
+CREATE OR REPLACE FUNCTION take_items(p_inventory_id uuid, p_items jsonb, p_reason varchar, p_reference varchar)
+RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = inventory, platform, public, pg_temp AS $$
+DECLARE
+    v_wanted jsonb;
+    v_missing jsonb;
+    v_need record;
+    v_stack record;
+    v_left int;
+    v_take int;
+BEGIN
+    PERFORM inv_check_reason(p_reason);
+    PERFORM inv_require(p_inventory_id IS NOT NULL, 'inventoryId', 'required');
+    PERFORM inv_require(jsonb_typeof(p_items) = 'array', 'items', 'must be an array');
+    PERFORM inv_require(NOT EXISTS (
+        SELECT 1 FROM jsonb_array_elements(p_items) e
+         WHERE jsonb_typeof(e -> 'itemTemplateId') <> 'string' OR jsonb_typeof(e -> 'amount') <> 'number'
+            OR (e ->> 'amount')::numeric < 1 OR (e ->> 'amount')::numeric <> floor((e ->> 'amount')::numeric)),
+        'items', 'each {itemTemplateId, amount} with a whole amount of at least 1');
+    SELECT COALESCE(jsonb_object_agg(t, n), '{}') INTO v_wanted FROM (
+        SELECT e ->> 'itemTemplateId' AS t, sum((e ->> 'amount')::bigint) AS n
+          FROM jsonb_array_elements(p_items) e GROUP BY 1) w;
+    PERFORM inv_lock_inventories(p_inventory_id, NULL);
+    PERFORM 1 FROM inventory_items WHERE inventory_id = p_inventory_id ORDER BY id FOR UPDATE;
+    SELECT jsonb_agg(jsonb_build_object('itemTemplateId', w.key, 'required', w.value::bigint,
+                                        'available', COALESCE(h.n, 0)) ORDER BY w.key)
+      INTO v_missing
+      FROM jsonb_each_text(v_wanted) w
+      LEFT JOIN (SELECT item_template_id, sum(quantity) AS n FROM inventory_items
+                  WHERE inventory_id = p_inventory_id GROUP BY 1) h ON h.item_template_id = w.key
+     WHERE COALESCE(h.n, 0) < w.value::bigint;
+    IF v_missing IS NOT NULL THEN
+        RETURN jsonb_build_object('taken', false, 'missing', v_missing);
+    END IF;
+    FOR v_need IN SELECT key AS template_id, value::int AS amount FROM jsonb_each_text(v_wanted) ORDER BY key LOOP
+        v_left := v_need.amount;
+        FOR v_stack IN
+            SELECT id, quantity FROM inventory_items
+             WHERE inventory_id = p_inventory_id AND item_template_id = v_need.template_id
+             ORDER BY quantity, grid_y, grid_x, id
+        LOOP
+            EXIT WHEN v_left = 0;
+            v_take := least(v_left, v_stack.quantity);
+            PERFORM inv_take(v_stack.id, v_take, 'consume', p_reason, p_reference);
+            v_left := v_left - v_take;
+        END LOOP;
+    END LOOP;
+    RETURN jsonb_build_object('taken', true, 'items',
+        COALESCE((SELECT jsonb_agg(jsonb_build_object('itemTemplateId', key, 'amount', value::int) ORDER BY key)
+                    FROM jsonb_each_text(v_wanted)), '[]'));
+END;
+$$;
+
+-- Creates items for a player, server-authoritatively (event rewards): p_items is
+-- [{itemTemplateId, quantity}], each cut into stacks of at most the template's max_stack and put
+-- at the first free place of the player's inventories (in id order) through add_item, one
+-- 'create' ledger row per stack with p_reason and p_reference. A stack that fits nowhere (no room,
+-- over weight, the server's item limit) goes into one overflow 'container' inventory owned by
+-- p_overflow_owner_id (10 × 10, no weight limit, created on first need), so nothing is lost and
+-- the caller's transaction never fails for a full bag. Returns {items, containerInventoryId}.
+-- Calling it once is the caller's part: it writes every time it is called.
+CREATE OR REPLACE FUNCTION grant_items(p_player_id uuid, p_items jsonb, p_overflow_owner_id uuid,
+                                       p_reason varchar, p_reference varchar)
+RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = inventory, platform, public, pg_temp AS $$
+DECLARE
+    v_targets uuid[];
+    v_target uuid;
+    v_entry jsonb;
+    v_tpl item_templates;
+    v_left int;
+    v_qty int;
+    v_item inventory_items;
+    v_placed boolean;
+    v_code text;
+    v_container uuid;
+    v_items jsonb := '[]';
+BEGIN
+    PERFORM inv_check_reason(p_reason);
+    PERFORM inv_require(p_player_id IS NOT NULL, 'playerId', 'required');
+    PERFORM inv_require(p_overflow_owner_id IS NOT NULL, 'overflowOwnerId', 'required');
+    PERFORM inv_require(jsonb_typeof(p_items) = 'array', 'items', 'must be an array');
+    SELECT array_agg(id ORDER BY id) INTO v_targets FROM (
+        SELECT id FROM inventories WHERE owner_type = 'player' AND owner_id = p_player_id
+         ORDER BY id FOR NO KEY UPDATE) l;
+    FOR v_entry IN SELECT * FROM jsonb_array_elements(p_items) LOOP
+        PERFORM inv_require(jsonb_typeof(v_entry -> 'quantity') = 'number'
+            AND (v_entry ->> 'quantity')::numeric >= 1
+            AND (v_entry ->> 'quantity')::numeric = floor((v_entry ->> 'quantity')::numeric), 'quantity',
+            'a whole quantity of at least 1');
+        SELECT * INTO v_tpl FROM item_templates WHERE id = v_entry ->> 'itemTemplateId';
+        IF NOT FOUND THEN
+            PERFORM raise_error('NOT_FOUND', jsonb_build_object('templateId', v_entry ->> 'itemTemplateId'));
+        END IF;
+        v_left := (v_entry ->> 'quantity')::int;
+        WHILE v_left > 0 LOOP
+            v_qty := least(v_left, v_tpl.max_stack);
+            v_placed := false;
+            FOREACH v_target IN ARRAY COALESCE(v_targets, '{}') LOOP
+                BEGIN
+                    v_item := add_item(v_target, v_tpl.id, v_qty, NULL, NULL, NULL, NULL, NULL, p_reason, p_reference);
+                    v_placed := true;
+                EXCEPTION WHEN SQLSTATE 'P0001' THEN
+                    GET STACKED DIAGNOSTICS v_code = MESSAGE_TEXT;
+                    IF v_code NOT IN ('SLOT_OCCUPIED', 'OVER_WEIGHT', 'LIMIT_REACHED') THEN
+                        RAISE;
+                    END IF;
+                END;
+                EXIT WHEN v_placed;
+            END LOOP;
+            IF NOT v_placed THEN
+                IF v_container IS NULL THEN
+                    v_container := gen_random_uuid();
+                    INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked)
+                    VALUES (v_container, p_overflow_owner_id, 'container', 10, 10, NULL, false);
+                END IF;
+                v_item := add_item(v_container, v_tpl.id, v_qty, NULL, NULL, NULL, NULL, NULL, p_reason, p_reference);
+            END IF;
+            v_items := v_items || jsonb_build_array(inv_item_json(v_item));
+            v_left := v_left - v_qty;
+        END LOOP;
+    END LOOP;
+    RETURN jsonb_build_object('items', v_items, 'containerInventoryId', v_container);
+END;
+$$;
+
 ALTER FUNCTION create_inventory(uuid, uuid, text, integer, integer, double precision, uuid, timestamptz)
     OWNER TO tn1_inventory;
 ALTER FUNCTION spill_inventory(uuid, uuid, varchar, varchar) OWNER TO tn1_inventory;
@@ -79,3 +212,7 @@ GRANT EXECUTE ON FUNCTION create_inventory(uuid, uuid, text, integer, integer, d
     TO tn1_accounts, tn1_world;
 GRANT EXECUTE ON FUNCTION spill_inventory(uuid, uuid, varchar, varchar) TO tn1_world;
 GRANT EXECUTE ON FUNCTION delete_inventory(uuid, varchar, varchar) TO tn1_world;
+ALTER FUNCTION take_items(uuid, jsonb, varchar, varchar) OWNER TO tn1_inventory;
+ALTER FUNCTION grant_items(uuid, jsonb, uuid, varchar, varchar) OWNER TO tn1_inventory;
+GRANT EXECUTE ON FUNCTION take_items(uuid, jsonb, varchar, varchar) TO tn1_world;
+GRANT EXECUTE ON FUNCTION grant_items(uuid, jsonb, uuid, varchar, varchar) TO tn1_world;

@@ -12,7 +12,8 @@ LANGUAGE sql STABLE AS $$
         'participants', to_jsonb(COALESCE(e.participants, '{}')), 'rewards', e.rewards,
         'maxParticipants', (e.data ->> 'maxParticipants')::int,
         'startedAt', e.started_at, 'endsAt', e.ends_at, 'completed', e.completed,
-        'winnerId', e.winner_id, 'outcome', e.data ->> 'outcome');
+        'winnerId', e.winner_id, 'outcome', e.data ->> 'outcome',
+        'rewardContainerInventoryId', e.data ->> 'rewardContainerInventoryId');
 $$;
 
 -- Adds p_player_id to an active event once. Refuses an ended event (CONFLICT, reason EVENT_ENDED)
@@ -49,13 +50,19 @@ BEGIN
 END;
 $$;
 
--- Completes an active event with a winner among its participants and the rolled rewards. The
--- UPDATE of `completed` moves the row to world_events_completed. Returns the event.
+-- Completes an active event with a winner among its participants and the rolled rewards, and
+-- delivers them in the same transaction: inventory's grant_items creates the items in the
+-- winner's inventories (one 'create' item_ledger row per stack, reason 'event_reward', reference
+-- 'event:<id>'), what does not fit going into one overflow container owned by the event. The
+-- UPDATE of `completed` moves the row to world_events_completed, and only a row still active is
+-- completed (under its row lock), so the rewards of an event are delivered once whatever retries
+-- the completion. Returns the event view with {delivery: {items, containerInventoryId}}.
 CREATE OR REPLACE FUNCTION complete_world_event(p_event_id uuid, p_winner_id uuid, p_rewards jsonb, p_now timestamptz)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     e world_events;
+    v_delivery jsonb;
 BEGIN
     SELECT * INTO e FROM world_events WHERE id = p_event_id FOR UPDATE;
     IF NOT FOUND THEN
@@ -68,12 +75,15 @@ BEGIN
         PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', 'winnerId',
             'problem', 'must be a participant of the event'));
     END IF;
+    v_delivery := inventory.grant_items(p_winner_id, COALESCE(p_rewards, '[]'), p_event_id, 'event_reward',
+                                        'event:' || p_event_id);
     UPDATE world_events
        SET completed = true, winner_id = p_winner_id, rewards = p_rewards,
-           data = data || jsonb_build_object('outcome', 'won', 'completedAt', p_now)
+           data = data || jsonb_build_object('outcome', 'won', 'completedAt', p_now,
+                                             'rewardContainerInventoryId', v_delivery -> 'containerInventoryId')
      WHERE id = p_event_id AND completed = false
     RETURNING * INTO e;
-    RETURN world_event_json(e);
+    RETURN world_event_json(e) || jsonb_build_object('delivery', v_delivery);
 END;
 $$;
 

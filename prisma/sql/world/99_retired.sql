@@ -6,3 +6,7 @@
 -- Replaced by platform's raise_error.
 DROP FUNCTION IF EXISTS st_fail(text, jsonb);
 DROP FUNCTION IF EXISTS world_entity_fail(text, jsonb);
+
+-- Replaced by the paying versions (costs from the catalog, taken from the cupboard's storage).
+DROP FUNCTION IF EXISTS repair_structure(uuid, double precision);
+DROP FUNCTION IF EXISTS pay_structure_upkeep(uuid, timestamptz, timestamptz);

@@ -11,6 +11,7 @@ export class CatalogService {
     maxHealth: s.maxHealth,
     decayPerHour: s.decayPerHour,
     upkeep: s.upkeep.map((u) => ({ itemTemplateId: u.itemTemplateId, amount: u.amount })),
+    repair: s.repair.map((u) => ({ itemTemplateId: u.itemTemplateId, amount: u.amount })),
   }));
 
   private readonly vehicleViews: VehicleCatalogEntryView[] = WORLD_CATALOGS.vehicles.map((v) => ({

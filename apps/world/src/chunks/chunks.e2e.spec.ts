@@ -80,9 +80,17 @@ describe('world: catalogs and chunks through the gateway', () => {
     const body = (await response.json()) as Record<string, unknown>[];
     assert.ok(body.length > 10);
     for (const entry of body) {
-      assert.deepEqual(Object.keys(entry).sort(), ['decayPerHour', 'id', 'maxHealth', 'tier', 'upkeep']);
+      assert.deepEqual(Object.keys(entry).sort(), [
+        'decayPerHour',
+        'id',
+        'maxHealth',
+        'repair',
+        'tier',
+        'upkeep',
+      ]);
       assert.ok((entry.decayPerHour as number) > 0 && (entry.maxHealth as number) > 0);
       assert.ok(Array.isArray(entry.upkeep));
+      assert.ok(Array.isArray(entry.repair) && (entry.repair as unknown[]).length > 0);
     }
     const cupboard = body.find((s) => s.id === 'tool_cupboard');
     assert.ok(cupboard, 'tool_cupboard is in the catalog');

@@ -24,7 +24,7 @@ import {
   fetchJson,
   type ErrorBody,
 } from '@trustno1/testing';
-import { WORLD_CATALOGS } from '@trustno1/world-domain';
+import { referencedItemTemplateIds, WORLD_CATALOGS } from '@trustno1/world-domain';
 
 const ADMIN = { principal: { kind: 'admin' as const } };
 const MINUTE = 60_000;
@@ -50,6 +50,9 @@ describe('world events: event_spawn through the worker, join, complete, expire',
     bus = new BusClient({ ...cluster.bus, serviceName: 'events-test' });
     connection = createQueueConnection(testInfra().redisUrl, 'events-test');
     producer = new QueueProducer({ connection, redisKeyPrefix: cluster.ns.redisKeyPrefix });
+    // The item templates the rewards name (1 × 1, stacks of 50), as the inventory's catalog sync
+    // would create them.
+    for (const id of referencedItemTemplateIds()) await f.itemTemplate({ id, maxStack: 50 });
   });
   afterAll(async () => {
     await producer?.close();
@@ -196,6 +199,114 @@ describe('world events: event_spawn through the worker, join, complete, expire',
     assert.ok(!active.some((e) => e.id === id));
     const inactive = (await (await call('GET', '/v1/events?active=false')).json()) as WorldEventView[];
     assert.ok(inactive.some((e) => e.id === id));
+  });
+
+  /** The item ledger rows an event's rewards wrote. */
+  const rewardRows = async (eventId: string) =>
+    (
+      await pool.query<{
+        item_id: string;
+        template_id: string;
+        quantity: number;
+        operation: string;
+        to: string;
+      }>(
+        `SELECT item_id, template_id, quantity, operation, to_inventory_id AS to FROM item_ledger
+          WHERE reason = 'event_reward' AND reference = $1 ORDER BY id`,
+        [`event:${eventId}`],
+      )
+    ).rows;
+
+  it("delivers the rewards into the winner's inventory through the item ledger, exactly once however the completion is retried", async () => {
+    const id = await spawnNow();
+    const [a, b] = [await joined(), await joined()];
+    for (const p of [a, b]) await call('POST', `/v1/events/${id}/join`, { playerId: p.id });
+    const keyed = { ...server, 'idempotency-key': randomUUID() };
+    // Three retries with one key and two without, racing.
+    const replies = await Promise.all([
+      ...[0, 1, 2].map(() => call('POST', `/v1/events/${id}/complete`, { winnerId: b.id }, keyed)),
+      ...[0, 1].map(() => call('POST', `/v1/events/${id}/complete`, { winnerId: b.id })),
+    ]);
+    const ok = replies.filter((r) => r.status === 200);
+    assert.ok(ok.length >= 1 && ok.length <= 4, replies.map((r) => r.status).join());
+    assert.ok(replies.every((r) => r.status === 200 || r.status === 409));
+    const view = (await ok[0].json()) as WorldEventView;
+    const [reward] = view.rewards!;
+    const rows = await rewardRows(id);
+    assert.ok(rows.length >= 1);
+    assert.ok(rows.every((r) => r.operation === 'create' && r.to === b.inventoryId));
+    assert.ok(rows.every((r) => r.template_id === reward.itemTemplateId));
+    assert.equal(
+      rows.reduce((sum, r) => sum + r.quantity, 0),
+      reward.quantity,
+    );
+    const held = await pool.query<{ n: number }>(
+      `SELECT COALESCE(sum(quantity), 0)::int AS n FROM inventory_items WHERE inventory_id = $1 AND item_template_id = $2`,
+      [b.inventoryId, reward.itemTemplateId],
+    );
+    assert.equal(held.rows[0].n, reward.quantity);
+    assert.equal(view.rewardContainerInventoryId, null);
+    // The same key once more: the stored answer, nothing new.
+    const replay = await call('POST', `/v1/events/${id}/complete`, { winnerId: b.id }, keyed);
+    assert.equal(replay.status, 200);
+    assert.equal(((await replay.json()) as WorldEventView).id, id);
+    assert.deepEqual(await rewardRows(id), rows);
+    // The event names the stacks it created.
+    const facts = await pool.query<{
+      payload: { itemIds: string[]; rewardContainerInventoryId: string | null };
+    }>(
+      `SELECT payload FROM outbox WHERE subject = 'evt.world.event.completed.v1' AND payload->>'eventId' = $1`,
+      [id],
+    );
+    assert.equal(facts.rowCount, 1);
+    assert.deepEqual(
+      facts.rows[0].payload.itemIds,
+      rows.map((r) => r.item_id),
+    );
+    assert.equal(facts.rows[0].payload.rewardContainerInventoryId, null);
+  });
+
+  it("puts rewards that do not fit the winner's inventory into a container owned by the event", async () => {
+    const id = await spawnNow();
+    const winner = await joined();
+    await call('POST', `/v1/events/${id}/join`, { playerId: winner.id });
+    // One item as large as the player's 10 × 6 grid fills it.
+    const boulder = await f.itemTemplate({ id: `boulder_${randomUUID().slice(0, 8)}`, width: 10, height: 6 });
+    await pool.query(`SELECT add_item($1, $2, 1, 0, 0, NULL, NULL, NULL, 'test')`, [
+      winner.inventoryId,
+      boulder.id,
+    ]);
+    const done = await call('POST', `/v1/events/${id}/complete`, { winnerId: winner.id });
+    assert.equal(done.status, 200);
+    const view = (await done.json()) as WorldEventView;
+    const container = view.rewardContainerInventoryId;
+    assert.ok(container);
+    const owner = await pool.query<{ owner_id: string; owner_type: string }>(
+      'SELECT owner_id, owner_type FROM inventories WHERE id = $1',
+      [container],
+    );
+    assert.deepEqual(owner.rows, [{ owner_id: id, owner_type: 'container' }]);
+    const rows = await rewardRows(id);
+    assert.ok(rows.length >= 1 && rows.every((r) => r.to === container));
+    assert.equal(
+      rows.reduce((sum, r) => sum + r.quantity, 0),
+      view.rewards![0].quantity,
+    );
+    const listed = (await (await call('GET', '/v1/events?active=false')).json()) as WorldEventView[];
+    assert.equal(listed.find((e) => e.id === id)?.rewardContainerInventoryId, container);
+  });
+
+  it('delivers nothing for an event that expires without a winner', async () => {
+    const old = new Date(Date.now() - 3 * 60 * MINUTE).toISOString();
+    const spawned = await bus.request<SpawnEventView>(
+      WorldEventSubjects.spawn,
+      { templateId: 'radiation_storm', tick: old, region: 'gone' },
+      ADMIN,
+    );
+    assert.equal(spawned.status, 'spawned');
+    const eventId = (spawned as { eventId: string }).eventId;
+    await bus.request<ExpireEventsView>(WorldEventSubjects.expire, { now: new Date().toISOString() }, ADMIN);
+    assert.deepEqual(await rewardRows(eventId), []);
   });
 
   it('completes two parallel winners once: one 200, one 409', async () => {

@@ -3,6 +3,12 @@ import type { EventRewardView, JoinEventView, WorldEventView } from '@trustno1/c
 import { Prisma, type PrismaDb } from '@trustno1/db';
 import type { ChunkMember } from '../chunks/chunk-keys.service';
 
+/** What complete_world_event delivered to the winner: the created stacks and the overflow container. */
+export interface RewardDelivery {
+  items: { id: string }[];
+  containerInventoryId: string | null;
+}
+
 /** A new event row; the service fills it from a template. */
 export interface NewWorldEvent {
   id: string;
@@ -93,10 +99,11 @@ export class EventsRepository {
     winnerId: string,
     rewards: EventRewardView[],
     now: Date,
-  ): Promise<WorldEventView> {
-    const [row] = await tx.$queryRaw<{ result: WorldEventView }[]>`
+  ): Promise<{ view: WorldEventView; delivery: RewardDelivery }> {
+    const [row] = await tx.$queryRaw<{ result: WorldEventView & { delivery: RewardDelivery } }[]>`
       SELECT complete_world_event(${eventId}, ${winnerId}, ${JSON.stringify(rewards)}::jsonb, ${now}) AS result`;
-    return row.result;
+    const { delivery, ...view } = row.result;
+    return { view, delivery };
   }
 
   /** The chunk of each event (after the commit, for the chunks' Redis events keys). */

@@ -108,8 +108,10 @@ export class EventsService {
 
   /**
    * Completes the event with a winner among its participants and rewards rolled from the template
-   * (seeded by the event id, so a retry rolls the same), then `evt.world.event.completed.v1` for
-   * whoever grants them. The row moves to the completed partition.
+   * (seeded by the event id, so a retry rolls the same), delivered to the winner's inventories in
+   * the same transaction through the item ledger (complete_world_event: once per event, since only
+   * an active event completes), then `evt.world.event.completed.v1` with what was delivered. The
+   * row moves to the completed partition.
    */
   async complete(
     request: { eventId: string; winnerId: string },
@@ -121,7 +123,7 @@ export class EventsService {
         if (!eventType)
           throw new AppError(ErrorCode.NOT_FOUND, 'Event not found', { eventId: request.eventId });
         const rewards = rollRewards(this.templates.get(eventType), request.eventId);
-        const view = await this.repository.complete(
+        const { view, delivery } = await this.repository.complete(
           tx,
           request.eventId,
           request.winnerId,
@@ -133,6 +135,8 @@ export class EventsService {
           eventType,
           winnerId: request.winnerId,
           rewards,
+          itemIds: delivery.items.map((item) => item.id),
+          rewardContainerInventoryId: delivery.containerInventoryId,
         };
         await enqueueEventPrisma(tx, WorldEventEvents.completed, event);
         return view;

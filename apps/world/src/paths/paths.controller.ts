@@ -10,10 +10,9 @@ const { requestPath, getPath, pathContext } = WorldOps;
 export class PathsController {
   constructor(private readonly paths: PathsService) {}
 
-  /** Not idempotency-keyed: the job id already is the request's hash, a repeat finds the same job. */
   @Handle(requestPath)
   request(request: RequestOf<typeof requestPath>, call: Call<typeof requestPath>) {
-    return this.paths.request(call.principal.serverId, request.from, request.to);
+    return this.paths.request(call.principal.serverId, request.from, request.to, call.idempotency);
   }
 
   @Handle(getPath)

@@ -186,6 +186,39 @@ describe('AI pathfinding: POST /v1/paths through the ai_pathfinding queue, GET b
     });
   }
 
+  it('honours Idempotency-Key: the stored job id again without a second job; another body under the key is 409', async () => {
+    const [cx, cz] = [3200, 3200];
+    await storeTerrain(cx, cz, () => FLAT);
+    const [x0, z0] = [cx * CHUNK_SIZE, cz * CHUNK_SIZE];
+    const headers = { ...server, 'idempotency-key': randomUUID() };
+    const body = { from: { x: x0 + 4, z: z0 + 4 }, to: { x: x0 + 20, z: z0 + 4 } };
+    const first = await call('POST', '/v1/paths', body, headers);
+    assert.equal(first.status, 202);
+    const { jobId } = (await first.json()) as { jobId: string };
+    assert.equal((await finished(jobId)).status, 'done');
+    // With the job gone from the queue, only a replay of the stored answer can give its id back
+    // without queueing it again.
+    await producer.queue('ai_pathfinding').remove(jobId);
+    const before = await jobCount();
+    const replayed = await call('POST', '/v1/paths', body, headers);
+    assert.equal(replayed.status, 202);
+    assert.deepEqual(await replayed.json(), { jobId });
+    assert.equal(await jobCount(), before);
+    assert.equal(await producer.job('ai_pathfinding', jobId), undefined);
+    // Another body under the same key: 409, nothing queued.
+    const reused = await call('POST', '/v1/paths', { ...body, to: { x: x0 + 30, z: z0 + 4 } }, headers);
+    assert.equal(reused.status, 409);
+    assert.equal(((await reused.json()) as ErrorBody).error.code, 'IDEMPOTENCY_KEY_REUSED');
+    assert.equal(await jobCount(), before);
+    // The same key from another server is that server's own key: its request is queued.
+    const theirs = await call('POST', '/v1/paths', body, {
+      ...other,
+      'idempotency-key': headers['idempotency-key'],
+    });
+    assert.equal(theirs.status, 202);
+    assert.notEqual(((await theirs.json()) as { jobId: string }).jobId, jobId);
+  });
+
   it('answers 400 for a malformed job id and 404 for an unknown one; players and strangers are refused', async () => {
     const bad = await call('GET', '/v1/paths/path.xyz');
     assert.equal(bad.status, 400);

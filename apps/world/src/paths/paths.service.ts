@@ -6,6 +6,7 @@ import {
   type PathJobResult,
   type PathJobView,
 } from '@trustno1/contracts';
+import { PrismaClient, runIdempotentPrisma, type IdempotencyClaim } from '@trustno1/db';
 import type { QueueProducer } from '@trustno1/queues';
 import { chunkOf, encodeTerrain, generateHeightmap, type WorldSeed } from '@trustno1/world-domain';
 import { WORLD_SEED } from '../world-seed/world-seed';
@@ -21,6 +22,7 @@ const MAX_CHUNKS_PER_AXIS = 8;
 export class PathsService implements OnModuleDestroy {
   constructor(
     @Inject(PATHS_PRODUCER) private readonly producer: QueueProducer,
+    private readonly prisma: PrismaClient,
     private readonly repository: PathsRepository,
     @Inject(WORLD_SEED) private readonly seed: WorldSeed,
   ) {}
@@ -28,10 +30,21 @@ export class PathsService implements OnModuleDestroy {
   /**
    * Queues an `ai_pathfinding` job. Its id hashes the request and the server, so the same request
    * repeated while the job is kept finds that job (and its result) instead of computing again.
+   * With an Idempotency-Key the enqueue runs inside the transaction that stores the key (as
+   * matchmaking's ticket does): a replay answers the stored job id without touching the queue,
+   * another body under the key is IDEMPOTENCY_KEY_REUSED, and a Redis failure rolls the key back.
    */
-  async request(serverId: string, from: { x: number; z: number }, to: { x: number; z: number }) {
-    const jobId = await this.producer.enqueue('ai_pathfinding', { from, to, requestedBy: serverId });
-    return { jobId };
+  async request(
+    serverId: string,
+    from: { x: number; z: number },
+    to: { x: number; z: number },
+    claim?: IdempotencyClaim,
+  ): Promise<{ jobId: string }> {
+    const enqueue = async () => ({
+      jobId: await this.producer.enqueue('ai_pathfinding', { from, to, requestedBy: serverId }),
+    });
+    if (!claim) return enqueue();
+    return (await runIdempotentPrisma(this.prisma, claim, enqueue)).result;
   }
 
   /**

@@ -271,7 +271,8 @@ describe('apply_structure_decay with a fake clock', () => {
     const cx = (nextChunk += 1);
     const wall = await place('wall_stone', cx, clock.now());
     clock.advance(2 * HOUR);
-    await pool.query('SELECT pay_structure_upkeep($1, $2, $3)', [
+    // No costs: what upkeep takes from a cupboard is structures.e2e's; here only the decay.
+    await pool.query(`SELECT pay_structure_upkeep($1, $2, $3, '{}'::jsonb, 'test')`, [
       wall,
       new Date(clock.ms + 24 * HOUR * 1000),
       clock.now(),

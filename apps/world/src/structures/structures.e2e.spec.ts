@@ -8,6 +8,7 @@ import {
   type AppError,
   type DecayChunkView,
   type StructureView,
+  type UpkeepView,
 } from '@trustno1/contracts';
 import {
   factories,
@@ -24,6 +25,11 @@ import {
 import { WORLD_CATALOGS } from '@trustno1/world-domain';
 
 const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
+
+/** The error body of a refused request. */
+interface ErrorBody {
+  error: { code: string; details?: Record<string, unknown> };
+}
 const CUPBOARD = WORLD_CATALOGS.structures.find((s) => s.id === 'tool_cupboard')!;
 
 // Every test builds in its own chunk row (z), far from the others, so cupboards never meet.
@@ -409,9 +415,51 @@ describe('world: structures, tool cupboards and destruction through the gateway'
     });
   });
 
+  /** Puts `quantity` of a catalog resource into an inventory (at a cell, or the first free one). */
+  const stock = async (inventoryId: string, templateId: string, quantity: number, at?: [number, number]) => {
+    await factories(pool).itemTemplate({ id: templateId, maxStack: 1000, weight: 0.01 });
+    await pool.query(`SELECT add_item($1, $2, $3, $4, $5, NULL, NULL, NULL, 'test')`, [
+      inventoryId,
+      templateId,
+      quantity,
+      at?.[0] ?? null,
+      at?.[1] ?? null,
+    ]);
+  };
+  /** Quantity per template in an inventory. */
+  const holdings = async (inventoryId: string) =>
+    Object.fromEntries(
+      (
+        await pool.query<{ t: string; n: number }>(
+          `SELECT item_template_id AS t, sum(quantity)::int AS n FROM inventory_items
+            WHERE inventory_id = $1 GROUP BY 1 ORDER BY 1`,
+          [inventoryId],
+        )
+      ).rows.map((r) => [r.t, r.n]),
+    );
+  /** The item ledger rows a structure's upkeep or repair wrote. */
+  const costRows = async (structureId: string) =>
+    (
+      await pool.query<{
+        template_id: string;
+        quantity: number;
+        operation: string;
+        reason: string;
+        to: string | null;
+      }>(
+        `SELECT template_id, quantity, operation, reason, to_inventory_id AS to, from_inventory_id AS from
+           FROM item_ledger WHERE reference = $1 ORDER BY id`,
+        [`structure:${structureId}`],
+      )
+    ).rows;
+
   describe('damage, repair, upkeep and destruction', () => {
     it('damages, repairs up to the maximum, and stamps last_damaged', async () => {
-      const wall = await placed(await owner(), 'wall_wood', 5, freshZ());
+      const builder = await owner();
+      const z = freshZ();
+      const cupboard = await placed(builder, 'tool_cupboard', 0, z);
+      await stock(cupboard.storage!.inventoryId, 'wood', 100);
+      const wall = await placed(builder, 'wall_wood', 5, z);
       const hit = await call<{ health: number; destroyed: boolean }>(
         'POST',
         `/v1/structures/${wall.id}/damage`,
@@ -440,6 +488,8 @@ describe('world: structures, tool cupboards and destruction through the gateway'
       const stranger = await owner();
       const z = freshZ() + 60;
       const cupboard = await placed(builder, 'tool_cupboard', 60, z);
+      await stock(cupboard.storage!.inventoryId, 'wood', 100);
+      await stock(cupboard.storage!.inventoryId, 'stone', 500);
       await call('POST', `/v1/structures/${cupboard.id}/authorize`, { playerId: friend });
       const mine = await placed(builder, 'wall_stone', 70, z);
       const friends = await placed(friend, 'wall_stone', 60, z + 20);
@@ -455,6 +505,12 @@ describe('world: structures, tool cupboards and destruction through the gateway'
       );
       assert.equal(paid.status, 200, JSON.stringify(paid.body));
       assert.equal(paid.body.covered, 3);
+      // Three days of the cupboard (10 wood a day) and two stone walls (30 stone a day each).
+      assert.deepEqual(await holdings(cupboard.storage!.inventoryId), { stone: 320, wood: 70 });
+      assert.deepEqual((paid.body as unknown as { cost: unknown }).cost, [
+        { itemTemplateId: 'stone', amount: 180 },
+        { itemTemplateId: 'wood', amount: 30 },
+      ]);
       const until = async (id: string) =>
         (
           await pool.query<{ u: Date | null }>(
@@ -586,6 +642,165 @@ describe('world: structures, tool cupboards and destruction through the gateway'
         (await pool.query('SELECT 1 FROM inventories WHERE id = $1', [cupboard.storage!.inventoryId]))
           .rowCount,
         0,
+      );
+    });
+  });
+
+  describe('upkeep and repair paid from the tool cupboard', () => {
+    /** A cupboard of a fresh builder, and a stone wall of theirs inside its range. */
+    const base = async () => {
+      const builder = await owner();
+      const z = freshZ();
+      const cupboard = await placed(builder, 'tool_cupboard', 0, z);
+      const wall = await placed(builder, 'wall_stone', 10, z);
+      return { builder, cupboard, wall, storage: cupboard.storage!.inventoryId, z };
+    };
+    const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString();
+
+    it('takes exactly the upkeep out of the cupboard, smallest stack first, one consume ledger row per stack', async () => {
+      const { wall, storage } = await base();
+      await stock(storage, 'stone', 20, [0, 0]);
+      await stock(storage, 'stone', 60, [1, 0]);
+      await stock(storage, 'wood', 40, [2, 0]);
+      const paid = await call<UpkeepView>('POST', `/v1/structures/${wall.id}/upkeep`, {
+        paidUntil: tomorrow(),
+      });
+      assert.equal(paid.status, 200, JSON.stringify(paid.body));
+      // One day of a stone wall: 30 stone; the cupboard's own upkeep is paid at the cupboard.
+      assert.equal(paid.body.covered, 1);
+      assert.deepEqual(paid.body.cost, [{ itemTemplateId: 'stone', amount: 30 }]);
+      assert.deepEqual(await holdings(storage), { stone: 50, wood: 40 });
+      assert.deepEqual(await costRows(wall.id), [
+        {
+          template_id: 'stone',
+          quantity: 20,
+          operation: 'consume',
+          reason: 'upkeep',
+          to: null,
+          from: storage,
+        },
+        {
+          template_id: 'stone',
+          quantity: 10,
+          operation: 'consume',
+          reason: 'upkeep',
+          to: null,
+          from: storage,
+        },
+      ]);
+    });
+
+    it('refuses upkeep the cupboard cannot pay with 422 INSUFFICIENT_RESOURCES: health, items and ledger unchanged', async () => {
+      const { wall, storage, cupboard } = await base();
+      await stock(storage, 'stone', 29);
+      // Lapsed for two hours: a committed payment would apply that decay first.
+      await pool.query(
+        `UPDATE structures SET decay_applied_at = now() - interval '2 hours', upkeep_paid_until = NULL WHERE id = $1`,
+        [wall.id],
+      );
+      const before = await checksum();
+      const refused = await call<ErrorBody>('POST', `/v1/structures/${wall.id}/upkeep`, {
+        paidUntil: tomorrow(),
+      });
+      assert.equal(refused.status, 422);
+      assert.equal(refused.body.error.code, 'INSUFFICIENT_RESOURCES');
+      assert.deepEqual(
+        [
+          refused.body.error.details?.reason,
+          refused.body.error.details?.cupboardId,
+          refused.body.error.details?.missing,
+        ],
+        ['MISSING_ITEMS', cupboard.id, [{ itemTemplateId: 'stone', required: 30, available: 29 }]],
+      );
+      assert.equal(await checksum(), before);
+      assert.deepEqual(await holdings(storage), { stone: 29 });
+      assert.deepEqual(await costRows(wall.id), []);
+      // Paying for the whole base at the cupboard is refused the same way.
+      const atCupboard = await call<ErrorBody>('POST', `/v1/structures/${cupboard.id}/upkeep`, {
+        paidUntil: tomorrow(),
+      });
+      assert.equal(atCupboard.status, 422);
+      assert.equal(await checksum(), before);
+    });
+
+    it('refuses upkeep and repair of a structure no cupboard of its owner covers (NO_CUPBOARD), changing nothing', async () => {
+      const loner = await placed(await owner(), 'wall_stone', 10, freshZ());
+      await call('POST', `/v1/structures/${loner.id}/damage`, { amount: 100 });
+      // A stranger's stocked cupboard next to it pays nothing for it.
+      const strangers = await placed(await owner(), 'tool_cupboard', 12, loner.position.z);
+      await stock(strangers.storage!.inventoryId, 'stone', 500);
+      const before = await checksum();
+      for (const [path, body] of [
+        ['upkeep', { paidUntil: tomorrow() }],
+        ['repair', { amount: 50 }],
+      ] as const) {
+        const refused = await call<ErrorBody>('POST', `/v1/structures/${loner.id}/${path}`, body);
+        assert.equal(refused.status, 422, path);
+        assert.deepEqual(
+          [refused.body.error.code, refused.body.error.details?.reason],
+          ['INSUFFICIENT_RESOURCES', 'NO_CUPBOARD'],
+        );
+      }
+      assert.equal(await checksum(), before);
+    });
+
+    it('repairs for its share of the catalog cost, rounded up, and refuses a repair the cupboard cannot pay', async () => {
+      const { wall, storage } = await base();
+      await stock(storage, 'stone', 16);
+      await call('POST', `/v1/structures/${wall.id}/damage`, { amount: 300 });
+      // 100 of 500 health: a fifth of the 75 stone a full repair takes.
+      const repaired = await call<StructureView>('POST', `/v1/structures/${wall.id}/repair`, { amount: 100 });
+      assert.equal(repaired.status, 200, JSON.stringify(repaired.body));
+      assert.equal(repaired.body.health, wall.maxHealth - 200);
+      assert.deepEqual(await holdings(storage), { stone: 1 });
+      // A sliver of health still costs a whole stone: tiny repairs are not free.
+      const sliver = await call<StructureView>('POST', `/v1/structures/${wall.id}/repair`, { amount: 0.001 });
+      assert.equal(sliver.status, 200);
+      assert.deepEqual(await holdings(storage), {});
+      assert.deepEqual(
+        (await costRows(wall.id)).map((r) => [r.quantity, r.operation, r.reason]),
+        [
+          [15, 'consume', 'repair'],
+          [1, 'consume', 'repair'],
+        ],
+      );
+      const before = await checksum();
+      const refused = await call<ErrorBody>('POST', `/v1/structures/${wall.id}/repair`, { amount: 100 });
+      assert.equal(refused.status, 422);
+      assert.equal(refused.body.error.code, 'INSUFFICIENT_RESOURCES');
+      assert.deepEqual(refused.body.error.details?.missing, [
+        { itemTemplateId: 'stone', required: 15, available: 0 },
+      ]);
+      assert.equal(await checksum(), before);
+      const after = await call<StructureView>('GET', `/v1/structures/${wall.id}`);
+      assert.equal(after.body.health, repaired.body.health + 0.001);
+    });
+
+    it('repairs a structure at full health for nothing', async () => {
+      const { wall } = await base();
+      const before = await checksum();
+      const repaired = await call<StructureView>('POST', `/v1/structures/${wall.id}/repair`, { amount: 50 });
+      assert.equal(repaired.status, 200);
+      assert.equal(repaired.body.health, wall.maxHealth);
+      assert.equal(await checksum(), before);
+    });
+
+    it('lets 20 racing repairs spend a stock that pays for 10: exactly 10 succeed, the rest 422', async () => {
+      const { wall, storage } = await base();
+      await stock(storage, 'stone', 30);
+      await call('POST', `/v1/structures/${wall.id}/damage`, { amount: 450 });
+      // Each repair of 20 health costs ceil(75 × 20 / 500) = 3 stone.
+      const replies = await Promise.all(
+        Array.from({ length: 20 }, () => call('POST', `/v1/structures/${wall.id}/repair`, { amount: 20 })),
+      );
+      const statuses = replies.map((r) => r.status).sort();
+      assert.deepEqual(statuses, [...Array(10).fill(200), ...Array(10).fill(422)]);
+      assert.deepEqual(await holdings(storage), {});
+      const after = await call<StructureView>('GET', `/v1/structures/${wall.id}`);
+      assert.equal(after.body.health, wall.maxHealth - 450 + 10 * 20);
+      assert.equal(
+        (await costRows(wall.id)).reduce((sum, r) => sum + r.quantity, 0),
+        30,
       );
     });
   });

@@ -62,15 +62,30 @@ export class StructuresRepository {
     return row.result;
   }
 
-  async repair(tx: PrismaDb, id: string, amount: number): Promise<StructureView> {
+  /** `costs`: JSON of structure type → the items a full repair takes. */
+  async repair(
+    tx: PrismaDb,
+    id: string,
+    amount: number,
+    costs: string,
+    reference: string,
+  ): Promise<StructureView> {
     const [row] = await tx.$queryRaw<{ view: StructureView }[]>`
-      SELECT repair_structure(${id}, ${amount}) AS view`;
+      SELECT repair_structure(${id}, ${amount}, ${costs}::jsonb, ${reference}) AS view`;
     return row.view;
   }
 
-  async payUpkeep(tx: PrismaDb, id: string, paidUntil: Date, now: Date): Promise<UpkeepView> {
+  /** `costs`: JSON of structure type → its upkeep per 24 h. */
+  async payUpkeep(
+    tx: PrismaDb,
+    id: string,
+    paidUntil: Date,
+    now: Date,
+    costs: string,
+    reference: string,
+  ): Promise<UpkeepView> {
     const [row] = await tx.$queryRaw<{ view: UpkeepView }[]>`
-      SELECT pay_structure_upkeep(${id}, ${paidUntil}, ${now}) AS view`;
+      SELECT pay_structure_upkeep(${id}, ${paidUntil}, ${now}, ${costs}::jsonb, ${reference}) AS view`;
     return row.view;
   }
 

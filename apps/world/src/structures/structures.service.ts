@@ -23,6 +23,15 @@ type PlaceStructure = z.infer<typeof placeStructureBody>;
 
 const DAY_MS = 86_400_000;
 const TYPES = new Map<string, StructureType>(WORLD_CATALOGS.structures.map((s) => [s.id, s]));
+/** The catalog's costs by structure type, as the care procedures take them (one JSON text each). */
+const UPKEEP_COSTS = JSON.stringify(
+  Object.fromEntries(WORLD_CATALOGS.structures.map((s) => [s.id, s.upkeep])),
+);
+const REPAIR_COSTS = JSON.stringify(
+  Object.fromEntries(WORLD_CATALOGS.structures.map((s) => [s.id, s.repair])),
+);
+/** The item ledger's reference of what a structure's upkeep or repair took. */
+const structureReference = (structureId: string) => `structure:${structureId}`;
 
 /**
  * Placement and the life of a structure. Each operation is one procedure call inside one
@@ -94,14 +103,30 @@ export class StructuresService {
     );
   }
 
+  /**
+   * Health up to the maximum, paid with the catalog's `repair` share of what is healed out of the
+   * covering tool cupboard's storage (422 INSUFFICIENT_RESOURCES when it is not there).
+   */
   repair(
     req: { structureId: string; amount: number },
     claim: IdempotencyClaim | undefined,
   ): Promise<StructureView> {
-    return this.run(claim, (tx) => this.repository.repair(tx, req.structureId, req.amount));
+    return this.run(claim, (tx) =>
+      this.repository.repair(
+        tx,
+        req.structureId,
+        req.amount,
+        REPAIR_COSTS,
+        structureReference(req.structureId),
+      ),
+    );
   }
 
-  /** Upkeep is paid ahead: strictly after now and at most UPKEEP_MAX_DAYS ahead. */
+  /**
+   * Upkeep is paid ahead: strictly after now and at most UPKEEP_MAX_DAYS ahead, with the catalog's
+   * `upkeep` for the days each covered structure gains, out of the paying tool cupboard's storage
+   * (422 INSUFFICIENT_RESOURCES when it is not there).
+   */
   payUpkeep(
     req: { structureId: string; paidUntil: string },
     claim: IdempotencyClaim | undefined,
@@ -111,7 +136,16 @@ export class StructuresService {
     if (paidUntil.getTime() <= now.getTime()) throw invalidField('paidUntil', 'must be in the future');
     if (paidUntil.getTime() > now.getTime() + UPKEEP_MAX_DAYS * DAY_MS)
       throw invalidField('paidUntil', `must be at most ${UPKEEP_MAX_DAYS} days ahead`);
-    return this.run(claim, (tx) => this.repository.payUpkeep(tx, req.structureId, paidUntil, now));
+    return this.run(claim, (tx) =>
+      this.repository.payUpkeep(
+        tx,
+        req.structureId,
+        paidUntil,
+        now,
+        UPKEEP_COSTS,
+        structureReference(req.structureId),
+      ),
+    );
   }
 
   setAuthorization(

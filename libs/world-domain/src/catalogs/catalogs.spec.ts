@@ -1,5 +1,6 @@
 import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
+import { loadCatalog } from '@trustno1/inventory-domain';
 import {
   CatalogError,
   decayPerHour,
@@ -60,6 +61,21 @@ describe('shipped world catalogs', () => {
       WORLD_CATALOGS.vehicles.some((v) => v.tires === 4) &&
         WORLD_CATALOGS.vehicles.some((v) => v.tires === 0),
     );
+  });
+
+  it('name only item templates of the item catalog (upkeep, repair and rewards are created and taken as items)', () => {
+    const items = new Set(loadCatalog().items.map((i) => i.id));
+    assert.deepEqual(
+      referencedItemTemplateIds().filter((id) => !items.has(id)),
+      [],
+    );
+  });
+
+  it('give every structure a repair cost, and an upkeep to every type that decays only when it lapses', () => {
+    for (const s of WORLD_CATALOGS.structures) {
+      assert.ok(s.repair.length > 0, `${s.id} repair`);
+      assert.equal(s.upkeep.length === 0, s.tier === 'twig', `${s.id} upkeep`);
+    }
   });
 
   it('list the item templates they reference, once each', () => {

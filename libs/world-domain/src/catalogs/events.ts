@@ -9,7 +9,7 @@ export const EVENT_TEMPLATES: EventTemplate[] = [
     spawnBiomes: ['grassland', 'desert', 'beach'],
     rewards: [
       { itemTemplateId: 'rifle_ak', min: 1, max: 1, weight: 1 },
-      { itemTemplateId: 'ammo_rifle', min: 30, max: 90, weight: 5 },
+      { itemTemplateId: 'ammo_762', min: 30, max: 90, weight: 5 },
       { itemTemplateId: 'medkit', min: 1, max: 3, weight: 4 },
     ],
   },

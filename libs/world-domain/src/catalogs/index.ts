@@ -4,7 +4,7 @@ import { STRUCTURE_TYPES } from './structures';
 import { VEHICLE_TEMPLATES } from './vehicles';
 
 /** Version of the world catalogs; bump it with every change to their content. */
-export const WORLD_CATALOG_VERSION = '2026-11-25.1';
+export const WORLD_CATALOG_VERSION = '2026-12-03.1';
 
 /** Thrown at load when a catalog breaks a rule; the message names each offending entry. */
 export class CatalogError extends Error {
@@ -53,7 +53,7 @@ export const WORLD_CATALOGS: WorldCatalogs = loadWorldCatalogs({
 /** Item template ids the world catalogs name, for checking them against the item catalog. */
 export function referencedItemTemplateIds(catalogs: WorldCatalogs = WORLD_CATALOGS): string[] {
   const ids = [
-    ...catalogs.structures.flatMap((s) => s.upkeep.map((u) => u.itemTemplateId)),
+    ...catalogs.structures.flatMap((s) => [...s.upkeep, ...s.repair].map((u) => u.itemTemplateId)),
     ...catalogs.events.flatMap((e) => e.rewards.map((r) => r.itemTemplateId)),
   ];
   return [...new Set(ids)].sort();

@@ -17,6 +17,8 @@ export const structureTypeSchema = z
     decayPerHour: z.number().positive(),
     /** Upkeep per 24 hours of protection. */
     upkeep: z.array(itemAmount),
+    /** Items a repair from zero to full health takes; a partial repair pays its share, rounded up. */
+    repair: z.array(itemAmount),
     buildable: z.boolean(),
     toolCupboard: z.boolean(),
     /** The inventory of a structure with storage (`structure_storage`), else null. */

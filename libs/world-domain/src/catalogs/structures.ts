@@ -21,6 +21,22 @@ const BLOCK_UPKEEP: Record<StructureTier, Upkeep> = {
   armored: [{ itemTemplateId: 'high_quality_metal', amount: 2 }],
 };
 
+/**
+ * Items a repair of one building block from zero to full health takes, per tier: two and a half
+ * days of its upkeep, in the same material; twig, which has no upkeep, takes a little wood.
+ */
+const BLOCK_REPAIR: Record<StructureTier, Upkeep> = {
+  twig: [{ itemTemplateId: 'wood', amount: 10 }],
+  wood: [{ itemTemplateId: 'wood', amount: 50 }],
+  stone: [{ itemTemplateId: 'stone', amount: 75 }],
+  metal: [{ itemTemplateId: 'metal_fragments', amount: 50 }],
+  armored: [{ itemTemplateId: 'high_quality_metal', amount: 5 }],
+};
+
+/** Half of a block's amounts (at least one of each): what a deployable of the tier costs. */
+const half = (amounts: Upkeep): Upkeep =>
+  amounts.map((u) => ({ ...u, amount: Math.max(1, Math.ceil(u.amount / 2)) }));
+
 function block(category: 'foundation' | 'wall' | 'floor', tier: StructureTier): StructureType {
   const maxHealth = category === 'floor' ? BLOCK_HEALTH[tier] * 0.6 : BLOCK_HEALTH[tier];
   return {
@@ -30,6 +46,7 @@ function block(category: 'foundation' | 'wall' | 'floor', tier: StructureTier): 
     maxHealth,
     decayPerHour: decayPerHour(tier, maxHealth),
     upkeep: BLOCK_UPKEEP[tier],
+    repair: BLOCK_REPAIR[tier],
     buildable: true,
     toolCupboard: false,
     storage: null,
@@ -50,7 +67,8 @@ function deployable(
     category,
     maxHealth,
     decayPerHour: decayPerHour(tier, maxHealth),
-    upkeep: BLOCK_UPKEEP[tier].map((u) => ({ ...u, amount: Math.max(1, Math.ceil(u.amount / 2)) })),
+    upkeep: half(BLOCK_UPKEEP[tier]),
+    repair: half(BLOCK_REPAIR[tier]),
     buildable: true,
     toolCupboard: category === 'tool_cupboard',
     storage,
