@@ -6,3 +6,8 @@
 -- Replaced by platform's raise_error.
 DROP FUNCTION IF EXISTS st_fail(text, jsonb);
 DROP FUNCTION IF EXISTS world_entity_fail(text, jsonb);
+
+-- Replaced by place_structure with the placing server (its storage counts on that server, issue 11).
+DROP FUNCTION IF EXISTS place_structure(uuid, uuid, uuid, varchar, jsonb, jsonb, jsonb, jsonb, double precision,
+                                        double precision, boolean, boolean, integer, integer, double precision,
+                                        integer, timestamptz);
