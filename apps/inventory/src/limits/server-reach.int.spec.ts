@@ -121,7 +121,10 @@ describe('server and region of inventories made by world paths', () => {
 
   it('a server acts on world inventories of its own region only; legacy rows without one stay open', async () => {
     const f = factories(pool);
-    const [here, there] = [await f.gameServer({ region: 'eu-west' }), await f.gameServer({ region: 'us-east' })];
+    const [here, there] = [
+      await f.gameServer({ region: 'eu-west' }),
+      await f.gameServer({ region: 'us-east' }),
+    ];
     const stored = await storage(here.id);
     const legacy = await storage(null);
     const access = (s: GameServerRow, id: string) =>
