@@ -61,7 +61,7 @@ async function pairs(pool: Pool, count: number): Promise<Pair[]> {
 function shuttleSql(pool: Pool, principal: string, pair: Pair): Promise<unknown> {
   return pool.query(
     `SELECT inventory.move_item($4::jsonb, NULL, NULL, $1, CASE WHEN i.inventory_id = $2 THEN $3::uuid ELSE $2::uuid END,
-                                0, 0, NULL, NULL, NULL, 'move')
+                                0, 0, NULL, NULL, NULL, NULL, 'move')
        FROM inventory_items i WHERE i.id = $1`,
     [pair.itemId, pair.a, pair.b, principal],
   );

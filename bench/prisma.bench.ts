@@ -38,7 +38,7 @@ async function pairs(pool: Pool, count: number): Promise<Pair[]> {
 
 const MOVE = `SELECT inventory.move_item($1::jsonb, NULL, NULL, $2::uuid,
                 CASE WHEN (SELECT inventory_id FROM inventory_items WHERE id = $2::uuid) = $3::uuid THEN $4::uuid ELSE $3::uuid END,
-                0, 0, NULL, NULL, NULL, 'move') AS result`;
+                0, 0, NULL, NULL, NULL, NULL, 'move') AS result`;
 
 export async function prismaRows(ctx: BenchContext): Promise<BenchRow[]> {
   const db = await createTestDatabase();

@@ -315,6 +315,11 @@ describe('authorization: route × principal', () => {
       expect: serverOnly,
     },
     {
+      route: 'POST /v1/items/{id}/consume',
+      request: () => ({ method: 'POST', path: `/v1/items/${randomUUID()}/consume`, body: {} }),
+      expect: serverOnly,
+    },
+    {
       route: 'DELETE /v1/items/{id}',
       request: () => ({ method: 'DELETE', path: `/v1/items/${randomUUID()}?quantity=1&reason=test` }),
       expect: serverOnly,

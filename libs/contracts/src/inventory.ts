@@ -26,6 +26,8 @@ export const InventoryErrors = {
   FORBIDDEN: ErrorCode.FORBIDDEN,
   /** The item is not in the inventory the caller named (reason ITEM_MOVED). */
   CONFLICT: ErrorCode.CONFLICT,
+  /** A consume of more than the stack holds (inventory.consume_item). */
+  INSUFFICIENT_QUANTITY: ErrorCode.INSUFFICIENT_QUANTITY,
   /** Raised by the platform's idempotency_claim inside an inventory operation. */
   IDEMPOTENCY_KEY_REUSED: ErrorCode.IDEMPOTENCY_KEY_REUSED,
 } as const satisfies { [K in ErrorCode]?: K };
@@ -76,9 +78,12 @@ export const WORLD_OWNER_TYPES: readonly InventoryOwnerType[] = [
   'corpse',
 ];
 
+/** What POST /v1/inventories creates: corpses come only from a death (create_corpse). */
+export const CREATABLE_OWNER_TYPES = ['player', 'structure', 'vehicle', 'container'] as const;
+
 export const createInventoryBody = z.strictObject({
   ownerId: uuid,
-  ownerType: z.enum(INVENTORY_OWNER_TYPES, { message: `must be one of ${INVENTORY_OWNER_TYPES.join(', ')}` }),
+  ownerType: z.enum(CREATABLE_OWNER_TYPES, { message: `must be one of ${CREATABLE_OWNER_TYPES.join(', ')}` }),
   gridWidth: gridSide,
   gridHeight: gridSide,
   maxWeight: z.number({ message: 'must be a number' }).finite().min(0).max(1_000_000).optional(),
@@ -102,7 +107,23 @@ export const moveItemBody = z.strictObject({
   gridX: gridPositionSchema,
   gridY: gridPositionSchema,
   quantity: quantitySchema.optional(),
+  /**
+   * Deprecated: the code of whichever end is locked and has no code of its own below (kept for
+   * old callers; a move between two locked inventories needs fromLockCode and toLockCode).
+   */
   lockCode: lockCodeSchema.optional(),
+  /** Opens a locked source inventory. */
+  fromLockCode: lockCodeSchema.optional(),
+  /** Opens a locked destination inventory. */
+  toLockCode: lockCodeSchema.optional(),
+});
+
+/** POST /v1/items/{id}/consume: uses up part of a stack (eating, reloading, crafting input). */
+export const consumeItemBody = z.strictObject({
+  quantity: quantitySchema,
+  reason: reasonSchema,
+  /** Where the caller believes the item is; if it is elsewhere now, 409 CONFLICT (ITEM_MOVED). */
+  fromInventoryId: uuid.optional(),
 });
 
 /** Query strings are text: only plain decimal digits are a quantity ("1e3", "1.5" are not). */
@@ -130,6 +151,7 @@ export const playerInventoryRequest = z.strictObject({ playerId: uuid });
 export const itemIdRequest = z.strictObject({ itemId: uuid });
 export const addItemRequest = addItemBody.extend({ inventoryId: uuid });
 export const moveItemRequest = moveItemBody.extend({ itemId: uuid });
+export const consumeItemRequest = consumeItemBody.extend({ itemId: uuid });
 export const destroyItemRequest = z.strictObject({
   itemId: uuid,
   quantity: quantitySchema.optional(),
@@ -173,6 +195,7 @@ export const InventorySubjects = {
   lockInventory: 'inventory.inventory.lock.v1',
   addItem: 'inventory.item.add.v1',
   moveItem: 'inventory.item.move.v1',
+  consumeItem: 'inventory.item.consume.v1',
   destroyItem: 'inventory.item.destroy.v1',
   itemHistory: 'inventory.item.history.v1',
   createCorpse: 'inventory.corpse.create.v1',
@@ -238,6 +261,14 @@ export const moveItemView = z.object({
 });
 export type MoveItemView = z.infer<typeof moveItemView>;
 
+/** consume_item's result: what is left of the stack (null when it was used up). */
+export const consumeItemView = z.object({
+  inventoryId: z.uuid(),
+  item: itemView.nullable(),
+  removed: z.int(),
+});
+export type ConsumeItemView = z.infer<typeof consumeItemView>;
+
 export const ledgerEntryView = z.object({
   id: z.string(),
   itemId: z.uuid(),
@@ -288,6 +319,7 @@ const {
   INVENTORY_LOCKED,
   LIMIT_REACHED,
   CONFLICT,
+  INSUFFICIENT_QUANTITY,
 } = ErrorCode;
 const TAG = 'inventory';
 
@@ -356,7 +388,7 @@ export const InventoryOps = {
     reply: z.null(),
     principals: ['server'],
     idempotent: true,
-    errors: [NOT_FOUND, FORBIDDEN],
+    errors: [NOT_FOUND, FORBIDDEN, INVENTORY_LOCKED],
     http: {
       method: 'PUT',
       path: '/v1/inventories/{id}/lock',
@@ -364,7 +396,8 @@ export const InventoryOps = {
       body: lockInventoryBody,
       status: 204,
       tag: TAG,
-      summary: 'Lock with a code, or unlock (the code is cleared)',
+      summary:
+        'Lock with a code, or unlock (the code is cleared); a locked inventory changes only with its code (INVENTORY_LOCKED, reason CODE_REQUIRED or WRONG_CODE)',
     },
   }),
   addItem: defineOperation({
@@ -415,7 +448,25 @@ export const InventoryOps = {
       body: moveItemBody,
       status: 200,
       tag: TAG,
-      summary: 'Move, split (partial quantity) or merge (same template at the target) an item',
+      summary:
+        'Move, split (partial quantity) or merge (same template at the target) an item; fromLockCode and toLockCode open a locked source and destination',
+    },
+  }),
+  consumeItem: defineOperation({
+    subject: InventorySubjects.consumeItem,
+    request: consumeItemRequest,
+    reply: consumeItemView,
+    principals: ['server'],
+    idempotent: true,
+    errors: [NOT_FOUND, FORBIDDEN, CONFLICT, INSUFFICIENT_QUANTITY],
+    http: {
+      method: 'POST',
+      path: '/v1/items/{id}/consume',
+      params: { id: 'itemId' },
+      body: consumeItemBody,
+      status: 200,
+      tag: TAG,
+      summary: 'Use up part of a stack, one ledger row (INSUFFICIENT_QUANTITY: more than the stack holds)',
     },
   }),
   destroyItem: defineOperation({

@@ -273,7 +273,7 @@ const ADDED_ENUMS = `
 const ADDED_COLUMNS: Record<string, string[]> = {
   market_listings: [`status: listing_status NOT NULL DEFAULT 'active'`],
   players: ['server_id: UUID', 'linger_until: TIMESTAMPTZ'],
-  inventories: ['server_id: UUID'],
+  inventories: ['server_id: UUID', 'region: VARCHAR(32)'],
   structures: [
     'decay_applied_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()',
     'decay_per_hour: FLOAT NOT NULL DEFAULT 0',

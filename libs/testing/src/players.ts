@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { RedisKeys, TTL } from '@trustno1/redis';
 
 /** A player signed up through the gateway: its account, credentials and session headers. */
 export interface SignedUpPlayer {
@@ -59,4 +61,22 @@ export async function registerServer(
     throw new Error(`server registration failed: ${response.status} ${await response.text()}`);
   const { id, apiKey } = (await response.json()) as { id: string; apiKey: string };
   return { id, apiKey, headers: { 'x-server-key': apiKey, ...JSON_TYPE } };
+}
+
+/**
+ * A live login session for an account made by the factories (which has no password to log in
+ * with), written as the accounts service's session store writes one: what a join asks for.
+ * Returns the session hash; deleting its key ends it as expiry does.
+ */
+export async function liveSession(redis: Redis, accountId: string): Promise<string> {
+  const sessionId = randomBytes(32).toString('hex');
+  await redis
+    .pipeline()
+    .hset(RedisKeys.session(sessionId), { accountId, createdAt: new Date().toISOString() })
+    .expire(RedisKeys.session(sessionId), TTL.session)
+    .sadd(RedisKeys.sessionsActive(), sessionId)
+    .sadd(RedisKeys.accountSessions(accountId), sessionId)
+    .expire(RedisKeys.accountSessions(accountId), TTL.session)
+    .exec();
+  return sessionId;
 }

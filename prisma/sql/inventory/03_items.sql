@@ -129,8 +129,10 @@ $$;
 -- The checks and the change of a transfer, once the item and both inventories are locked
 -- (inv_lock_item): lock codes, quantity, bounds, overlap, stack and weight, then the move,
 -- split or merge with its ledger row. transfer_item and inventory.move_item share it.
+-- p_from_code opens a locked source, p_to_code a locked destination: each end is checked with
+-- its own code, so a move between two locked inventories needs both.
 CREATE OR REPLACE FUNCTION inv_transfer_locked(p_item inventory_items, p_to_inventory_id uuid, p_grid_x integer,
-                              p_grid_y integer, p_quantity integer, p_lock_code varchar,
+                              p_grid_y integer, p_quantity integer, p_from_code varchar, p_to_code varchar,
                               p_reason varchar, p_reference varchar)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
@@ -149,9 +151,9 @@ BEGIN
         SELECT * INTO v_dst FROM inventories WHERE id = p_to_inventory_id;
     END IF;
     SELECT * INTO v_tpl FROM item_templates WHERE id = v_item.item_template_id;
-    PERFORM inv_check_access(v_src, p_lock_code);
+    PERFORM inv_check_access(v_src, p_from_code);
     IF v_dst.id <> v_src.id THEN
-        PERFORM inv_check_access(v_dst, p_lock_code);
+        PERFORM inv_check_access(v_dst, p_to_code);
     END IF;
     v_qty := COALESCE(p_quantity, v_item.quantity);
     IF v_qty > v_item.quantity THEN
@@ -212,7 +214,7 @@ BEGIN
     PERFORM inv_check_transfer_args(p_item_id, p_to_inventory_id, p_grid_x, p_grid_y, p_quantity, p_reason);
     RETURN inv_transfer_locked(inv_lock_item(p_item_id, p_to_inventory_id, p_expected_from_inventory),
                                p_to_inventory_id, p_grid_x, p_grid_y, p_quantity, p_lock_code,
-                               p_reason, p_reference);
+                               p_lock_code, p_reason, p_reference);
 END;
 $$;
 
@@ -220,15 +222,24 @@ $$;
 CREATE OR REPLACE FUNCTION inv_take(p_item_id uuid, p_quantity int, p_operation text, p_reason text, p_reference text)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
-DECLARE
-    v_item inventory_items;
-    v_left inventory_items;
-    v_qty int;
 BEGIN
     PERFORM inv_check_reason(p_reason);
     PERFORM inv_require(p_item_id IS NOT NULL, 'itemId', 'required');
     PERFORM inv_require(p_quantity IS NULL OR p_quantity >= 1, 'quantity', 'at least 1');
-    v_item := inv_lock_item(p_item_id, NULL, NULL);
+    RETURN inv_take_locked(inv_lock_item(p_item_id, NULL, NULL), p_quantity, p_operation, p_reason, p_reference);
+END;
+$$;
+
+-- inv_take once the item and its inventory are locked (inventory.consume_item shares it).
+CREATE OR REPLACE FUNCTION inv_take_locked(p_item inventory_items, p_quantity int, p_operation text, p_reason text,
+                                           p_reference text)
+RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_item inventory_items := p_item;
+    v_left inventory_items;
+    v_qty int;
+BEGIN
     v_qty := COALESCE(p_quantity, v_item.quantity);
     IF v_qty > v_item.quantity THEN
         PERFORM raise_error('VALIDATION_FAILED', jsonb_build_object('field', 'quantity',

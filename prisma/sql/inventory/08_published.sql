@@ -37,8 +37,11 @@ BEGIN
         RETURN NULL;
     END IF;
     v_container := gen_random_uuid();
-    INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked)
-    VALUES (v_container, p_owner_id, 'container', v_inv.grid_width, v_inv.grid_height, NULL, false);
+    -- The container keeps the storage's server (and so its region): its items stay on that
+    -- server's active-items count.
+    INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked, server_id)
+    VALUES (v_container, p_owner_id, 'container', v_inv.grid_width, v_inv.grid_height, NULL, false,
+            v_inv.server_id);
     FOR v_item IN
         SELECT id, grid_x, grid_y FROM inventory_items WHERE inventory_id = p_from ORDER BY grid_y, grid_x
     LOOP

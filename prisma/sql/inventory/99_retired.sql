@@ -5,3 +5,11 @@
 
 -- Replaced by platform's raise_error.
 DROP FUNCTION IF EXISTS inv_fail(text, jsonb);
+
+-- Replaced by inv_require_server_access(uuid, text, uuid[]) (the server's region) and
+-- inv_transfer_locked with a lock code for each end (issue 11).
+DROP FUNCTION IF EXISTS inv_require_server_access(uuid, uuid[]);
+DROP FUNCTION IF EXISTS inv_transfer_locked(inventory_items, uuid, integer, integer, integer, varchar, varchar,
+                                            varchar);
+DROP FUNCTION IF EXISTS inventory.move_item(jsonb, varchar, varchar, uuid, uuid, integer, integer, integer, varchar,
+                                            uuid, varchar);

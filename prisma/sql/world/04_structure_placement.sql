@@ -23,7 +23,7 @@ CREATE OR REPLACE FUNCTION place_structure(
     p_position jsonb, p_rotation jsonb, p_build_data jsonb, p_permissions jsonb,
     p_max_health double precision, p_decay_per_hour double precision, p_decay_protection boolean,
     p_tool_cupboard boolean, p_storage_width integer, p_storage_height integer,
-    p_tc_range double precision, p_chunk_limit integer, p_now timestamptz)
+    p_tc_range double precision, p_chunk_limit integer, p_now timestamptz, p_server_id uuid)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -117,8 +117,9 @@ BEGIN
     RETURNING * INTO v_s;
 
     IF p_storage_width IS NOT NULL THEN
+        -- The placing server's: its active-items count and its region (issue 11).
         v_inventory := inventory.create_inventory(gen_random_uuid(), p_id, 'structure', p_storage_width,
-                                                  p_storage_height);
+                                                  p_storage_height, NULL, p_server_id);
         INSERT INTO structure_storage (structure_id, inventory_id, authorized_players, tc_range)
         VALUES (p_id, v_inventory, ARRAY[p_owner_id], CASE WHEN p_tool_cupboard THEN p_tc_range END)
         RETURNING * INTO v_ss;

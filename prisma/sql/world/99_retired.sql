@@ -10,3 +10,7 @@ DROP FUNCTION IF EXISTS world_entity_fail(text, jsonb);
 -- Replaced by the paying versions (costs from the catalog, taken from the cupboard's storage).
 DROP FUNCTION IF EXISTS repair_structure(uuid, double precision);
 DROP FUNCTION IF EXISTS pay_structure_upkeep(uuid, timestamptz, timestamptz);
+-- Replaced by place_structure with the placing server (its storage counts on that server, issue 11).
+DROP FUNCTION IF EXISTS place_structure(uuid, uuid, uuid, varchar, jsonb, jsonb, jsonb, jsonb, double precision,
+                                        double precision, boolean, boolean, integer, integer, double precision,
+                                        integer, timestamptz);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { REDIS, RedisKeys, TTL } from '@trustno1/redis';
+import { ASSIGNMENT_HOLD_MS } from '../matchmaking/matchmaking.cache';
 import { decodeState, encodeState, type LiveState } from './presence.state';
 
 /** What a state batch needs to know about each player before writing. */
@@ -31,6 +32,32 @@ export class PresenceCache {
 
   async isLive(serverId: string): Promise<boolean> {
     return (await this.redis.exists(RedisKeys.serverStatus(serverId))) === 1;
+  }
+
+  /**
+   * May this character be joined to this server (issue 11)? Yes when the matchmaker assigned it
+   * there within ASSIGNMENT_HOLD_MS, or when its account has a live login session (the session
+   * hash is still stored: expiry and revocation delete it). One pipeline, plus one for the
+   * account's session hashes when there is no assignment.
+   */
+  async mayJoin(accountId: string, serverId: string, playerId: string, nowMs: number): Promise<boolean> {
+    const [[assignedError, assignedAt], [sessionsError, sessions]] = ((await this.redis
+      .pipeline()
+      .zscore(RedisKeys.matchmakingAssigned(serverId), playerId)
+      .smembers(RedisKeys.accountSessions(accountId))
+      .exec()) ?? []) as [Error | null, unknown][];
+    if (assignedError) throw assignedError;
+    if (sessionsError) throw sessionsError;
+    if (assignedAt !== null && Number(assignedAt) > nowMs - ASSIGNMENT_HOLD_MS) return true;
+    const ids = sessions as string[];
+    if (ids.length === 0) return false;
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.exists(RedisKeys.session(id));
+    const results = (await pipeline.exec()) ?? [];
+    return results.some(([error, exists]) => {
+      if (error) throw error;
+      return exists === 1;
+    });
   }
 
   async readState(playerId: string): Promise<LiveState | null> {

@@ -18,8 +18,10 @@ import {
   type TestCluster,
   call,
   codeOf,
+  detailsOf,
   fieldsOf,
   heartbeat,
+  liveSession,
   playersSnapshot,
   redisSnapshot,
   type ErrorBody,
@@ -50,6 +52,12 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     api<PlayerStateView>('POST', `/v1/players/${playerId}/join`, {
       headers: { ...asServer(server), ...headers },
     });
+  /** A character whose player is logged in: a server may join it. */
+  const playing = async () => {
+    const c = await f.character();
+    await liveSession(redis, c.accountId);
+    return c;
+  };
   const flush = () =>
     bus.request<FlushView>(AccountsSubjects.flushPositions, {}, { principal: { kind: 'admin' } });
   const state = (playerId: string, x: number, z: number) => ({
@@ -85,7 +93,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
 
   it('joins a character: 200 with its state, online in PostgreSQL, state hash and chunk set in Redis', async () => {
     const server = await liveServer();
-    const c = await f.character();
+    const c = await playing();
     const reply = await join(server, c.id);
     assert.equal(reply.status, 200, JSON.stringify(reply.body));
     assert.deepEqual(Object.keys(reply.body).sort(), [
@@ -128,9 +136,32 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     assert.deepEqual(await nothingChanged(), before);
   });
 
+  it('refuses (403 NO_SESSION_OR_ASSIGNMENT) to join a character whose player is not playing, writing nothing', async () => {
+    const server = await liveServer();
+    const idle = await f.character();
+    const loggedOut = await f.character();
+    const session = await liveSession(redis, loggedOut.accountId);
+    await redis.del(RedisKeys.session(session)); // expired or revoked: the hash is gone
+    const before = await nothingChanged();
+    for (const c of [idle, loggedOut]) {
+      const refused = await join(server, c.id);
+      assert.equal(refused.status, 403, JSON.stringify(refused.body));
+      assert.equal(detailsOf(refused).reason, 'NO_SESSION_OR_ASSIGNMENT');
+    }
+    assert.deepEqual(await nothingChanged(), before);
+    // Another server's matchmaking assignment admits nobody here; this server's does.
+    const elsewhere = await liveServer();
+    await redis.zadd(RedisKeys.matchmakingAssigned(elsewhere.id), Date.now(), idle.id);
+    assert.equal((await join(server, idle.id)).status, 403);
+    await redis.zadd(RedisKeys.matchmakingAssigned(server.id), Date.now(), idle.id);
+    assert.equal((await join(server, idle.id)).status, 200);
+    await liveSession(redis, loggedOut.accountId);
+    assert.equal((await join(server, loggedOut.id)).status, 200);
+  });
+
   it('answers 409 ALREADY_ONLINE while another live server holds the character, and takes over from a dead one', async () => {
     const [a, b] = [await liveServer(), await liveServer()];
-    const c = await f.character();
+    const c = await playing();
     assert.equal((await join(a, c.id)).status, 200);
     await api('PUT', '/v1/players/states', {
       headers: asServer(a),
@@ -161,7 +192,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
 
   it('lets exactly one of 50 parallel joins of one character on 50 live servers win', async () => {
     const servers = await Promise.all(Array.from({ length: 50 }, () => liveServer()));
-    const c = await f.character();
+    const c = await playing();
     const replies = await Promise.all(servers.map((s) => join(s, c.id)));
     const statuses = replies.map((r) => r.status);
     assert.equal(statuses.filter((s) => s === 200).length, 1, statuses.join(','));
@@ -175,7 +206,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
 
   it('answers 422 LIMIT_REACHED when the server already has its max players', async () => {
     const server = await liveServer({ maxPlayers: 2 });
-    const [c1, c2, c3] = [await f.character(), await f.character(), await f.character()];
+    const [c1, c2, c3] = [await playing(), await playing(), await playing()];
     assert.equal((await join(server, c1.id)).status, 200);
     assert.equal((await join(server, c2.id)).status, 200);
     const full = await join(server, c3.id);
@@ -191,7 +222,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
 
   it('replays a join with the same Idempotency-Key and refuses the key for another character', async () => {
     const server = await liveServer();
-    const [c1, c2] = [await f.character(), await f.character()];
+    const [c1, c2] = [await playing(), await playing()];
     const key = { 'idempotency-key': `join-${randomUUID()}` };
     const first = await join(server, c1.id, key);
     const again = await join(server, c1.id, key);
@@ -215,7 +246,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
   it('authorizes presence routes for game servers only', async () => {
     const server = await liveServer();
     const other = await liveServer();
-    const c = await f.character();
+    const c = await playing();
     assert.equal((await join(server, c.id)).status, 200);
     const callers: Record<string, Record<string, string>> = {
       nobody: {},
@@ -253,7 +284,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
 
   it('writes a batch of 1,000 states to Redis: hashes renewed, chunk sets moved across a border, dirty set', async () => {
     const server = await liveServer({ maxPlayers: 1000 });
-    const ids = (await Promise.all(Array.from({ length: 1000 }, () => f.character()))).map((c) => c.id);
+    const ids = (await Promise.all(Array.from({ length: 1000 }, () => playing()))).map((c) => c.id);
     // Joins on one server queue on its row lock (exact seat counts), so arrange them 25 at a time.
     for (let i = 0; i < ids.length; i += 25) {
       const replies = await Promise.all(ids.slice(i, i + 25).map((id) => join(server, id)));
@@ -317,7 +348,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
 
   it('adds the flushed path to distance_traveled, but not a teleport', async () => {
     const server = await liveServer();
-    const c = await f.character();
+    const c = await playing();
     assert.equal((await join(server, c.id)).status, 200);
     const start = (await pool.query(`SELECT position FROM players WHERE id = $1`, [c.id])).rows[0]
       .position as { x: number; y: number; z: number };
@@ -347,9 +378,9 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
   it('refuses a batch naming one foreign player with 403 and writes nothing', async () => {
     const server = await liveServer();
     const other = await liveServer();
-    const mine = await f.character();
-    const theirs = await f.character();
-    const offline = await f.character();
+    const mine = await playing();
+    const theirs = await playing();
+    const offline = await playing();
     assert.equal((await join(server, mine.id)).status, 200);
     assert.equal((await join(other, theirs.id)).status, 200);
     const before = await nothingChanged();
@@ -365,7 +396,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
 
   it('refuses bad batches with 400 naming the field and writes nothing', async () => {
     const server = await liveServer();
-    const c = await f.character();
+    const c = await playing();
     assert.equal((await join(server, c.id)).status, 200);
     const good = JSON.stringify(state(c.id, 1, 1));
     const cases: Array<[string, { body?: unknown; raw?: string }, string[]]> = [
@@ -416,7 +447,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
 
   it('leaves: position and playtime written at once, presence cleared everywhere', async () => {
     const server = await liveServer();
-    const c = await f.character();
+    const c = await playing();
     assert.equal((await join(server, c.id)).status, 200);
     // The stay began 90 s ago.
     await redis.hset(RedisKeys.playerState(c.id), 'joinedAt', String(Date.now() - 90_000));
@@ -466,7 +497,7 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
   it('keeps a player who leaves within 30 s of combat in the world until lingerUntil, then the flush takes it offline', async () => {
     const server = await liveServer();
     const other = await liveServer();
-    const c = await f.character();
+    const c = await playing();
     assert.equal((await join(server, c.id)).status, 200);
     const lastHit = Date.now() - 28_500;
     await redis.zadd(RedisKeys.combatRecent(c.id), lastHit - 5_000, 'older-hit', lastHit, 'last-hit');

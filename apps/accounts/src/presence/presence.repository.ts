@@ -25,6 +25,7 @@ export const MAX_FLUSH_DISTANCE = 1_000;
 /** Who a character is joined to, as PostgreSQL (the authority) has it. */
 export interface PresenceRow {
   id: string;
+  accountId: string | null;
   serverId: string | null;
   lingerUntil: Date | null;
 }
@@ -69,7 +70,7 @@ export class PresenceRepository {
   findPresence(playerId: string): Promise<PresenceRow | null> {
     return this.prisma.player.findUnique({
       where: { id: playerId },
-      select: { id: true, serverId: true, lingerUntil: true },
+      select: { id: true, accountId: true, serverId: true, lingerUntil: true },
     });
   }
 

@@ -53,6 +53,7 @@ export class PresenceService {
       const current = await this.repository.findPresence(playerId);
       if (!current) throw new AppError(ErrorCode.NOT_FOUND, 'No such character', { playerId });
       const previous = current.serverId;
+      if (previous !== serverId) await this.requireAdmission(current.accountId, serverId, playerId);
       if (previous && previous !== serverId && (await this.cache.isLive(previous))) {
         throw new AppError(ErrorCode.ALREADY_ONLINE, 'The character is online on another server', {
           playerId,
@@ -65,6 +66,29 @@ export class PresenceService {
       }
     }
     throw new AppError(ErrorCode.ALREADY_ONLINE, 'The character is being joined elsewhere', { playerId });
+  }
+
+  /**
+   * A server joins only a character whose player is playing: its account has a live login
+   * session, or the matchmaker assigned the character to this server. Otherwise 403 FORBIDDEN,
+   * reason NO_SESSION_OR_ASSIGNMENT, so a server cannot pull arbitrary characters into its world.
+   * A character already joined to this server (a reconnect, a replay) needs neither.
+   */
+  private async requireAdmission(
+    accountId: string | null,
+    serverId: string,
+    playerId: string,
+  ): Promise<void> {
+    const nowMs = this.clock.now().getTime();
+    if (accountId && (await this.cache.mayJoin(accountId, serverId, playerId, nowMs))) return;
+    throw new AppError(
+      ErrorCode.FORBIDDEN,
+      'The character has no live session and no assignment to this server',
+      {
+        playerId,
+        reason: 'NO_SESSION_OR_ASSIGNMENT',
+      },
+    );
   }
 
   private async joinFrom(

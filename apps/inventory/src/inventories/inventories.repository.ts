@@ -55,7 +55,11 @@ export class InventoriesRepository {
     return inventory?.id ?? null;
   }
 
-  /** Locking sets the code; unlocking clears it, so a stale code never opens a later lock. */
+  /**
+   * Locking sets the code; unlocking clears it, so a stale code never opens a later lock. A locked
+   * inventory changes only when `lockCode` is its code, as a locked vehicle does: false when it
+   * matched nothing (no such inventory, or locked with another code).
+   */
   async setLock(
     tx: PrismaDb,
     inventoryId: string,
@@ -63,7 +67,10 @@ export class InventoriesRepository {
     lockCode: string | null,
   ): Promise<boolean> {
     const { count } = await tx.inventory.updateMany({
-      where: { id: inventoryId },
+      where: {
+        id: inventoryId,
+        OR: [{ locked: false }, { locked: null }, ...(lockCode === null ? [] : [{ lockCode }])],
+      },
       data: { locked, lockCode: locked ? lockCode : null },
     });
     return count === 1;

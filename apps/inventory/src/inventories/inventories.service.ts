@@ -70,6 +70,10 @@ export class InventoriesService {
     return this.get(principal, inventoryId);
   }
 
+  /**
+   * Locks with a code or unlocks. A locked inventory is unlocked (or locked again) only with its
+   * code: without it INVENTORY_LOCKED (423), reason CODE_REQUIRED, with another WRONG_CODE.
+   */
   async setLock(
     server: Extract<Principal, { kind: 'server' }>,
     request: { inventoryId: string; locked: boolean; lockCode?: string },
@@ -77,7 +81,14 @@ export class InventoriesService {
   ): Promise<void> {
     await runIdempotentPrisma(this.prisma, claim, async (tx) => {
       await this.access.require(tx, server, [request.inventoryId]);
-      await this.repository.setLock(tx, request.inventoryId, request.locked, request.lockCode ?? null);
+      const code = request.lockCode ?? null;
+      if (!(await this.repository.setLock(tx, request.inventoryId, request.locked, code))) {
+        // The access check found it, so it is locked with another code (or none was given).
+        throw new AppError(ErrorCode.INVENTORY_LOCKED, 'The inventory is locked with another code', {
+          inventoryId: request.inventoryId,
+          reason: code === null ? 'CODE_REQUIRED' : 'WRONG_CODE',
+        });
+      }
       return null;
     });
   }

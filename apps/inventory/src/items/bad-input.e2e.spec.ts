@@ -58,6 +58,8 @@ describe('inventory routes: bad input changes nothing', () => {
   let invQ: string; // Q's player inventory, Q joined to server B
   let box: string; // a container of server A (6 x 4) with a rifle at (0, 0) and a stone at (4, 1)
   let locked: string; // a locked container of server A (code 1234) with a knife
+  let locked2: string; // another locked container of server A (code 5678)
+  let serverE: Headers; // a server of another region (us-east)
   let heavy: string; // max weight 0.1
   let full: string; // a container of server B holding the server's LIMIT items
   let ammo: ItemView; // 50 rounds in invP
@@ -132,6 +134,9 @@ describe('inventory routes: bad input changes nothing', () => {
     locked = await container(serverA);
     knife = await add(serverA, locked, { templateId: 'machete' });
     await ok('PUT', `/v1/inventories/${locked}/lock`, serverA, { locked: true, lockCode: '1234' });
+    locked2 = await container(serverA);
+    await ok('PUT', `/v1/inventories/${locked2}/lock`, serverA, { locked: true, lockCode: '5678' });
+    serverE = (await registerServer(base, TEST_ADMIN_KEY, { region: 'us-east' })).headers;
     heavy = await container(serverA, { maxWeight: 0.1 });
     theirs = await add(serverB, invQ, { templateId: 'stone', quantity: 3 });
     full = await container(serverB, { gridWidth: 8, gridHeight: 4 });
@@ -171,6 +176,15 @@ describe('inventory routes: bad input changes nothing', () => {
       method: 'POST',
       path: () => '/v1/inventories',
       body: () => ({ ownerId: randomUUID(), ownerType: 'chest', gridWidth: 2, gridHeight: 2 }),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: ['ownerType'],
+    },
+    {
+      name: 'create: a corpse (only a death makes one)',
+      method: 'POST',
+      path: () => '/v1/inventories',
+      body: () => ({ ownerId: randomUUID(), ownerType: 'corpse', gridWidth: 2, gridHeight: 2 }),
       status: 400,
       code: 'VALIDATION_FAILED',
       fields: ['ownerType'],
@@ -325,6 +339,156 @@ describe('inventory routes: bad input changes nothing', () => {
       status: 423,
       code: 'INVENTORY_LOCKED',
     },
+    ...(
+      [
+        ['from right, to wrong', { fromLockCode: '1234', toLockCode: '0000' }],
+        ['from wrong, to right', { fromLockCode: '0000', toLockCode: '5678' }],
+        ['only the source’s code', { fromLockCode: '1234' }],
+        ['only the old lockCode, the source’s', { lockCode: '1234' }],
+        ['the destination’s code only', { toLockCode: '5678' }],
+      ] as [string, Record<string, unknown>][]
+    ).map(([label, codes]) => ({
+      name: `move: between two locked boxes, ${label}`,
+      method: 'POST',
+      path: () => `/v1/items/${knife.id}/move`,
+      body: () => ({ toInventoryId: locked2, gridX: 0, gridY: 0, ...codes }),
+      status: 423,
+      code: 'INVENTORY_LOCKED',
+    })),
+    {
+      name: 'move: toLockCode with symbols',
+      method: 'POST',
+      path: () => `/v1/items/${knife.id}/move`,
+      body: () => ({ toInventoryId: locked2, gridX: 0, gridY: 0, toLockCode: '12-4' }),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: ['toLockCode'],
+    },
+    {
+      name: 'move: within a box of another region',
+      method: 'POST',
+      path: () => `/v1/items/${rifle.id}/move`,
+      body: () => ({ toInventoryId: box, gridX: 2, gridY: 0 }),
+      as: () => serverE,
+      status: 403,
+      code: 'FORBIDDEN',
+    },
+    {
+      name: 'add: into a box of another region',
+      method: 'POST',
+      path: () => `/v1/inventories/${box}/items`,
+      body: () => ({ templateId: 'stone', quantity: 1, reason: 'loot' }),
+      as: () => serverE,
+      status: 403,
+      code: 'FORBIDDEN',
+    },
+    {
+      name: 'get: a box of another region',
+      method: 'GET',
+      path: () => `/v1/inventories/${box}`,
+      as: () => serverE,
+      status: 403,
+      code: 'FORBIDDEN',
+    },
+    {
+      name: 'destroy: in a box of another region',
+      method: 'DELETE',
+      path: () => `/v1/items/${rifle.id}`,
+      as: () => serverE,
+      status: 403,
+      code: 'FORBIDDEN',
+    },
+    {
+      name: 'lock: a box of another region',
+      method: 'PUT',
+      path: () => `/v1/inventories/${box}/lock`,
+      body: () => ({ locked: true, lockCode: '1' }),
+      as: () => serverE,
+      status: 403,
+      code: 'FORBIDDEN',
+    },
+    // POST /v1/items/{id}/consume
+    ...quantityCases(
+      'consume',
+      'POST',
+      () => `/v1/items/${ammo.id}/consume`,
+      (n) => `{"quantity":${n},"reason":"eat"}`,
+    ),
+    ...(
+      [
+        ['no quantity', { reason: 'eat' }, 400, 'VALIDATION_FAILED', ['quantity']],
+        ['no reason', { quantity: 1 }, 400, 'VALIDATION_FAILED', ['reason']],
+        ['reason with spaces', { quantity: 1, reason: 'a b' }, 400, 'VALIDATION_FAILED', ['reason']],
+        ['unknown field', { quantity: 1, reason: 'eat', lockCode: '1' }, 400, 'VALIDATION_FAILED'],
+        [
+          'fromInventoryId not a UUID',
+          { quantity: 1, reason: 'eat', fromInventoryId: 'x' },
+          400,
+          'VALIDATION_FAILED',
+          ['fromInventoryId'],
+        ],
+        ['more than the stack', { quantity: 51, reason: 'eat' }, 422, 'INSUFFICIENT_QUANTITY'],
+      ] as [string, Record<string, unknown>, number, string, string[]?][]
+    ).map(([label, body, status, code, fields]) => ({
+      name: `consume: ${label}`,
+      method: 'POST',
+      path: () => `/v1/items/${ammo.id}/consume`,
+      body: () => body,
+      status,
+      code,
+      fields,
+    })),
+    {
+      name: 'consume: not where the caller says',
+      method: 'POST',
+      path: () => `/v1/items/${ammo.id}/consume`,
+      body: () => ({ quantity: 1, reason: 'eat', fromInventoryId: box }),
+      status: 409,
+      code: 'CONFLICT',
+    },
+    {
+      name: 'consume: someone else’s item',
+      method: 'POST',
+      path: () => `/v1/items/${theirs.id}/consume`,
+      body: () => ({ quantity: 1, reason: 'eat' }),
+      status: 403,
+      code: 'FORBIDDEN',
+    },
+    {
+      name: 'consume: in a box of another region',
+      method: 'POST',
+      path: () => `/v1/items/${rifle.id}/consume`,
+      body: () => ({ quantity: 1, reason: 'eat' }),
+      as: () => serverE,
+      status: 403,
+      code: 'FORBIDDEN',
+    },
+    {
+      name: 'consume: by a player',
+      method: 'POST',
+      path: () => `/v1/items/${ammo.id}/consume`,
+      body: () => ({ quantity: 1, reason: 'eat' }),
+      as: () => playerP,
+      status: 403,
+      code: 'FORBIDDEN',
+    },
+    {
+      name: 'consume: unknown item',
+      method: 'POST',
+      path: () => `/v1/items/${randomUUID()}/consume`,
+      body: () => ({ quantity: 1, reason: 'eat' }),
+      status: 404,
+      code: 'NOT_FOUND',
+    },
+    {
+      name: 'consume: item id not a UUID',
+      method: 'POST',
+      path: () => `/v1/items/nope/consume`,
+      body: () => ({ quantity: 1, reason: 'eat' }),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: ['id'],
+    },
     {
       name: 'move: someone else’s item',
       method: 'POST',
@@ -389,6 +553,20 @@ describe('inventory routes: bad input changes nothing', () => {
       status,
       code,
       fields,
+    })),
+    ...(
+      [
+        ['unlock without the code', { locked: false }],
+        ['unlock with a wrong code', { locked: false, lockCode: '9999' }],
+        ['lock again with another code', { locked: true, lockCode: '9999' }],
+      ] as [string, Record<string, unknown>][]
+    ).map(([label, body]) => ({
+      name: `lock: a locked box, ${label}`,
+      method: 'PUT',
+      path: () => `/v1/inventories/${locked}/lock`,
+      body: () => body,
+      status: 423,
+      code: 'INVENTORY_LOCKED',
     })),
     {
       name: 'lock: another server’s player',

@@ -1,7 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
-import type { InventoryView, ItemView, LedgerEntryView, MoveItemView } from '@trustno1/contracts';
+import type {
+  ConsumeItemView,
+  InventoryView,
+  ItemView,
+  LedgerEntryView,
+  MoveItemView,
+} from '@trustno1/contracts';
 import {
   call,
   codeOf,
@@ -229,13 +235,113 @@ describe('inventory routes through the gateway', () => {
       body: { locked: true },
     });
     assert.deepEqual(fieldsOf(missing), ['lockCode']);
+    for (const [lockCode, reason] of [
+      [undefined, 'CODE_REQUIRED'],
+      ['9999', 'WRONG_CODE'],
+    ]) {
+      const refused = await call<{ error: { details: { reason: string } } }>(
+        base,
+        'PUT',
+        `/v1/inventories/${box}/lock`,
+        { headers: serverA, body: { locked: false, lockCode } },
+      );
+      assert.equal(refused.status, 423, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.details.reason, reason);
+      const still = await call<InventoryView>(base, 'GET', `/v1/inventories/${box}`, { headers: serverA });
+      assert.equal(still.body.locked, true, 'a refused unlock leaves the lock on');
+    }
     const unlock = await call(base, 'PUT', `/v1/inventories/${box}/lock`, {
       headers: serverA,
-      body: { locked: false },
+      body: { locked: false, lockCode: '1234' },
     });
     assert.equal(unlock.status, 204);
     const read = await call<InventoryView>(base, 'GET', `/v1/inventories/${box}`, { headers: serverA });
     assert.equal(read.body.locked, false);
+    const relock = await call(base, 'PUT', `/v1/inventories/${box}/lock`, {
+      headers: serverA,
+      body: { locked: true, lockCode: '4321' },
+    });
+    assert.equal(relock.status, 204, 'the old code was cleared: an unlocked box takes a new one');
+  });
+
+  it('moves between two locked inventories with a code for each end', async () => {
+    const [from, to] = [await container(serverA), await container(serverA)];
+    const knife = await add(serverA, from, { templateId: 'machete' });
+    for (const [box, lockCode] of [
+      [from, '1111'],
+      [to, '2222'],
+    ])
+      await call(base, 'PUT', `/v1/inventories/${box}/lock`, {
+        headers: serverA,
+        body: { locked: true, lockCode },
+      });
+    const sum = await itemsChecksum(cluster.pool);
+    for (const codes of [
+      { fromLockCode: '1111', toLockCode: '0000' },
+      { fromLockCode: '0000', toLockCode: '2222' },
+      { lockCode: '1111' },
+    ]) {
+      const refused = await call(base, 'POST', `/v1/items/${knife.id}/move`, {
+        headers: serverA,
+        body: { toInventoryId: to, gridX: 0, gridY: 0, ...codes },
+      });
+      assert.equal(refused.status, 423, JSON.stringify(refused.body));
+    }
+    assert.equal(await itemsChecksum(cluster.pool), sum, 'nothing moved');
+    const moved = await call<MoveItemView>(base, 'POST', `/v1/items/${knife.id}/move`, {
+      headers: serverA,
+      body: { toInventoryId: to, gridX: 0, gridY: 0, fromLockCode: '1111', toLockCode: '2222' },
+    });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.equal(moved.body.item.inventoryId, to);
+  });
+
+  it('consumes part of a stack once per Idempotency-Key, with its ledger row', async () => {
+    const food = await add(serverA, invP, { templateId: 'stone', quantity: 10 });
+    const send = () =>
+      call<ConsumeItemView>(base, 'POST', `/v1/items/${food.id}/consume`, {
+        headers: { ...serverA, 'idempotency-key': `eat-${food.id}` },
+        body: { quantity: 3, reason: 'eat', fromInventoryId: invP },
+      });
+    const first = await send();
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(first.body.removed, 3);
+    assert.equal(first.body.item?.quantity, 7);
+    const again = await send();
+    assert.deepEqual(again.body, first.body, 'a replay answers the stored response');
+    const history = await call<LedgerEntryView[]>(base, 'GET', `/v1/items/${food.id}/history`, {
+      headers: serverA,
+    });
+    assert.deepEqual(
+      history.body.map((h) => [h.operation, h.quantity, h.reason, h.fromInventoryId, h.toInventoryId]),
+      [
+        ['create', 10, 'loot', null, invP],
+        ['consume', 3, 'eat', invP, null],
+      ],
+    );
+    const rest = await call<ConsumeItemView>(base, 'POST', `/v1/items/${food.id}/consume`, {
+      headers: serverA,
+      body: { quantity: 7, reason: 'eat' },
+    });
+    assert.equal(rest.status, 200);
+    assert.equal(rest.body.item, null, 'a used-up stack is gone');
+  });
+
+  it('a server acts on world inventories of its own region only', async () => {
+    const box = await container(serverA);
+    const sameRegion = (await registerServer(base, TEST_ADMIN_KEY, { region: 'eu-west' })).headers;
+    const otherRegion = (await registerServer(base, TEST_ADMIN_KEY, { region: 'us-east' })).headers;
+    const item = await add(sameRegion, box, { templateId: 'stone', quantity: 2 });
+    const refused = await call<{ error: { details: { reason: string } } }>(
+      base,
+      'POST',
+      `/v1/items/${item.id}/move`,
+      { headers: otherRegion, body: { toInventoryId: box, gridX: 5, gridY: 3 } },
+    );
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.details.reason, 'OTHER_REGION');
+    const read = await call<InventoryView>(base, 'GET', `/v1/inventories/${box}`, { headers: otherRegion });
+    assert.equal(read.status, 403);
   });
 
   it('replays a move with the same Idempotency-Key: one effect, one ledger row', async () => {

@@ -3,7 +3,7 @@ import { Handle, type Call } from '@trustno1/bus';
 import { InventoryOps, type RequestOf } from '@trustno1/contracts';
 import { ItemsService } from './items.service';
 
-const { addItem, moveItem, destroyItem, itemHistory } = InventoryOps;
+const { addItem, moveItem, consumeItem, destroyItem, itemHistory } = InventoryOps;
 
 @Controller()
 export class ItemsController {
@@ -17,6 +17,11 @@ export class ItemsController {
   @Handle(moveItem)
   move(request: RequestOf<typeof moveItem>, call: Call<typeof moveItem>) {
     return this.items.move(call.principal, request, call.idempotency);
+  }
+
+  @Handle(consumeItem)
+  consume(request: RequestOf<typeof consumeItem>, call: Call<typeof consumeItem>) {
+    return this.items.consume(call.principal, request, call.idempotency);
   }
 
   @Handle(destroyItem)

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { ItemView, LedgerEntryView, MoveItemView, Principal } from '@trustno1/contracts';
+import type {
+  ConsumeItemView,
+  ItemView,
+  LedgerEntryView,
+  MoveItemView,
+  Principal,
+} from '@trustno1/contracts';
 import type { IdempotencyClaim, PrismaDb } from '@trustno1/db';
 
 export interface NewItem {
@@ -25,7 +31,18 @@ export interface Move {
   gridX: number;
   gridY: number;
   quantity: number | null;
-  lockCode: string | null;
+  fromLockCode: string | null;
+  toLockCode: string | null;
+  reason: string;
+}
+
+/** One inventory.consume_item call: the caller, its idempotency claim and the request. */
+export interface Consume {
+  principal: Principal;
+  claim: IdempotencyClaim | undefined;
+  itemId: string;
+  fromInventoryId: string | null;
+  quantity: number;
   reason: string;
 }
 
@@ -59,7 +76,17 @@ export class ItemsRepository {
     const [row] = await db.$queryRaw<{ result: MoveItemView }[]>`
       SELECT inventory.move_item(${JSON.stringify(m.principal)}::jsonb, ${m.claim?.key ?? null},
              ${m.claim?.requestHash ?? null}, ${m.itemId}::uuid, ${m.toInventoryId}::uuid, ${m.gridX}::int,
-             ${m.gridY}::int, ${m.quantity}::int, ${m.lockCode}, ${m.fromInventoryId}::uuid, ${m.reason}) AS result`;
+             ${m.gridY}::int, ${m.quantity}::int, ${m.fromLockCode}, ${m.toLockCode}, ${m.fromInventoryId}::uuid,
+             ${m.reason}) AS result`;
+    return row.result;
+  }
+
+  /** The whole consume in one statement, like the move: idempotency, lock, access, change, ledger. */
+  async consume(db: PrismaDb, c: Consume): Promise<ConsumeItemView> {
+    const [row] = await db.$queryRaw<{ result: ConsumeItemView }[]>`
+      SELECT inventory.consume_item(${JSON.stringify(c.principal)}::jsonb, ${c.claim?.key ?? null},
+             ${c.claim?.requestHash ?? null}, ${c.itemId}::uuid, ${c.quantity}::int, ${c.fromInventoryId}::uuid,
+             ${c.reason}) AS result`;
     return row.result;
   }
 

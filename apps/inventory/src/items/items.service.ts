@@ -4,6 +4,8 @@ import {
   AppError,
   ErrorCode,
   type addItemRequest,
+  type ConsumeItemView,
+  type consumeItemRequest,
   type destroyItemRequest,
   type ItemView,
   type LedgerEntryView,
@@ -93,8 +95,31 @@ export class ItemsService {
           gridX: req.gridX,
           gridY: req.gridY,
           quantity: req.quantity ?? null,
-          lockCode: req.lockCode ?? null,
+          // The old single lockCode opens whichever end has no code of its own.
+          fromLockCode: req.fromLockCode ?? req.lockCode ?? null,
+          toLockCode: req.toLockCode ?? req.lockCode ?? null,
           reason: MOVE_REASON,
+        }),
+      ),
+    );
+  }
+
+  /** One round trip, like the move: inventory.consume_item; more than the stack is INSUFFICIENT_QUANTITY. */
+  consume(
+    server: Server,
+    req: z.infer<typeof consumeItemRequest>,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<ConsumeItemView> {
+    if (claim) checkIdempotencyKey(claim);
+    return mapProcedureErrors(() =>
+      prismaStatement(() =>
+        this.repository.consume(this.prisma, {
+          principal: server,
+          claim,
+          itemId: req.itemId,
+          fromInventoryId: req.fromInventoryId ?? null,
+          quantity: req.quantity,
+          reason: req.reason,
         }),
       ),
     );

@@ -11,6 +11,7 @@ const MESSAGES: Record<InventoryDbError['code'], string> = {
   LIMIT_REACHED: 'Limit reached',
   FORBIDDEN: 'Not allowed',
   CONFLICT: 'The item moved meanwhile; read it again',
+  INSUFFICIENT_QUANTITY: 'The stack holds less than that',
   IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used for another request',
 };
 

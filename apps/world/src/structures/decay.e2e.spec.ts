@@ -51,7 +51,7 @@ describe('structure decay through the worker', () => {
     const id = randomUUID();
     await pool.query(
       `SELECT place_structure($1, $2, NULL, 'wall_wood', $3::jsonb, '{"x":0,"y":0,"z":0,"w":1}', '{}', '{}',
-                              $4, $5, true, false, NULL, NULL, 30, 10000, $6)`,
+                              $4, $5, true, false, NULL, NULL, 30, 10000, $6, NULL)`,
       [id, ownerId, JSON.stringify({ x: cx * 128 + 3, y: 0, z: 3 }), WALL.maxHealth, WALL.decayPerHour, at],
     );
     return id;

@@ -49,7 +49,7 @@ describe('apply_structure_decay with a fake clock', () => {
     const id = randomUUID();
     await pool.query(
       `SELECT place_structure($1, $2, NULL, $3, $4::jsonb, '{"x":0,"y":0,"z":0,"w":1}', '{}', '{}', $5, $6, $7,
-                              $8, $9, $10, 30, 10000, $11)`,
+                              $8, $9, $10, 30, 10000, $11, NULL)`,
       [
         id,
         ownerId,

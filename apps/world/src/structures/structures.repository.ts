@@ -20,6 +20,8 @@ export interface NewStructure {
   tcRange: number;
   chunkLimit: number;
   now: Date;
+  /** The placing server: its storage counts on that server's items and lies in its region. */
+  serverId: string;
 }
 
 export interface DecayBatch {
@@ -39,7 +41,7 @@ export class StructuresRepository {
                              ${JSON.stringify(s.buildData)}::jsonb, ${JSON.stringify(s.permissions)}::jsonb,
                              ${s.maxHealth}, ${s.decayPerHour}, ${s.decayProtection}, ${s.toolCupboard},
                              ${s.storage?.gridWidth ?? null}, ${s.storage?.gridHeight ?? null}, ${s.tcRange},
-                             ${s.chunkLimit}, ${s.now}) AS view`;
+                             ${s.chunkLimit}, ${s.now}, ${s.serverId}::uuid) AS view`;
     return row.view;
   }
 

@@ -75,6 +75,7 @@ export class StructuresService {
         tcRange: this.config.TC_RANGE,
         chunkLimit: this.config.STRUCTURES_PER_CHUNK,
         now: this.clock.now(),
+        serverId,
       });
     });
   }

@@ -30,6 +30,8 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
     pool = stores.pool;
     prisma = createPrismaClient(pool);
     f = factories(pool);
+    // The spawning server: the vehicle's inventory counts on it and lies in its region.
+    await f.gameServer({ id: SERVER, region: 'eu-west' });
     clock = new FakeClock(Date.UTC(2026, 0, 1));
     keys = new ChunkKeysService(stores.redis, new ChunksRepository(prisma), clock);
     vehicles = new VehiclesService(prisma, new VehiclesRepository(), clock, config, keys);
@@ -54,6 +56,10 @@ describe('vehicle abandonment decay with a fake clock (real PostgreSQL)', () => 
     const start = freshStart();
     const v = await vehicles.spawn(SERVER, { templateId: 'sedan', ...AT }, undefined);
     assert.equal(v.health, 800);
+    const inventory = await pool.query(`SELECT server_id, region FROM inventories WHERE id = $1`, [
+      v.inventoryId,
+    ]);
+    assert.deepEqual(inventory.rows, [{ server_id: SERVER, region: 'eu-west' }], "the spawning server's");
     await vehicles.decay(at(start + 24));
     assert.equal(await health(v.id), 800, 'exactly 24 h unused: not yet abandoned');
     await vehicles.decay(at(start + 26.5));

@@ -18,6 +18,8 @@ export interface NewVehicle {
   tires: number;
   grid: { gridWidth: number; gridHeight: number };
   now: Date;
+  /** The spawning server: the inventory counts on its items and lies in its region. */
+  serverId: string;
 }
 
 /** The columns a PATCH may change; undefined leaves a column alone. */
@@ -59,7 +61,7 @@ export class VehiclesRepository {
   async insert(tx: PrismaDb, v: NewVehicle): Promise<VehicleView> {
     // Inventory's tables change only through its published functions.
     await tx.$executeRaw`SELECT inventory.create_inventory(${v.inventoryId}, ${v.id}, 'vehicle', ${v.grid.gridWidth},
-                                                       ${v.grid.gridHeight}, NULL, NULL, ${v.now})`;
+                                                       ${v.grid.gridHeight}, NULL, ${v.serverId}::uuid, ${v.now})`;
     const [row] = await tx.$queryRaw<{ view: VehicleView }[]>`
       INSERT INTO vehicles AS v (id, template_id, position, rotation, chunk_x, chunk_z, owner_id, fuel_current,
                                  fuel_max, health, max_health, engine_damage, tire_damage, modifications,

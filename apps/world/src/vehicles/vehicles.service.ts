@@ -66,6 +66,7 @@ export class VehiclesService {
         tires: template.tires,
         grid: template.inventory,
         now: this.clock.now(),
+        serverId,
       });
     });
     await this.keys.vehiclePlaced(result);
