@@ -191,6 +191,7 @@ async function newman(
   seeded: Seeded,
   principal: Principal,
 ): Promise<NewmanExecution[]> {
+  // @ts-expect-error -- newman ships no type declarations; the one function used is typed here.
   const { run } = (await import('newman')) as {
     run: (
       options: Json,
