@@ -136,20 +136,77 @@ interface OpenApiOperation {
   summary?: string;
   tags?: string[];
   security?: unknown[];
+  responses?: Record<string, unknown>;
 }
 
-/** The probes and metrics every app serves (libs/observability): public, no credentials. */
-const PLATFORM_ROUTES: Record<string, string> = {
-  '/health/live': 'Liveness: the process answers',
-  '/health/ready': 'Readiness: PostgreSQL, Redis, NATS and every service answer (503 names what is down)',
-  '/metrics': 'Prometheus metrics of the gateway',
+const CHECKS_SCHEMA = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    required: ['status', 'ms'],
+    properties: {
+      status: { type: 'string', enum: ['up', 'down'] },
+      error: { type: 'string' },
+      ms: { type: 'integer' },
+    },
+  },
+};
+
+/** A JSON response of the probes (libs/observability/src/health.ts). */
+function jsonResponse(description: string, schema: Record<string, unknown>): Record<string, unknown> {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/**
+ * The probes and metrics every app serves (libs/observability): public, no credentials, each
+ * with the bodies it answers so a client (or a contract test) can check them.
+ */
+const PLATFORM_ROUTES: Record<string, OpenApiOperation> = {
+  '/health/live': {
+    summary: 'Liveness: the process answers',
+    responses: {
+      200: jsonResponse('The process answers', {
+        type: 'object',
+        required: ['status'],
+        properties: { status: { type: 'string', const: 'ok' } },
+      }),
+    },
+  },
+  '/health/ready': {
+    summary: 'Readiness: PostgreSQL, Redis, NATS and every service answer (503 names what is down)',
+    responses: {
+      200: jsonResponse('Every check is up', {
+        type: 'object',
+        required: ['status', 'checks'],
+        properties: { status: { type: 'string', const: 'ok' }, checks: CHECKS_SCHEMA },
+      }),
+      503: jsonResponse('A check is down: `down` names which', {
+        type: 'object',
+        required: ['status', 'checks', 'down'],
+        properties: {
+          status: { type: 'string', const: 'unavailable' },
+          checks: CHECKS_SCHEMA,
+          down: { type: 'array', items: { type: 'string' } },
+        },
+      }),
+    },
+  },
+  '/metrics': {
+    summary: 'Prometheus metrics of the gateway',
+    responses: {
+      200: {
+        description: 'The Prometheus text exposition format',
+        content: { 'text/plain': { schema: { type: 'string' } } },
+      },
+    },
+  },
 };
 
 function describePlatformRoutes(document: { paths: Record<string, Record<string, OpenApiOperation>> }): void {
-  for (const [path, summary] of Object.entries(PLATFORM_ROUTES)) {
+  for (const [path, described] of Object.entries(PLATFORM_ROUTES)) {
     const get = document.paths[path]?.['get'];
     if (!get) throw new Error(`OpenAPI: the platform route ${path} is missing`);
-    Object.assign(get, { summary, tags: ['platform'], security: [] });
+    Object.assign(get, { ...described, tags: ['platform'], security: [] });
   }
 }
 

@@ -138,16 +138,19 @@ describe('platform: every app boots, reports readiness and shuts down cleanly', 
     };
     assert.match(doc.openapi, /^3\./);
     assert.equal(doc.info.title, 'TRUST-NO-1 World Services');
-    // Client generators read it: swagger-parser and Redocly's recommended rules find no error.
+    // Client generators read it: swagger-parser, Redocly's recommended rules and `redocly lint`
+    // (@redocly/cli) find no error.
     const lint = spawnSync(process.execPath, [LINT_OPENAPI, `${gateway.url}/docs/openapi.json`], {
       encoding: 'utf8',
     });
     const report = JSON.parse(lint.stdout) as {
       swaggerParser: string | null;
       redocly: { errors: unknown[] };
+      redoclyCli: { errors: unknown[]; warnings: unknown[] };
     };
     assert.equal(report.swaggerParser, null);
     assert.deepEqual(report.redocly.errors, []);
+    assert.deepEqual(report.redoclyCli.errors, []);
     assert.equal(lint.status, 0, lint.stderr);
     // docs/api.md lists every /v1 route of the served document (issue 10).
     const apiMd = readFileSync(resolve(__dirname, '../../../docs/api.md'), 'utf8');

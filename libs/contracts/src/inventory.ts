@@ -340,7 +340,7 @@ export const InventoryOps = {
     reply: inventorySummaryView,
     principals: ['server'],
     idempotent: true,
-    errors: [FORBIDDEN, LIMIT_REACHED],
+    errors: [NOT_FOUND, FORBIDDEN, LIMIT_REACHED],
     http: {
       method: 'POST',
       path: '/v1/inventories',
