@@ -12,6 +12,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { authenticatedNatsForRun } from './lib/nats';
 import { factories, registerServer, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
 import { exitWithUsageIfAsked } from '../tools/usage';
 import { Recorder, renderLoadTable } from './lib/recorder';
@@ -326,6 +327,7 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
 async function main(): Promise<void> {
   const profile = profileFromArgs();
   process.stdout.write(`# load: ${JSON.stringify(profile)}\n`);
+  const stopNats = await authenticatedNatsForRun();
   const cluster = await startCluster(['accounts', 'inventory', 'gateway'], {
     LOG_LEVEL: 'error',
     DATABASE_POOL_SIZE: '16',
@@ -350,6 +352,7 @@ async function main(): Promise<void> {
     process.stdout.write(serverErrors(cluster));
   } finally {
     await cluster.stop();
+    await stopNats();
   }
 }
 

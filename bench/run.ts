@@ -6,6 +6,7 @@
  */
 import { exitWithUsageIfAsked } from '../tools/usage';
 import { benchContext } from './lib/context';
+import { authenticatedNatsForRun } from './lib/nats';
 import { renderTable, type BenchRow } from './lib/table';
 import { accountsRows } from './accounts.bench';
 import { platformRows } from './platform.bench';
@@ -35,6 +36,7 @@ Environment: BENCH_ITERATIONS (default 5000), BENCH_CONCURRENCY (default 16),
 `);
 
 async function main(): Promise<void> {
+  const stopNats = await authenticatedNatsForRun();
   const ctx = benchContext();
   // `npm run bench -- inventory world`: only the named suites.
   const only = process.argv.slice(2);
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     rows.push(...(await suite(ctx)));
   }
   process.stdout.write(`\n${renderTable(rows)}\n`);
+  await stopNats();
 }
 
 main().then(

@@ -174,7 +174,10 @@ describe('NATS users: authentication and subject permissions', () => {
       const { nc: sender } = await connectAs('ops');
       const received: string[] = [];
       try {
-        nc.subscribe(`${prefix}inventory.>`, { callback: (_err, msg) => void received.push(msg.subject) });
+        nc.subscribe(`${prefix}inventory.>`, {
+          // The refusal arrives here as an error; a message would be a request read by the wrong user.
+          callback: (err, msg) => void (err ? undefined : received.push(msg.subject)),
+        });
         await settle(nc);
         sender.publish(`${prefix}${InventoryOps.moveItem.subject}`, '{}');
         await settle(sender);
