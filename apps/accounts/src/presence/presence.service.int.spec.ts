@@ -4,7 +4,14 @@ import { type Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { createPool, createPrismaClient, type PrismaClient } from '@trustno1/db';
 import { RedisKeys } from '@trustno1/redis';
-import { factories, FakeClock, openTestStores, type TestStores, type Factories } from '@trustno1/testing';
+import {
+  factories,
+  FakeClock,
+  liveSession,
+  openTestStores,
+  type TestStores,
+  type Factories,
+} from '@trustno1/testing';
 import { PresenceFlushService } from './presence-flush.service';
 import { PresenceCache } from './presence.cache';
 import { PresenceRepository } from './presence.repository';
@@ -37,6 +44,12 @@ describe('presence service with a fake clock (real PostgreSQL and Redis)', () =>
       )
     ).rows[0];
   const live = (serverId: string) => redis.set(RedisKeys.serverStatus(serverId), '1', 'EX', 30);
+  /** A character whose player is logged in: what a join asks for. */
+  const playing = async () => {
+    const c = await f.character();
+    await liveSession(redis, c.accountId);
+    return c;
+  };
 
   beforeAll(async () => {
     stores = await openTestStores(4);
@@ -61,7 +74,7 @@ describe('presence service with a fake clock (real PostgreSQL and Redis)', () =>
 
   it('lingers until last combat + 30 s, credits playtime for the stay and the linger, then finalizes', async () => {
     const server = await f.gameServer();
-    const c = await f.character();
+    const c = await playing();
     const joinedAt = clock.now().getTime();
     await presence.join(server.id, c.id, undefined);
     clock.advance(10);
@@ -93,7 +106,7 @@ describe('presence service with a fake clock (real PostgreSQL and Redis)', () =>
 
   it('leaves at once when the last combat is older than 30 s', async () => {
     const server = await f.gameServer();
-    const c = await f.character();
+    const c = await playing();
     await presence.join(server.id, c.id, undefined);
     await redis.zadd(RedisKeys.combatRecent(c.id), clock.now().getTime(), 'hit');
     clock.advance(30);
@@ -103,7 +116,7 @@ describe('presence service with a fake clock (real PostgreSQL and Redis)', () =>
 
   it('a rejoin on the same server during the linger keeps the player and cancels the finalization', async () => {
     const server = await f.gameServer();
-    const c = await f.character();
+    const c = await playing();
     await presence.join(server.id, c.id, undefined);
     await redis.zadd(RedisKeys.combatRecent(c.id), clock.now().getTime(), 'hit');
     assert.ok((await presence.leave(server.id, c.id, undefined)).lingerUntil);
@@ -118,7 +131,7 @@ describe('presence service with a fake clock (real PostgreSQL and Redis)', () =>
 
   it('takes over from a dead server, crediting the dead stay up to its last update', async () => {
     const [dead, next] = [await f.gameServer(), await f.gameServer()];
-    const c = await f.character();
+    const c = await playing();
     await live(dead.id);
     await presence.join(dead.id, c.id, undefined);
     clock.advance(50);
@@ -137,7 +150,7 @@ describe('presence service with a fake clock (real PostgreSQL and Redis)', () =>
 
   it('rebuilds a state Redis lost from PostgreSQL on the next batch, without giving the player away', async () => {
     const server = await f.gameServer();
-    const c = await f.character();
+    const c = await playing();
     await presence.join(server.id, c.id, undefined);
     await redis.del(RedisKeys.playerState(c.id));
     await presence.updateStates(server.id, [

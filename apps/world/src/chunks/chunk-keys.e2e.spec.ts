@@ -13,7 +13,7 @@ import {
 } from '@trustno1/contracts';
 import { RedisKeys, TTL } from '@trustno1/redis';
 import { factories, registerServer, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
-import { CHUNK_SIZE } from '@trustno1/world-domain';
+import { CHUNK_SIZE, referencedItemTemplateIds } from '@trustno1/world-domain';
 
 const ADMIN = { principal: { kind: 'admin' as const } };
 const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
@@ -32,6 +32,9 @@ describe("world: the seed's chunk keys `events` and `entities` in Redis", () => 
     ({ pool, redis } = cluster);
     ({ headers: server, id: serverId } = await registerServer(cluster.url, TEST_ADMIN_KEY));
     bus = new BusClient({ ...cluster.bus, serviceName: 'chunk-keys-test' });
+    // The item templates event rewards name, as the inventory's catalog sync would create them.
+    const f = factories(pool);
+    for (const id of referencedItemTemplateIds()) await f.itemTemplate({ id, maxStack: 50 });
   });
   afterAll(async () => {
     await bus?.close();

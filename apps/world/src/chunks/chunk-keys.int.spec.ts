@@ -3,20 +3,20 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { createPrismaClient, type PrismaClient } from '@trustno1/db';
 import { RedisKeys } from '@trustno1/redis';
-import { FakeClock, openTestStores, type TestStores } from '@trustno1/testing';
+import { factories, FakeClock, openTestStores, type TestStores } from '@trustno1/testing';
 import { VehiclesRepository } from '../vehicles/vehicles.repository';
 import { loadVehiclesConfig } from '../vehicles/vehicles-config';
 import { VehiclesService } from '../vehicles/vehicles.service';
 import { ChunkKeysService } from './chunk-keys.service';
 import { ChunksRepository } from './chunks.repository';
 
-const SERVER = '00000000-0000-4000-8000-000000000001';
 const ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 
 describe('chunk keys: PostgreSQL is the authority, Redis a cache (real PostgreSQL and Redis)', () => {
   let stores: TestStores;
   let prisma: PrismaClient;
   let down: Redis;
+  let server: string;
   const clock = new FakeClock(Date.UTC(2026, 0, 1));
   const service = (redis: Redis) => {
     const keys = new ChunkKeysService(redis, new ChunksRepository(prisma), clock);
@@ -26,6 +26,8 @@ describe('chunk keys: PostgreSQL is the authority, Redis a cache (real PostgreSQ
   beforeAll(async () => {
     stores = await openTestStores(4);
     prisma = createPrismaClient(stores.pool);
+    // A vehicle's inventory counts on its spawning server, which must exist.
+    server = (await factories(stores.pool).gameServer()).id;
     // A Redis that is down: every command fails at once, nothing is retried.
     down = new Redis({
       port: 1,
@@ -45,12 +47,12 @@ describe('chunk keys: PostgreSQL is the authority, Redis a cache (real PostgreSQ
   it('commits a spawn and a move while Redis is down; the next write rebuilds the missing key whole', async () => {
     const broken = service(down);
     const v = await broken.spawn(
-      SERVER,
+      server,
       { templateId: 'sedan', position: { x: 10, y: 1, z: 10 }, rotation: ROTATION },
       undefined,
     );
     const w = await broken.spawn(
-      SERVER,
+      server,
       { templateId: 'motorbike', position: { x: 20, y: 1, z: 20 }, rotation: ROTATION },
       undefined,
     );
