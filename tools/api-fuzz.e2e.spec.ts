@@ -1,8 +1,9 @@
 /**
- * `npm run api:fuzz` inside `npm test`: Portman's collection (contract tests and fuzzed variations)
- * run by Newman against a cluster of every app, as a player, as a game server and without
- * credentials. Any 5xx, undocumented status, accepted fuzzed request or body off its schema fails
- * it; the failures are printed grouped by route.
+ * `npm run api:fuzz` inside `npm test`: Portman's collection (contract tests and fuzzed variations,
+ * plus the wrong-type variations of tools/api-fuzz/wrong-types.ts) run by Newman against a cluster
+ * of every app, as a player, as a game server and without credentials. Any 5xx, undocumented
+ * status, accepted fuzzed request, body off its schema or wrong-type field a permitted caller got
+ * past validation fails it; the failures are printed grouped by route.
  */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
@@ -33,6 +34,8 @@ describe('api:fuzz (Portman + Newman against the gateway)', () => {
   it('generated contract tests and fuzzed variations for every route', () => {
     assert.ok(outcome.generatedRequests >= 300, `only ${outcome.generatedRequests} requests`);
     assert.ok(outcome.variations >= 250, `only ${outcome.variations} variations`);
+    // tools/api-fuzz/wrong-types.ts: a field of the wrong JSON type, in each body and typed query.
+    assert.ok(outcome.wrongTypes >= 60, `only ${outcome.wrongTypes} wrong-type variations`);
   });
 
   it.each(['player', 'server', 'nobody'] as const)(

@@ -1,24 +1,28 @@
 /**
  * `npm run api:fuzz`: an outside API tester. Portman turns the gateway's OpenAPI document into a
- * Postman collection (contract tests and fuzzed variations of every request), and Newman runs it
+ * Postman collection (contract tests and fuzzed variations of every request), tools/api-fuzz/
+ * wrong-types.ts adds variations with a field of the wrong JSON type, and Newman runs it
  * three times: as a player, as a game server and without credentials. tools/api-fuzz/check.ts
  * judges the runs: no 5xx, only documented statuses, a 4xx for every fuzzed variation, and every
- * body matching the schema of its status. Exits 1 on any failure.
+ * body matching the schema of its status; a wrong-type field sent by a principal the operation
+ * admits must be refused with 400 VALIDATION_FAILED naming it. Exits 1 on any failure.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { exitWithUsageIfAsked } from './usage';
-import { checkRun, renderSummary, type CheckResult, type NewmanExecution } from './api-fuzz/check';
+import { checkRun, FUZZ_MARK, renderSummary, type CheckResult, type NewmanExecution } from './api-fuzz/check';
+import { addWrongTypeVariations, unrefusedWrongTypes } from './api-fuzz/wrong-types';
 
 const USAGE = `
 Usage: npm run api:fuzz [-- --url <gateway URL>] [--keep <dir>]
 
 Portman builds a Postman collection with contract tests and fuzzed variations from the gateway's
-/docs/openapi.json; Newman runs it as a player, as a game server and without credentials. Fails
-on any 5xx, undocumented status, accepted fuzzed request or body that does not match its schema,
-and prints a summary grouped by route.
+/docs/openapi.json, to which variations with a body or query field of the wrong type are added;
+Newman runs it as a player, as a game server and without credentials. Fails on any 5xx,
+undocumented status, accepted fuzzed request or body that does not match its schema, and prints a
+summary grouped by route.
 
 Options:
   --url <url>   A running gateway (ADMIN_API_KEY must be its admin key); default: boot a cluster
@@ -40,6 +44,8 @@ export interface FuzzReport {
 export interface FuzzOutcome {
   generatedRequests: number;
   variations: number;
+  /** Of the variations, those tools/api-fuzz/wrong-types.ts added: a field of the wrong JSON type. */
+  wrongTypes: number;
   reports: FuzzReport[];
   ms: { portman: number; total: number };
 }
@@ -232,10 +238,15 @@ export async function fuzzGateway(
     const document = JSON.parse(documentText) as Json;
     const portmanMs = portman(dir);
     const collection = JSON.parse(readFileSync(join(dir, 'collection.json'), 'utf8')) as { item: Item[] };
+    const wrongTypes = addWrongTypeVariations(collection, document);
     prepareRequests(collection);
+    if (options.keep) writeFileSync(join(dir, 'collection.json'), JSON.stringify(collection));
     const requests = requestsOf(collection.item);
-    const variations = requests.filter((item) => item.name.includes('[Fuzz]')).length;
-    log(`# portman: ${requests.length} requests, ${variations} fuzzed variations, ${portmanMs} ms`);
+    const variations = requests.filter((item) => item.name.includes(FUZZ_MARK)).length;
+    log(
+      `# portman: ${requests.length} requests, ${variations} fuzzed variations ` +
+        `(${wrongTypes} of them wrong types), ${portmanMs} ms`,
+    );
     const seeded = await seed(gatewayUrl, adminKey);
     const reports: FuzzReport[] = [];
     for (const principal of ['player', 'server', 'nobody'] as const) {
@@ -244,6 +255,7 @@ export async function fuzzGateway(
       if (options.keep)
         writeFileSync(join(dir, `newman-${principal}.json`), JSON.stringify({ run: { executions } }));
       const result = checkRun(document, executions);
+      result.failures.push(...unrefusedWrongTypes(document, executions, principal));
       const ms = Date.now() - runStarted;
       reports.push({ principal, result, ms });
       log(`${renderSummary(`# newman as ${principal} (${ms} ms)`, result)}`);
@@ -251,6 +263,7 @@ export async function fuzzGateway(
     return {
       generatedRequests: requests.length,
       variations,
+      wrongTypes,
       reports,
       ms: { portman: portmanMs, total: Date.now() - started },
     };

@@ -39,17 +39,20 @@ export interface CheckResult {
   failures: Failure[];
 }
 
-interface Operation {
+export interface Operation {
   route: string;
   pattern: RegExp;
   method: string;
+  /** The security schemes that may call it (`player`, `server`, `admin`); empty: anyone. */
+  callers: string[];
   responses: Record<string, { content?: Record<string, { schema?: Json }> }>;
 }
 
 /** Portman names each fuzzed request `<summary>[<variation>][<what was broken>]`. */
 export const FUZZ_MARK = '[Fuzz]';
 
-function operationsOf(document: Json): Operation[] {
+/** The operations of the document, each with a pattern its concrete paths match. */
+export function operationsOf(document: Json): Operation[] {
   const paths = (document.paths ?? {}) as Record<string, Record<string, Json>>;
   const out: Operation[] = [];
   for (const [path, methods] of Object.entries(paths)) {
@@ -61,6 +64,7 @@ function operationsOf(document: Json): Operation[] {
         route: `${method.toUpperCase()} ${path}`,
         pattern,
         method: method.toUpperCase(),
+        callers: ((op.security ?? []) as Json[]).flatMap((scheme) => Object.keys(scheme)),
         responses: (op.responses ?? {}) as Operation['responses'],
       });
     }
@@ -70,13 +74,13 @@ function operationsOf(document: Json): Operation[] {
   return out.sort((a, b) => templates(a) - templates(b));
 }
 
-function pathOf(url: NewmanExecution['request']['url']): string {
+export function pathOf(url: NewmanExecution['request']['url']): string {
   if (typeof url === 'string') return new URL(url, 'http://x').pathname;
   if (url.path) return `/${url.path.join('/')}`;
   return new URL(url.raw ?? '/', 'http://x').pathname;
 }
 
-function bodyOf(response: NonNullable<NewmanExecution['response']>): string {
+export function bodyOf(response: NonNullable<NewmanExecution['response']>): string {
   const stream = response.stream;
   if (stream === undefined) return '';
   if (typeof stream === 'string') return stream;
