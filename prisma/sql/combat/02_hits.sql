@@ -306,3 +306,56 @@ BEGIN
     RETURN v_result;
 END;
 $$;
+
+-- POST /v1/players/{id}/respawn (combat.player.respawn.v1): a dead character of this server comes
+-- back with every body part whole at p_position (the service picks a spawn point on dry land).
+-- Alive is CONFLICT (NOT_DEAD). Returns {playerId, position, chunkX, chunkZ, health, respawnedAt}.
+CREATE OR REPLACE FUNCTION combat.respawn(p_principal jsonb, p_idempotency_key varchar, p_request_hash varchar,
+                                          p_player_id uuid, p_position jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_server uuid := cbt_server_of(p_principal);
+    v_caller text := 'server:' || v_server;
+    v_claim record;
+    v_player record;
+    v_health jsonb;
+    v_result jsonb;
+BEGIN
+    PERFORM cbt_require(p_player_id IS NOT NULL, 'playerId', 'required');
+    PERFORM cbt_require(p_position IS NOT NULL AND p_position <> 'null'::jsonb AND cbt_is_position(p_position),
+                        'position', 'must be {x, y, z} within the world');
+    IF p_idempotency_key IS NOT NULL THEN
+        v_claim := idempotency_claim(v_caller, p_idempotency_key, p_request_hash);
+        IF v_claim.replayed THEN
+            RETURN v_claim.response;
+        END IF;
+    END IF;
+    SELECT p.id, p.server_id, p.died_at INTO v_player FROM accounts.players p WHERE p.id = p_player_id
+       FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        PERFORM raise_error('NOT_FOUND', jsonb_build_object('playerId', p_player_id));
+    END IF;
+    IF v_player.server_id IS DISTINCT FROM v_server THEN
+        PERFORM raise_error('FORBIDDEN', jsonb_build_object('playerId', p_player_id,
+                            'reason', 'NOT_JOINED_TO_THIS_SERVER'));
+    END IF;
+    IF v_player.died_at IS NULL THEN
+        PERFORM raise_error('CONFLICT', jsonb_build_object('playerId', p_player_id, 'reason', 'NOT_DEAD'));
+    END IF;
+    SELECT jsonb_object_agg(part, 100) INTO v_health FROM unnest(enum_range(NULL::combat.body_part)) AS part;
+    UPDATE accounts.players
+       SET health = v_health, died_at = NULL, position = p_position,
+           chunk_x = floor((p_position ->> 'x')::float8 / 128)::int,
+           chunk_z = floor((p_position ->> 'z')::float8 / 128)::int
+     WHERE id = p_player_id;
+    v_result := jsonb_build_object('playerId', p_player_id, 'position', p_position,
+        'chunkX', floor((p_position ->> 'x')::float8 / 128)::int,
+        'chunkZ', floor((p_position ->> 'z')::float8 / 128)::int,
+        'health', v_health, 'respawnedAt', to_jsonb(now()));
+    IF p_idempotency_key IS NOT NULL THEN
+        PERFORM idempotency_store(v_caller, p_idempotency_key, v_result);
+    END IF;
+    RETURN v_result;
+END;
+$$;

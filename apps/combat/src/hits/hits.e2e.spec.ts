@@ -7,12 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
-import type { ApplyHitsView, CombatLogsView, CombatStateView, Hit } from '@trustno1/contracts';
+import type { ApplyHitsView, CombatLogsView, CombatStateView, Hit, RespawnView } from '@trustno1/contracts';
 import { createPrismaClient } from '@trustno1/db';
 import { syncCatalog } from '@trustno1/inventory-domain';
 import {
   call,
   codeOf,
+  detailsOf,
   factories,
   fieldsOf,
   registerServer,
@@ -428,6 +429,50 @@ describe('POST /v1/combat/hits through the gateway', () => {
     assert.equal(await checksum(), before);
     const ok = await send([good()]);
     assert.equal(ok.status, 200, 'the service answers the next call');
+  });
+
+  it('respawns a dead character only, with full health on dry land, then it can be hit again', async () => {
+    const victim = await fighter(server.id);
+    const respawn = (body: unknown, headers: Headers = server.headers, id = victim.id) =>
+      call<RespawnView>(cluster.url, 'POST', `/v1/players/${id}/respawn`, { headers, body });
+    const alive = await respawn({});
+    assert.deepEqual([alive.status, codeOf(alive), detailsOf(alive).reason], [409, 'CONFLICT', 'NOT_DEAD']);
+    const killed = await send([hit({ victimId: victim.id, damage: 100, hitLocation: 'head' })]);
+    assert.equal(killed.body.results[0].killed, true);
+    const before = await checksum();
+    for (const [body, field] of [
+      [{ position: { x: 2 ** 53, y: 0, z: 0 } }, 'position.x'],
+      [{ position: { x: 0, y: 0 } }, 'position.z'],
+      [{ hp: 100 }, 'hp'],
+    ] as const) {
+      const bad = await respawn(body);
+      assert.deepEqual([bad.status, codeOf(bad), fieldsOf(bad)], [400, 'VALIDATION_FAILED', [field]]);
+    }
+    const elsewhere = await respawn({}, other.headers);
+    assert.deepEqual([elsewhere.status, codeOf(elsewhere)], [403, 'FORBIDDEN']);
+    const unknown = await respawn({}, server.headers, randomUUID());
+    assert.deepEqual([unknown.status, codeOf(unknown)], [404, 'NOT_FOUND']);
+    assert.equal(await checksum(), before);
+
+    const back = await respawn({});
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    assert.deepEqual(Object.values(back.body.health), [100, 100, 100, 100, 100, 100, 100]);
+    const { rows } = await cluster.pool.query(
+      `SELECT died_at, position, chunk_x FROM players WHERE id = $1`,
+      [victim.id],
+    );
+    assert.equal(rows[0].died_at, null);
+    assert.deepEqual(rows[0].position, back.body.position);
+    assert.equal(rows[0].chunk_x, Math.floor(back.body.position.x / 128));
+    const again = await send([hit({ victimId: victim.id, damage: 10 })]);
+    assert.deepEqual([again.body.results[0].applied, again.body.results[0].health.thorax], [true, 90]);
+    // At a position of its choice: moved to the nearest dry land.
+    await send([hit({ victimId: victim.id, damage: 100, hitLocation: 'head' })]);
+    const there = await respawn({ position: { x: 412.5, y: 0, z: -1810 } });
+    assert.equal(there.status, 200, JSON.stringify(there.body));
+    assert.ok(
+      Math.abs(there.body.position.x - 412.5) <= 512 && Math.abs(there.body.position.z + 1810) <= 512,
+    );
   });
 
   it('answers the combat state to the server and the owning player only', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ApplyHitsView, Hit, Principal } from '@trustno1/contracts';
+import type { ApplyHitsView, Hit, Principal, RespawnView } from '@trustno1/contracts';
 import type { IdempotencyClaim, PrismaDb } from '@trustno1/db';
 
 /** One combat.apply_hits call: the caller, its idempotency claim, the hits and the rules. */
@@ -30,6 +30,20 @@ export class HitsRepository {
       SELECT combat.apply_hits(${JSON.stringify(b.principal)}::jsonb, ${b.claim?.key ?? null},
              ${b.claim?.requestHash ?? null}, ${JSON.stringify(b.hits)}::jsonb, ${b.maxDamage}::float8,
              ${b.corpseTtlSeconds}::int) AS result`;
+    return row.result;
+  }
+
+  /** One combat.respawn call: idempotency, lock, checks (joined here, dead) and the change. */
+  async respawn(
+    db: PrismaDb,
+    principal: Principal,
+    claim: IdempotencyClaim | undefined,
+    playerId: string,
+    position: { x: number; y: number; z: number },
+  ): Promise<RespawnView> {
+    const [row] = await db.$queryRaw<{ result: RespawnView }[]>`
+      SELECT combat.respawn(${JSON.stringify(principal)}::jsonb, ${claim?.key ?? null}, ${claim?.requestHash ?? null},
+             ${playerId}::uuid, ${JSON.stringify(position)}::jsonb) AS result`;
     return row.result;
   }
 

@@ -6,8 +6,19 @@ import {
   type ApplyHitsView,
   type CombatStateView,
   type Principal,
+  type RespawnView,
 } from '@trustno1/contracts';
 import { checkIdempotencyKey, prismaStatement, PrismaClient, type IdempotencyClaim } from '@trustno1/db';
+import { randomUUID } from 'node:crypto';
+import {
+  nearestDryLand,
+  seedFrom,
+  SPAWN_LAND_REACH,
+  spawnPointFor,
+  spawnPointsFromEnv,
+  spawnPointsOnLand,
+  type SpawnPoint,
+} from '@trustno1/world-domain';
 import { COMBAT_CONFIG, type CombatConfig } from '../combat-config';
 import { CombatRecentCache, inCombat, type CombatPair } from './combat-recent.cache';
 import { HitsRepository } from './hits.repository';
@@ -18,6 +29,7 @@ type Server = Extract<Principal, { kind: 'server' }>;
 @Injectable()
 export class HitsService {
   private readonly logger = new Logger('combat.hits');
+  private spawnPoints: readonly SpawnPoint[] | undefined;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -64,6 +76,37 @@ export class HitsService {
     } catch (error) {
       this.logger.error(`combat:recent not recorded for ${pairs.length} hit(s): ${String(error)}`);
     }
+  }
+
+  /**
+   * A dead character of this server back with full health: at the asked position moved to the
+   * nearest dry land, else at one of the spawn points (SPAWN_POINTS, on dry land, as accounts
+   * places new characters). One round trip: combat.respawn.
+   */
+  respawn(
+    server: Server,
+    playerId: string,
+    asked: SpawnPoint | undefined,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<RespawnView> {
+    if (claim) checkIdempotencyKey(claim);
+    const seed = seedFrom(this.config.WORLD_SEED);
+    let position: SpawnPoint;
+    if (asked) {
+      const land = nearestDryLand(seed, asked, SPAWN_LAND_REACH);
+      if (!land) {
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Invalid request: position', {
+          fields: [{ field: 'position', message: `no dry land within ${SPAWN_LAND_REACH} units` }],
+        });
+      }
+      position = land;
+    } else {
+      this.spawnPoints ??= spawnPointsOnLand(spawnPointsFromEnv(), seed);
+      position = spawnPointFor(randomUUID(), this.spawnPoints);
+    }
+    return mapProcedureErrors(() =>
+      prismaStatement(() => this.repository.respawn(this.prisma, server, claim, playerId, position)),
+    );
   }
 
   /** A server reads the characters joined to it, a player its own account's characters. */
