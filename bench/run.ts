@@ -9,6 +9,7 @@ import { benchContext } from './lib/context';
 import { authenticatedNatsForRun } from './lib/nats';
 import { renderTable, type BenchRow } from './lib/table';
 import { accountsRows } from './accounts.bench';
+import { combatRows } from './combat.bench';
 import { platformRows } from './platform.bench';
 import { presenceRows } from './presence.bench';
 import { inventoryRows } from './inventory.bench';
@@ -22,6 +23,7 @@ const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<B
   ['inventory', inventoryRows],
   ['prisma', prismaRows],
   ['world', worldRows],
+  ['combat', combatRows],
 ];
 
 exitWithUsageIfAsked(`

@@ -15,3 +15,24 @@ describe('combat config', () => {
     );
   });
 });
+
+describe('combat game rules', () => {
+  it('defaults COMBAT_MAX_DAMAGE to 1000 and CORPSE_TTL_SECONDS to 1800', () => {
+    const config = loadConfig(combatConfigSchema, {});
+    assert.equal(config.COMBAT_MAX_DAMAGE, 1000);
+    assert.equal(config.CORPSE_TTL_SECONDS, 1800);
+  });
+
+  it('names COMBAT_MAX_DAMAGE and CORPSE_TTL_SECONDS when they are invalid', () => {
+    for (const [name, value] of [
+      ['COMBAT_MAX_DAMAGE', '-1'],
+      ['COMBAT_MAX_DAMAGE', 'lots'],
+      ['CORPSE_TTL_SECONDS', '1'],
+    ]) {
+      assert.throws(
+        () => loadConfig(combatConfigSchema, { [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+      );
+    }
+  });
+});

@@ -1,10 +1,30 @@
-import { serviceConfigSchema, type z } from '@trustno1/config';
+import { serviceConfigSchema, z } from '@trustno1/config';
 
 /**
  * The combat app's environment: the service base (DATABASE_URL, REDIS_URL, NATS_URL, HEALTH_PORT,
- * LOG_LEVEL, …). A variable of its own is added here with `.extend({...})`, validated at start-up
- * and named in the message when invalid.
+ * LOG_LEVEL, …) plus its game rules, validated at start-up and named in the message when invalid.
  */
-export const combatConfigSchema = serviceConfigSchema('combat');
+export const combatConfigSchema = serviceConfigSchema('combat').extend({
+  /** The most damage one hit may deal; more is refused as bad input (400 naming the field). */
+  COMBAT_MAX_DAMAGE: z.coerce.number().positive().max(1_000_000).default(1000),
+  /**
+   * How long a corpse stays in the world (the inventory app's setting of the same name: both apps
+   * of a region are given the same value).
+   */
+  CORPSE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 24 * 3600)
+    .default(1800),
+  /** The world's terrain seed (the world app's WORLD_SEED): a respawn lands on its dry land. */
+  WORLD_SEED: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, dashes or underscores')
+    .default('trustno1'),
+});
 
 export type CombatConfig = z.infer<typeof combatConfigSchema>;
+
+/** Injection token of the CombatConfig. */
+export const COMBAT_CONFIG = Symbol('COMBAT_CONFIG');

@@ -1,6 +1,19 @@
-import { Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { COMBAT_CONFIG, type CombatConfig } from './combat-config';
+import { HitsModule } from './hits/hits.module';
+import { LogsModule } from './logs/logs.module';
 import { StatusModule } from './status/status.module';
 
-/** The combat service: one module per feature folder. */
-@Module({ imports: [StatusModule] })
-export class CombatModule {}
+/** The combat service: its settings for every feature, and one module per feature folder. */
+@Global()
+@Module({})
+export class CombatModule {
+  static forRoot(config: CombatConfig): DynamicModule {
+    return {
+      module: CombatModule,
+      providers: [{ provide: COMBAT_CONFIG, useValue: config }],
+      exports: [COMBAT_CONFIG],
+      imports: [StatusModule, HitsModule, LogsModule],
+    };
+  }
+}

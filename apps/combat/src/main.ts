@@ -7,6 +7,6 @@ const config = loadConfigOrExit(combatConfigSchema, 'combat');
 
 // Health (/health/live, /health/ready: PostgreSQL, Redis, NATS), metrics, the NATS server with
 // sealed principals and the graceful shutdown all come from startService.
-startService({ app: 'combat', config, natsServer: true, imports: [CombatModule] }).catch(
+startService({ app: 'combat', config, natsServer: true, imports: [CombatModule.forRoot(config)] }).catch(
   exitOnStartupFailure('combat'),
 );

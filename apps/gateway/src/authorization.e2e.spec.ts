@@ -85,7 +85,7 @@ describe('authorization: route × principal', () => {
   };
 
   beforeAll(async () => {
-    cluster = await startCluster(['accounts', 'inventory', 'world', 'gateway']);
+    cluster = await startCluster(['accounts', 'inventory', 'world', 'combat', 'gateway']);
     [a, b] = await Promise.all([signUp(cluster.url), signUp(cluster.url)]);
     [s1, s2] = await Promise.all([
       registerServer(cluster.url, ADMIN_KEY),
@@ -456,8 +456,29 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'GET', path: `/v1/paths/path.${'0'.repeat(32)}` }),
       expect: serverOnly,
     },
-    // The generated services' example routes. Their apps are not part of this cluster: an allowed
-    // call gets past the gateway's authorization and then 503 UNAVAILABLE, which counts as allowed.
+    // Combat: a server acts on the characters joined to it; a player reads its own combat state.
+    {
+      route: 'POST /v1/combat/hits',
+      request: () => ({ method: 'POST', path: '/v1/combat/hits', body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'POST /v1/players/{id}/respawn',
+      request: () => ({ method: 'POST', path: `/v1/players/${characterA}/respawn`, body: {} }),
+      expect: { ...serverOnly, otherServer: 'denied' },
+    },
+    {
+      route: 'GET /v1/players/{id}/combat',
+      request: () => ({ method: 'GET', path: `/v1/players/${characterA}/combat` }),
+      expect: { ...serverOnly, player: 'allowed', otherPlayer: 'denied', otherServer: 'denied' },
+    },
+    {
+      route: 'GET /v1/combat/logs',
+      request: () => ({ method: 'GET', path: `/v1/combat/logs?playerId=${characterA}` }),
+      expect: { ...serverOrAdmin, otherServer: 'denied' },
+    },
+    // The generated services' example routes. Market and factions are not part of this cluster: an
+    // allowed call gets past the gateway's authorization and then 503 UNAVAILABLE, which counts as allowed.
     {
       route: 'GET /v1/combat/status',
       request: () => ({ method: 'GET', path: '/v1/combat/status' }),

@@ -33,7 +33,7 @@ const OWNED: Record<string, string[]> = {
     'world_event_spawns',
     'world_events',
   ],
-  combat: ['combat_logs', 'raid_logs'],
+  combat: ['combat_logs', 'raid_logs', 'seen_hits'],
   market: ['market_listings', 'transactions', 'wallet_ledger', 'wallets'],
   factions: ['faction_members', 'factions'],
   platform: ['idempotency_keys', 'outbox', 'processed_events'],

@@ -272,7 +272,7 @@ const ADDED_ENUMS = `
   CREATE TYPE listing_status AS ENUM ('active', 'sold_out', 'cancelled', 'expired');`;
 const ADDED_COLUMNS: Record<string, string[]> = {
   market_listings: [`status: listing_status NOT NULL DEFAULT 'active'`],
-  players: ['server_id: UUID', 'linger_until: TIMESTAMPTZ'],
+  players: ['server_id: UUID', 'linger_until: TIMESTAMPTZ', 'died_at: TIMESTAMPTZ'],
   inventories: ['server_id: UUID', 'region: VARCHAR(32)'],
   structures: [
     'decay_applied_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()',
@@ -407,6 +407,12 @@ const ADDED_TABLES: Record<string, string> = {
     spawn_key: VARCHAR(160) PRIMARY KEY
     event_id: UUID NOT NULL
     created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()`,
+  seen_hits: `
+    hit_id: UUID PRIMARY KEY
+    server_id: UUID NOT NULL
+    applied: BOOLEAN NOT NULL
+    seen_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    INDEX idx_seen_hits_seen_at (seen_at)`,
 };
 
 const ADDED_INDEXES = `
@@ -416,6 +422,8 @@ const ADDED_INDEXES = `
   CREATE INDEX idx_outbox_published ON outbox(published_at) WHERE published_at IS NOT NULL;
   CREATE INDEX idx_processed_events_processed_at ON processed_events(processed_at);
   CREATE INDEX idx_players_server ON players(server_id) WHERE server_id IS NOT NULL;
+  CREATE INDEX idx_combat_attacker_time ON combat_logs(attacker_id, created_at DESC, id DESC);
+  CREATE INDEX idx_combat_victim_time ON combat_logs(victim_id, created_at DESC, id DESC);
   CREATE INDEX idx_inventories_server ON inventories(server_id) WHERE server_id IS NOT NULL;
   CREATE INDEX idx_structures_tool_cupboards ON structures(chunk_x, chunk_z) WHERE (structure_type)::text = 'tool_cupboard'::text;
   CREATE UNIQUE INDEX idx_accounts_username_lower ON accounts(lower(username::text));

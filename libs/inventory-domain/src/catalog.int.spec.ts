@@ -24,6 +24,10 @@ describe('item catalog', () => {
     assert.throws(bad([{ ...item, width: 0 }]), /width/);
     assert.throws(bad([{ ...item, category: 'food' }]), /category/);
     assert.throws(bad([{ ...item, colour: 'red' }]), /colour/);
+    const weapon = loadCatalog().items.find((i) => i.category === 'weapon');
+    assert.ok(weapon);
+    assert.throws(bad([{ ...weapon, data: { ammo: 'ammo_9mm' } }]), /headshotMultiplier/);
+    assert.throws(bad([{ ...weapon, data: { ...weapon.data, damage: -1 } }]), /data/);
   });
 
   describe('syncCatalog', () => {

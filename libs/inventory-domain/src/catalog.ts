@@ -13,6 +13,14 @@ export const ITEM_CATEGORIES = [
   'building',
 ] as const;
 
+/** A weapon's stats in its template's `data`: damage per hit, range in world units, head multiplier. */
+export const weaponStatsSchema = z.looseObject({
+  damage: z.number().positive().finite(),
+  range: z.number().positive().finite(),
+  headshotMultiplier: z.number().min(1).finite(),
+});
+export type WeaponStats = z.infer<typeof weaponStatsSchema>;
+
 const templateSchema = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9_]{1,64}$/),
@@ -29,6 +37,11 @@ const templateSchema = z
   // The same rule as item_templates_max_stack_check, so a bad file fails here, by name.
   .refine((t) => t.stackable === t.maxStack > 1, {
     message: 'stackable must be true exactly when maxStack > 1',
+  })
+  // The combat service checks every hit with a weaponId against these (IMPLAUSIBLE_HIT).
+  .refine((t) => t.category !== 'weapon' || weaponStatsSchema.safeParse(t.data).success, {
+    message: 'a weapon needs data.damage, data.range and data.headshotMultiplier (positive numbers)',
+    path: ['data'],
   });
 
 const catalogSchema = z

@@ -11,3 +11,4 @@ export * from './pathfinding/heap';
 export * from './pathfinding/sampler';
 export * from './pathfinding/astar';
 export * from './catalogs';
+export * from './spawn';

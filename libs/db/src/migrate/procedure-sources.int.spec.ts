@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { InventoryErrors, PlatformErrors, WorldErrors } from '@trustno1/contracts';
+import { CombatErrors, InventoryErrors, PlatformErrors, WorldErrors } from '@trustno1/contracts';
 import { createTestDatabase } from '@trustno1/testing';
 import { resolve } from 'node:path';
 import { afterAll, describe, it } from '@jest/globals';
@@ -16,6 +16,7 @@ const OWNER_ERRORS: Partial<Record<SqlOwner, Record<string, string>>> = {
   platform: PlatformErrors,
   inventory: InventoryErrors,
   world: WorldErrors,
+  combat: CombatErrors,
 };
 
 interface SourceFile {

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CombatRecentCache } from './combat-recent.cache';
+import { HitsController } from './hits.controller';
+import { HitsRepository } from './hits.repository';
+import { HitsService } from './hits.service';
+
+@Module({
+  controllers: [HitsController],
+  providers: [HitsService, HitsRepository, CombatRecentCache],
+  exports: [HitsRepository, CombatRecentCache],
+})
+export class HitsModule {}
