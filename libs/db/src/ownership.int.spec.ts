@@ -202,6 +202,7 @@ describe('ownership made physical', () => {
       );
     }
     assert.deepEqual(published.sort(), [
+      'combat.purge_seen_hits',
       'inventory.create_corpse',
       'inventory.create_inventory',
       'inventory.delete_inventory',

@@ -1,6 +1,6 @@
 /**
  * Issue 11, bounded growth: retention.purge against real PostgreSQL and Redis. Past their windows,
- * idempotency records, published outbox rows, processed-event records and dead members of
+ * idempotency records, published outbox rows, processed-event records, combat's seen hit ids and dead members of
  * sessions:active go; everything younger, every unpublished outbox row and every live session
  * stays; the counts reach the metric; a backlog larger than one batch drains in one run.
  */
@@ -69,13 +69,27 @@ describe('retention.purge', () => {
       `INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ('c', $1, $2), ('c', $3, $4)`,
       [randomUUID(), ago(15 * 24), randomUUID(), ago(13 * 24)],
     );
+    await pool.query(
+      `INSERT INTO combat.seen_hits (hit_id, server_id, applied, seen_at)
+       VALUES ($1, $3, true, $4), ($2, $3, true, $5)`,
+      [randomUUID(), randomUUID(), randomUUID(), ago(49), ago(47)],
+    );
     const [live, expired] = [randomUUID(), randomUUID()];
     await redis.hset(RedisKeys.session(live), { accountId: randomUUID() });
     await redis.sadd(RedisKeys.sessionsActive(), live, expired);
 
     const report = await processor.run(now);
 
-    assert.deepEqual(report, { idempotencyKeys: 1, outbox: 1, processedEvents: 1, sessions: 1 });
+    assert.deepEqual(report, { idempotencyKeys: 1, outbox: 1, processedEvents: 1, seenHits: 1, sessions: 1 });
+    assert.equal(
+      await count(
+        `SELECT count(*) AS n FROM combat.seen_hits WHERE seen_at > $1`.replace(
+          '$1',
+          `'${ago(48).toISOString()}'`,
+        ),
+      ),
+      1,
+    );
     assert.equal(await count(`SELECT count(*) AS n FROM idempotency_keys WHERE key = 'young'`), 1);
     assert.equal(await count(`SELECT count(*) AS n FROM idempotency_keys WHERE key = 'old'`), 0);
     const outbox = (await pool.query(`SELECT subject FROM outbox ORDER BY subject`)).rows.map(
@@ -85,7 +99,7 @@ describe('retention.purge', () => {
     assert.equal(await count(`SELECT count(*) AS n FROM processed_events`), 1);
     assert.deepEqual(await redis.smembers(RedisKeys.sessionsActive()), [live]);
     const text = await metrics.registry.metrics();
-    for (const what of ['idempotencyKeys', 'outbox', 'processedEvents', 'sessions'])
+    for (const what of ['idempotencyKeys', 'outbox', 'processedEvents', 'seenHits', 'sessions'])
       assert.match(text, new RegExp(`tn1_retention_removed_total\\{what="${what}"\\} 1`));
 
     // A second run finds nothing more.
@@ -93,6 +107,7 @@ describe('retention.purge', () => {
       idempotencyKeys: 0,
       outbox: 0,
       processedEvents: 0,
+      seenHits: 0,
       sessions: 0,
     });
   });

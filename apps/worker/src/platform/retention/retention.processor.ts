@@ -14,13 +14,15 @@ export interface RetentionReport {
   idempotencyKeys: number;
   outbox: number;
   processedEvents: number;
+  /** Hit ids combat remembers so a retried hit applies once; kept as long as idempotency records. */
+  seenHits: number;
   sessions: number;
 }
 
 /**
  * `retention.purge`, hourly: what the platform writes on every request or event and reads only for
- * a while (idempotency records, published outbox rows, processed-event records, the set of active
- * sessions) is deleted past its retention, so the cluster can run for months without growing
+ * a while (idempotency records, published outbox rows, processed-event records, combat's seen hit
+ * ids, the set of active sessions) is deleted past its retention, so the cluster can run for months without growing
  * without bound. Counts go to `tn1_retention_removed_total{what}`.
  */
 @Injectable()
@@ -58,6 +60,7 @@ export class RetentionProcessor implements OnModuleInit {
         before(this.config.PROCESSED_EVENTS_RETENTION_DAYS * 24),
         MAX_BATCHES,
       ),
+      seenHits: await this.repository.seenHits(before(this.config.IDEMPOTENCY_RETENTION_HOURS), MAX_BATCHES),
       sessions: await this.repository.expiredSessions(),
     };
     for (const [what, count] of Object.entries(report) as [string, number][])

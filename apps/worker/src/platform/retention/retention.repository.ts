@@ -41,6 +41,15 @@ export class RetentionRepository {
     );
   }
 
+  /** Hit ids combat saw before `cutoff` (a retried hit older than that is no longer recognised). */
+  seenHits(cutoff: Date, maxBatches: number): Promise<number> {
+    return this.batches(maxBatches, async () => {
+      const [row] = await this.prisma.$queryRaw<{ n: number }[]>`
+        SELECT combat.purge_seen_hits(${cutoff}::timestamptz, ${PURGE_BATCH}::integer) AS n`;
+      return row?.n ?? 0;
+    });
+  }
+
   /** Records of events consumed before `cutoff`. */
   processedEvents(cutoff: Date, maxBatches: number): Promise<number> {
     return this.batches(
