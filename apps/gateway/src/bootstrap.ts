@@ -3,10 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+
 import type { GatewayConfig } from '@trustno1/config';
 import { ErrorCode } from '@trustno1/contracts';
-import { accessLevel, AppMetrics, REQUEST_ID_HEADER, requestIdFrom } from '@trustno1/observability';
+import {
+  accessLevel,
+  AppLogger,
+  AppMetrics,
+  REQUEST_ID_HEADER,
+  requestIdFrom,
+} from '@trustno1/observability';
 import { carriesCredentials } from './auth/auth.guard';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { FailedAuthLimiter } from './rate-limit/failed-auth.limiter';
@@ -70,8 +76,8 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
     // JSON is parsed by acceptEmptyJsonBodies; other content types are refused (415).
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
-  observeRequests(fastify, app.get(AppMetrics), app.get(Logger), app.get(FailedAuthLimiter));
+  app.useLogger(app.get(AppLogger));
+  observeRequests(fastify, app.get(AppMetrics), app.get(AppLogger), app.get(FailedAuthLimiter));
   app.useGlobalFilters(new HttpErrorFilter(routes));
   app.useGlobalInterceptors(new RequestContextInterceptor());
   mountOpenApi(app);
@@ -87,7 +93,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
 function observeRequests(
   fastify: FastifyInstance,
   metrics: AppMetrics,
-  logger: Logger,
+  logger: AppLogger,
   failedAuth: FailedAuthLimiter,
 ): void {
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+
 import {
   BusClient,
   type BusReplyEvent,
@@ -13,7 +13,7 @@ import {
 } from '@trustno1/bus';
 import { AccountsOps, httpStatusOf, type Service } from '@trustno1/contracts';
 import { natsUrlOf, principalSigningKeys, type ServiceConfig } from '@trustno1/config';
-import { accessLevel, AppMetrics, HealthRegistry } from '@trustno1/observability';
+import { accessLevel, AppLogger, AppMetrics, HealthRegistry } from '@trustno1/observability';
 import { sqlErrorOf } from '@trustno1/db';
 import { HybridErrorFilter } from './hybrid-error.filter';
 import { InfraModule } from './infra.module';
@@ -54,7 +54,7 @@ export async function startService<C extends ServiceConfig>(
   const app = await NestFactory.create<NestFastifyApplication>(rootModule(options), new FastifyAdapter(), {
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   if (options.natsServer) {
     // Before connecting: NATS listeners bind their exception filters when they are registered.
     app.useGlobalFilters(new HybridErrorFilter(app.get(HttpAdapterHost)));
@@ -75,7 +75,7 @@ export async function startService<C extends ServiceConfig>(
   }
   await app.listen(options.config.HEALTH_PORT, '0.0.0.0');
   if (options.handleSignals ?? true) installShutdown(app, options.config.SHUTDOWN_GRACE_MS);
-  app.get(Logger).log(`${options.app} ready, health on port ${options.config.HEALTH_PORT}`, 'host');
+  app.get(AppLogger).log(`${options.app} ready, health on port ${options.config.HEALTH_PORT}`, 'host');
   return app;
 }
 
@@ -86,7 +86,7 @@ export async function startService<C extends ServiceConfig>(
  */
 function replyObserver(app: INestApplication, logLevel: string): (event: BusReplyEvent) => void {
   const metrics = app.get(AppMetrics);
-  const logger = app.get(Logger);
+  const logger = app.get(AppLogger);
   // Answered requests are logged only at debug: no line is even built on the hot path otherwise.
   const logAnswered = logLevel === 'debug' || logLevel === 'trace';
   return (event) => {
@@ -99,7 +99,7 @@ function replyObserver(app: INestApplication, logLevel: string): (event: BusRepl
       principal: event.principal,
       ms: Math.round(event.seconds * 10_000) / 10,
     };
-    // nestjs-pino: an object's fields go into the line, the last string is the context.
+    // AppLogger: an object's fields go into the line, the last string is the context.
     if (event.code === 'OK') logger.debug({ ...line, msg: 'nats request' }, 'bus');
     else if (accessLevel(httpStatusOf(event.code)) === 'error')
       logger.error({ ...line, msg: 'nats request failed' }, 'bus');
@@ -126,7 +126,7 @@ export function installShutdown(app: INestApplication, graceMs: number): void {
     if (closing) return;
     closing = true;
     app.get(HealthRegistry).markShuttingDown();
-    app.get(Logger).log(`shutting down on ${signal}`, 'host');
+    app.get(AppLogger).log(`shutting down on ${signal}`, 'host');
     const forced = setTimeout(() => process.exit(1), graceMs + 5_000);
     forced.unref();
     app.close().then(
