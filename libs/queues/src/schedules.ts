@@ -173,7 +173,8 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
   {
     name: 'raids.close-idle',
     domain: 'combat',
-    description: 'Close raids without raid damage for RAID_IDLE_MINUTES: loot taken, successful, raid-ended event',
+    description:
+      'Close raids without raid damage for RAID_IDLE_MINUTES: loot taken, successful, raid-ended event',
     repeat: { every: MINUTE },
     enabled: true,
   },

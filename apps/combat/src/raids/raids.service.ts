@@ -54,7 +54,11 @@ export class RaidsService {
 
   /** The raids.close-idle schedule's tick. */
   closeIdle(now: string): Promise<CloseIdleRaidsView> {
-    return this.repository.closeIdle(new Date(now), this.config.RAID_IDLE_MINUTES, this.config.RAID_CLOSE_BATCH);
+    return this.repository.closeIdle(
+      new Date(now),
+      this.config.RAID_IDLE_MINUTES,
+      this.config.RAID_CLOSE_BATCH,
+    );
   }
 
   private async visibleFactions(principal: Principal): Promise<string[] | null> {

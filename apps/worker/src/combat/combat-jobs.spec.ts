@@ -18,7 +18,11 @@ describe('combat jobs', () => {
     const { bus, calls } = fakeBus({ closed: 1, raids });
     new RaidsCloseProcessor(registry, bus).onModuleInit();
     const tick = Date.UTC(2026, 0, 1, 12, 0);
-    const job = { name: 'raids.close-idle', id: `repeat:raids.close-idle:${tick}`, timestamp: tick + 5_000 } as Job;
+    const job = {
+      name: 'raids.close-idle',
+      id: `repeat:raids.close-idle:${tick}`,
+      timestamp: tick + 5_000,
+    } as Job;
     assert.deepEqual(await registry.handlerFor('schedules')(job), { closed: 1, raids });
     assert.equal(calls[0].subject, RaidSubjects.closeIdle);
     assert.deepEqual(calls[0].payload, { now: new Date(tick).toISOString() });

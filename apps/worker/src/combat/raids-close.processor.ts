@@ -18,7 +18,11 @@ export class RaidsCloseProcessor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.registerSchedule('raids.close-idle', ({ tick }) => this.run(tick), RaidsCloseProcessor.name);
+    this.registry.registerSchedule(
+      'raids.close-idle',
+      ({ tick }) => this.run(tick),
+      RaidsCloseProcessor.name,
+    );
   }
 
   async run(tick: Date): Promise<CloseIdleRaidsView> {

@@ -91,7 +91,13 @@ export class StructuresService {
    * structure-damaged event tells combat (docs/raids.md).
    */
   damage(
-    req: { structureId: string; amount: number; attackerId?: string; explosive?: boolean; explosiveType?: string },
+    req: {
+      structureId: string;
+      amount: number;
+      attackerId?: string;
+      explosive?: boolean;
+      explosiveType?: string;
+    },
     reference: string,
     claim: IdempotencyClaim | undefined,
   ): Promise<DamageView> {
