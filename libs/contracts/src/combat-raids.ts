@@ -45,6 +45,8 @@ export const listRaidsRequest = z.strictObject({
     .optional(),
 });
 export const raidPathParams = z.object({ id: uuid });
+/** GET /v1/raids/{id} takes no query fields. */
+export const getRaidQuery = z.strictObject({});
 export const getRaidRequest = z.strictObject({ raidId: uuid });
 /** Internal: the raids.close-idle schedule's tick (admin). */
 export const closeIdleRaidsRequest = z.strictObject({
@@ -179,6 +181,7 @@ export const RaidOps = {
       method: 'GET',
       path: '/v1/raids/{id}',
       params: { id: 'raidId' },
+      query: getRaidQuery,
       status: 200,
       tag: TAG,
       summary: "A raid log (a player: only a raid of its characters' factions, NOT_FOUND otherwise)",
