@@ -19,7 +19,7 @@ ALTER TABLE combat.raid_logs
     ADD COLUMN cupboard_destroyed boolean NOT NULL DEFAULT false,
     -- The base's storage inventories seen by the raid's events (and the containers their
     -- destruction spilled into): loot_taken counts what raiders moved out of them.
-    ADD COLUMN storage_inventory_ids uuid[] NOT NULL DEFAULT '{}';
+    ADD COLUMN storage_inventory_ids uuid[];
 
 UPDATE combat.raid_logs SET base_id = COALESCE(structure_id, id), last_damage_at = COALESCE(ended_at, started_at);
 

@@ -7,8 +7,8 @@
 -- item ledger. Both write their event (evt.combat.raid.started.v1 / .ended.v1) to the outbox in
 -- the same transaction.
 
--- A raid as the API shows it.
-CREATE OR REPLACE FUNCTION combat.raid_json(r combat.raid_logs) RETURNS jsonb
+-- A raid as the API shows it; NULL when there is no such raid.
+CREATE OR REPLACE FUNCTION combat.raid_json(p_id uuid) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
         'id', r.id, 'structureId', r.structure_id, 'structure', r.structure_snapshot,
@@ -19,7 +19,8 @@ LANGUAGE sql STABLE AS $$
         'damageDealt', COALESCE(r.damage_dealt, 0), 'explosivesUsed', COALESCE(r.explosives_used, '{}'),
         'lootTaken', r.loot_taken,
         'participants', COALESCE(r.participants, '{"raiders": [], "defenders": []}'),
-        'offlineProtected', r.offline_protected, 'cupboardDestroyed', r.cupboard_destroyed);
+        'offlineProtected', r.offline_protected, 'cupboardDestroyed', r.cupboard_destroyed)
+      FROM combat.raid_logs r WHERE r.id = p_id;
 $$;
 
 -- The sorted union of two JSON arrays of strings.
@@ -99,7 +100,8 @@ BEGIN
            last_damage_at = greatest(r.last_damage_at, v_at),
            offline_protected = r.offline_protected OR v_protected,
            cupboard_destroyed = r.cupboard_destroyed OR v_cupboard_destroyed,
-           storage_inventory_ids = ARRAY(SELECT DISTINCT s FROM unnest(r.storage_inventory_ids || v_storage) s ORDER BY s)
+           storage_inventory_ids = ARRAY(SELECT DISTINCT s FROM unnest(COALESCE(r.storage_inventory_ids, '{}') || v_storage) s
+                                          ORDER BY s)
      WHERE r.base_id = v_base AND r.ended_at IS NULL
     RETURNING * INTO v_raid;
     RETURN jsonb_build_object('raidId', v_raid.id, 'opened', false, 'ignored', false);
@@ -128,7 +130,7 @@ BEGIN
            FOR UPDATE SKIP LOCKED
     LOOP
         v_loot := inventory.items_taken(
-            v_raid.storage_inventory_ids,
+            COALESCE(v_raid.storage_inventory_ids, '{}'),
             ARRAY(SELECT jsonb_array_elements_text(COALESCE(v_raid.participants -> 'raiders', '[]'))::uuid),
             v_raid.started_at, p_now);
         UPDATE combat.raid_logs
@@ -161,7 +163,7 @@ CREATE OR REPLACE FUNCTION combat.list_raids(p_faction uuid, p_structure uuid, p
                                              p_visible uuid[], p_limit integer)
 RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT COALESCE(jsonb_agg(combat.raid_json(r) ORDER BY r.started_at DESC, r.id), '[]')
+    SELECT COALESCE(jsonb_agg(combat.raid_json(r.id) ORDER BY r.started_at DESC, r.id), '[]')
       FROM (SELECT * FROM combat.raid_logs r
              WHERE (p_faction IS NULL OR r.raider_faction_id = p_faction OR r.defender_faction_id = p_faction)
                AND (p_structure IS NULL OR r.structure_id = p_structure OR r.cupboard_id = p_structure)

@@ -144,12 +144,7 @@ describe('raids with a fake clock', () => {
       )
     ).rows[0].r;
   const raid = async (id: string): Promise<RaidView> =>
-    (
-      await pool.query<{ r: RaidView }>(
-        'SELECT combat.raid_json(r) AS r FROM combat.raid_logs r WHERE id = $1',
-        [id],
-      )
-    ).rows[0].r;
+    (await pool.query<{ r: RaidView }>('SELECT combat.raid_json($1) AS r', [id])).rows[0].r;
   const outboxCount = async (subject: string, raidId: string) =>
     (
       await pool.query<{ n: number }>(

@@ -47,9 +47,9 @@ export class RaidsRepository {
   }
 
   async get(id: string): Promise<RaidView | undefined> {
-    const [row] = await this.prisma.$queryRaw<{ r: RaidView }[]>`
-      SELECT combat.raid_json(r) AS r FROM combat.raid_logs r WHERE r.id = ${id}::uuid`;
-    return row?.r;
+    const [row] = await this.prisma.$queryRaw<{ r: RaidView | null }[]>`
+      SELECT combat.raid_json(${id}::uuid) AS r`;
+    return row?.r ?? undefined;
   }
 
   /** The factions of an account's characters. */
