@@ -289,6 +289,21 @@ describe('raids with a fake clock', () => {
       assert.notEqual(again.raidId, raidId);
     });
 
+    it('opens one raid when 20 events of one base are recorded at once (replicas racing), counting each', async () => {
+      const clock = new FakeClock(Date.now());
+      const b = await base(clock, { online: true, lastSeen: clock.now() });
+      const r = await raider(clock);
+      for (let i = 0; i < 20; i++) await damage(b.wall, 10, r.player.id, clock.now());
+      const events = await damagedEvents([b.wall]);
+      assert.equal(events.length, 20);
+      const results = await Promise.all(events.map((event) => record(event)));
+      assert.equal(results.filter((x) => x.opened).length, 1);
+      assert.equal(new Set(results.map((x) => x.raidId)).size, 1);
+      const log = await raid(results[0].raidId!);
+      assert.deepEqual([log.damageDealt, log.explosivesUsed], [200, { c4: 20 }]);
+      assert.equal(await outboxCount('evt.combat.raid.started.v1', log.id), 1);
+    });
+
     it('ignores damage by the owner, a defender of its faction, without an attacker or not explosive', async () => {
       const clock = new FakeClock(Date.now());
       const b = await base(clock, { online: true, lastSeen: clock.now() });
