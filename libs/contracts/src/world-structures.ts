@@ -325,7 +325,7 @@ export const StructureOps = {
       tag: TAG,
       summary:
         'Damage a structure; at 0 it is destroyed and its storage items are in the container; explosive ' +
-        'damage to a base nobody of is online is scaled down (offlineProtected) and opens a raid (docs/raids.md)',
+        'damage to a base whose defenders are all offline is scaled down (offlineProtected) and opens a raid (docs/raids.md)',
     },
   }),
   repairStructure: defineOperation({

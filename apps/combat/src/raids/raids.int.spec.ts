@@ -178,7 +178,7 @@ describe('raids with a fake clock', () => {
   };
 
   describe('offline-raid protection', () => {
-    it('scales explosive damage to a base nobody of has been online for the grace period, and says so', async () => {
+    it('scales explosive damage to a base whose defenders were all offline for the grace period, and says so', async () => {
       const clock = new FakeClock(Date.now());
       const b = await base(clock);
       const { player } = await raider(clock);
