@@ -484,6 +484,18 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'GET', path: '/v1/combat/status' }),
       expect: serverOrAdmin,
     },
+    // Raids: servers and admins read every raid, a player its own factions' (combat filters);
+    // combat is not in this cluster, so an allowed call ends 503 UNAVAILABLE.
+    {
+      route: 'GET /v1/raids?factionId=&structureId=&active=',
+      request: () => ({ method: 'GET', path: '/v1/raids?active=true' }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
+    {
+      route: 'GET /v1/raids/{id}',
+      request: () => ({ method: 'GET', path: `/v1/raids/${randomUUID()}` }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
     {
       route: 'GET /v1/market/status',
       request: () => ({ method: 'GET', path: '/v1/market/status' }),

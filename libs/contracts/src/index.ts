@@ -11,6 +11,7 @@ export * from './inventory';
 export * from './world-structures';
 export * from './world-ops';
 export * from './combat';
+export * from './combat-raids';
 export * from './market';
 export * from './factions';
 export * from './operation';

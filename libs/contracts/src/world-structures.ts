@@ -97,10 +97,15 @@ export const placeStructureBody = z.strictObject({
 export const structureIdRequest = z.strictObject({ structureId: uuid });
 export const structurePathParams = z.object({ id: uuid });
 
+/** Explosive kinds a raid log counts (`explosivesUsed` by type). */
+export const explosiveTypeSchema = slug;
+
 export const damageStructureBody = z.strictObject({
   amount,
   attackerId: uuid.optional(),
   explosive: z.boolean({ message: 'must be a boolean' }).optional(),
+  /** What exploded (`c4`, `rocket`, `satchel`…); only with `explosive: true`; default `explosive`. */
+  explosiveType: explosiveTypeSchema.optional(),
 });
 export const damageStructureRequest = damageStructureBody.extend({ structureId: uuid });
 
@@ -144,6 +149,8 @@ export const StructureSubjects = {
 /** Events of structures (outbox, stream EVENTS). */
 export const StructureEvents = {
   destroyed: 'evt.world.structure.destroyed.v1',
+  /** Explosive damage (raids): written in the damage's transaction, consumed by combat. */
+  damaged: 'evt.world.structure.damaged.v1',
 } as const;
 
 // ---- views -----------------------------------------------------------------------------------
@@ -183,6 +190,10 @@ export const damageView = z.object({
   destroyed: z.boolean(),
   /** The loot container holding the destroyed structure's storage, when it held anything. */
   containerInventoryId: z.uuid().nullable(),
+  /** The health taken: the amount, scaled down when offline-raid protection applied. */
+  damageApplied: z.number(),
+  /** Offline-raid protection scaled this explosive damage (no owner or faction member online). */
+  offlineProtected: z.boolean(),
 });
 export type DamageView = z.infer<typeof damageView>;
 
@@ -224,6 +235,37 @@ export interface StructureDestroyedEvent {
   explosive: boolean;
   containerInventoryId: string | null;
   destroyedAt: string;
+}
+
+/**
+ * Payload of `evt.world.structure.damaged.v1`: explosive damage to a structure, with what combat
+ * needs to open or extend a raid on its base (the structures under its tool cupboard).
+ */
+export interface StructureDamagedEvent {
+  structureId: string;
+  structureType: string;
+  ownerId: string | null;
+  factionId: string | null;
+  /** The base's tool cupboard (the one that pays for the structure); null when none covers it. */
+  cupboardId: string | null;
+  /** The cupboard's owner and authorized players, and the structure's owner: the defenders. */
+  defenders: string[];
+  attackerId: string | null;
+  attackerFactionId: string | null;
+  damageType: 'explosive';
+  explosiveType: string;
+  damageRequested: number;
+  damageApplied: number;
+  offlineProtected: boolean;
+  health: number;
+  maxHealth: number;
+  destroyed: boolean;
+  /** The base's storage inventories, and the container a destroyed structure's storage spilled into. */
+  storageInventoryIds: string[];
+  chunkX: number;
+  chunkZ: number;
+  position: { x: number; y: number; z: number };
+  damagedAt: string;
 }
 
 // ---- operations ----------------------------------------------------------------------------------
@@ -282,7 +324,8 @@ export const StructureOps = {
       status: 200,
       tag: TAG,
       summary:
-        'Damage a structure; at 0 it is destroyed and its storage items are in the container (docs/world.md)',
+        'Damage a structure; at 0 it is destroyed and its storage items are in the container; explosive ' +
+        'damage to a base whose defenders are all offline is scaled down (offlineProtected) and opens a raid (docs/raids.md)',
     },
   }),
   repairStructure: defineOperation({

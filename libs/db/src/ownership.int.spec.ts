@@ -207,6 +207,7 @@ describe('ownership made physical', () => {
       'inventory.create_inventory',
       'inventory.delete_inventory',
       'inventory.grant_items',
+      'inventory.items_taken',
       'inventory.spill_inventory',
       'inventory.take_items',
       'inventory.verify_item_ledger',

@@ -280,7 +280,18 @@ const ADDED_COLUMNS: Record<string, string[]> = {
   ],
   vehicles: ['last_decay_at: TIMESTAMPTZ'],
   territories: ['capturing_faction_id: UUID'],
+  raid_logs: [
+    'structure_snapshot: JSONB',
+    'base_id: UUID',
+    'cupboard_id: UUID',
+    'last_damage_at: TIMESTAMPTZ',
+    'offline_protected: BOOLEAN NOT NULL DEFAULT FALSE',
+    'cupboard_destroyed: BOOLEAN NOT NULL DEFAULT FALSE',
+    'storage_inventory_ids: UUID[]',
+  ],
 };
+/** References of the seed that are gone: a raided structure can be destroyed (its raid keeps a snapshot). */
+const REMOVED_REFERENCES = ['raid_logs.structure_id'];
 const ADDED_REFERENCES: Record<string, string> = {
   'inventory_items.item_template_id': 'item_templates(id)',
   'players.server_id': 'game_servers(id)',
@@ -428,7 +439,13 @@ const ADDED_INDEXES = `
   CREATE INDEX idx_structures_tool_cupboards ON structures(chunk_x, chunk_z) WHERE (structure_type)::text = 'tool_cupboard'::text;
   CREATE UNIQUE INDEX idx_accounts_username_lower ON accounts(lower(username::text));
   CREATE UNIQUE INDEX idx_accounts_email_lower ON accounts(lower(email::text));
-  CREATE UNIQUE INDEX idx_players_character_name_lower ON players(lower(character_name::text));`;
+  CREATE UNIQUE INDEX idx_players_character_name_lower ON players(lower(character_name::text));
+  CREATE UNIQUE INDEX idx_raid_logs_open_base ON raid_logs(base_id) WHERE ended_at IS NULL;
+  CREATE INDEX idx_raid_logs_idle ON raid_logs(last_damage_at) WHERE ended_at IS NULL;
+  CREATE INDEX idx_raid_logs_raider ON raid_logs(raider_faction_id, started_at DESC);
+  CREATE INDEX idx_raid_logs_defender ON raid_logs(defender_faction_id, started_at DESC);
+  CREATE INDEX idx_raid_logs_structure ON raid_logs(structure_id, started_at DESC);
+  CREATE INDEX idx_item_ledger_from ON item_ledger(from_inventory_id, created_at) WHERE from_inventory_id IS NOT NULL;`;
 
 const HOT_TABLES = ['players', 'inventory_items', 'market_listings', 'structures'];
 
@@ -565,6 +582,10 @@ function expectedTables(): Map<string, TableSpec> {
       column: refColumn,
       onDelete: 'NO ACTION',
     };
+  }
+  for (const column of REMOVED_REFERENCES) {
+    const [table, name] = column.split('.');
+    tables.get(table)!.columns.find((c) => c.name === name)!.references = null;
   }
   for (const [name, key] of Object.entries(WIDENED_KEYS)) tables.get(name)!.primaryKey = key;
   for (const index of [...parseIndexes(SEED_INDEXES), ...parseIndexes(ADDED_INDEXES)]) {

@@ -38,6 +38,7 @@ export const SCHEDULE_NAMES = [
   'events.expire',
   'retention.purge',
   'ledgers.verify',
+  'raids.close-idle',
 ] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
@@ -166,6 +167,14 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     name: 'events.expire',
     domain: 'world',
     description: 'Complete world events whose time is over, without a winner',
+    repeat: { every: MINUTE },
+    enabled: true,
+  },
+  {
+    name: 'raids.close-idle',
+    domain: 'combat',
+    description:
+      'Close raids without raid damage for RAID_IDLE_MINUTES: loot taken, successful, raid-ended event',
     repeat: { every: MINUTE },
     enabled: true,
   },

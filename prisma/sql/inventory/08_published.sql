@@ -219,3 +219,22 @@ ALTER FUNCTION take_items(uuid, jsonb, varchar, varchar) OWNER TO tn1_inventory;
 ALTER FUNCTION grant_items(uuid, jsonb, uuid, varchar, varchar) OWNER TO tn1_inventory;
 GRANT EXECUTE ON FUNCTION take_items(uuid, jsonb, varchar, varchar) TO tn1_world;
 GRANT EXECUTE ON FUNCTION grant_items(uuid, jsonb, uuid, varchar, varchar) TO tn1_world;
+
+-- Raids (combat): what p_takers (characters) moved out of the inventories p_from into their own
+-- player inventories between p_since and p_until (inclusive), read from the item ledger (move,
+-- split and merge rows). Returns [{itemTemplateId, quantity}] by template, [] when nothing moved.
+CREATE OR REPLACE FUNCTION items_taken(p_from uuid[], p_takers uuid[], p_since timestamptz, p_until timestamptz)
+RETURNS jsonb
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = inventory, platform, public, pg_temp AS $$
+    SELECT COALESCE(jsonb_agg(jsonb_build_object('itemTemplateId', t.template_id, 'quantity', t.quantity)
+                              ORDER BY t.template_id), '[]')
+      FROM (SELECT l.template_id, sum(l.quantity)::int AS quantity
+              FROM item_ledger l JOIN inventories i ON i.id = l.to_inventory_id
+             WHERE l.from_inventory_id = ANY (p_from)
+               AND l.created_at BETWEEN p_since AND p_until
+               AND l.operation IN ('move', 'split', 'merge')
+               AND i.owner_type = 'player' AND i.owner_id = ANY (p_takers)
+             GROUP BY l.template_id) t;
+$$;
+ALTER FUNCTION items_taken(uuid[], uuid[], timestamptz, timestamptz) OWNER TO tn1_inventory;
+GRANT EXECUTE ON FUNCTION items_taken(uuid[], uuid[], timestamptz, timestamptz) TO tn1_combat;

@@ -1,25 +1,107 @@
 -- world: damage, repair, upkeep and tool-cupboard authorization of a placed structure.
 
--- Returns {health, destroyed, containerInventoryId}; at zero the structure is destroyed.
+-- Damage to a structure. At zero health it is destroyed (st_destroy). Explosive damage is raid
+-- damage: it is scaled by p_offline_scale when no defender of the base (the cupboard's owner and
+-- authorized players, the structure's owner) and no member of the base's faction has been online
+-- within p_offline_grace_minutes (offline-raid protection; a scale of 1 turns it off), and
+-- evt.world.structure.damaged.v1 goes to the outbox in the same transaction, for combat's raid log.
+-- Returns {health, destroyed, containerInventoryId, damageApplied, offlineProtected}.
 CREATE OR REPLACE FUNCTION damage_structure(p_id uuid, p_amount double precision, p_attacker_id uuid,
-                                 p_explosive boolean, p_now timestamptz, p_reference varchar DEFAULT NULL)
+                                 p_explosive boolean, p_explosive_type varchar,
+                                 p_offline_grace_minutes double precision, p_offline_scale double precision,
+                                 p_now timestamptz, p_reference varchar DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     v structures;
     v_health double precision;
     v_container uuid;
+    v_explosive boolean := COALESCE(p_explosive, false);
+    v_amount double precision := p_amount;
+    v_protected boolean := false;
+    v_ss structure_storage;
+    v_cupboard structures;
+    v_defenders uuid[] := '{}';
+    v_storage uuid[] := '{}';
+    v_faction uuid;
+    v_attacker_faction uuid;
 BEGIN
     PERFORM st_require(p_amount > 0 AND p_amount < 'Infinity', 'amount', 'must be positive');
     v := st_lock(p_id);
-    v_health := greatest(0, v.health - p_amount);
-    IF v_health <= 0 THEN
-        v_container := st_destroy(v, 'damage', p_attacker_id, p_explosive, p_now, p_reference);
-        RETURN jsonb_build_object('health', 0, 'destroyed', true, 'containerInventoryId', v_container);
+    IF v_explosive THEN
+        v_ss := st_paying_cupboard(v);
+        IF v_ss.structure_id IS NOT NULL THEN
+            SELECT * INTO v_cupboard FROM structures WHERE id = v_ss.structure_id;
+            v_defenders := ARRAY[v.owner_id, v_cupboard.owner_id] || COALESCE(v_ss.authorized_players, '{}');
+            v_storage := st_base_storage(v_cupboard, v_ss);
+        ELSE
+            v_defenders := ARRAY[v.owner_id];
+            v_storage := ARRAY(SELECT inventory_id FROM structure_storage
+                                WHERE structure_id = v.id AND inventory_id IS NOT NULL);
+        END IF;
+        v_defenders := ARRAY(SELECT DISTINCT d FROM unnest(v_defenders) d WHERE d IS NOT NULL ORDER BY d);
+        v_faction := COALESCE(v.faction_id, v_cupboard.faction_id);
+        IF p_offline_scale < 1 AND st_base_offline(v_defenders, v_faction,
+                                                    p_now - p_offline_grace_minutes * interval '1 minute') THEN
+            v_protected := true;
+            v_amount := p_amount * greatest(0, p_offline_scale);
+        END IF;
+        IF p_attacker_id IS NOT NULL THEN
+            SELECT faction_id INTO v_attacker_faction FROM accounts.players WHERE id = p_attacker_id;
+        END IF;
     END IF;
-    UPDATE structures SET health = v_health, last_damaged = p_now WHERE id = p_id;
-    RETURN jsonb_build_object('health', v_health, 'destroyed', false, 'containerInventoryId', NULL);
+    v_health := greatest(0, v.health - v_amount);
+    IF v_health <= 0 THEN
+        v_container := st_destroy(v, 'damage', p_attacker_id, v_explosive, p_now, p_reference);
+        IF v_container IS NOT NULL THEN
+            v_storage := v_storage || v_container;
+        END IF;
+    ELSE
+        UPDATE structures SET health = v_health, last_damaged = p_now WHERE id = p_id;
+    END IF;
+    IF v_explosive THEN
+        INSERT INTO outbox (id, subject, payload, headers, created_at)
+        VALUES (gen_random_uuid(), 'evt.world.structure.damaged.v1', jsonb_build_object(
+            'structureId', v.id, 'structureType', v.structure_type, 'ownerId', v.owner_id,
+            'factionId', v_faction, 'cupboardId', v_ss.structure_id, 'defenders', to_jsonb(v_defenders),
+            'attackerId', p_attacker_id, 'attackerFactionId', v_attacker_faction,
+            'damageType', 'explosive', 'explosiveType', COALESCE(p_explosive_type, 'explosive'),
+            'damageRequested', p_amount, 'damageApplied', v_amount, 'offlineProtected', v_protected,
+            'health', v_health, 'maxHealth', v.max_health, 'destroyed', v_health <= 0,
+            'storageInventoryIds', to_jsonb(v_storage), 'chunkX', v.chunk_x, 'chunkZ', v.chunk_z,
+            'position', v.position, 'damagedAt', p_now), '{}', clock_timestamp());
+        PERFORM pg_notify('outbox_enqueued', '');
+    END IF;
+    RETURN jsonb_build_object('health', v_health, 'destroyed', v_health <= 0, 'containerInventoryId', v_container,
+                              'damageApplied', v_amount, 'offlineProtected', v_protected);
 END;
+$$;
+
+-- The storage inventories of a cupboard's base: every structure within its tc_range owned by its
+-- owner or one of its authorized players (the base an upkeep payment covers), the cupboard included.
+CREATE OR REPLACE FUNCTION st_base_storage(c structures, ss structure_storage) RETURNS uuid[]
+LANGUAGE sql STABLE AS $$
+    SELECT COALESCE(array_agg(b.inventory_id ORDER BY b.inventory_id), '{}')
+      FROM structures s JOIN structure_storage b ON b.structure_id = s.id
+     WHERE b.inventory_id IS NOT NULL
+       AND s.chunk_x BETWEEN st_chunk_of((c.position ->> 'x')::double precision - COALESCE(ss.tc_range, 30.0))
+                         AND st_chunk_of((c.position ->> 'x')::double precision + COALESCE(ss.tc_range, 30.0))
+       AND s.chunk_z BETWEEN st_chunk_of((c.position ->> 'z')::double precision - COALESCE(ss.tc_range, 30.0))
+                         AND st_chunk_of((c.position ->> 'z')::double precision + COALESCE(ss.tc_range, 30.0))
+       AND (s.owner_id = c.owner_id OR s.owner_id = ANY (COALESCE(ss.authorized_players, '{}')))
+       AND power((s.position ->> 'x')::double precision - (c.position ->> 'x')::double precision, 2)
+         + power((s.position ->> 'z')::double precision - (c.position ->> 'z')::double precision, 2)
+           <= power(COALESCE(ss.tc_range, 30.0), 2);
+$$;
+
+-- Offline-raid protection's test: nobody of p_defenders and no member of p_faction is online, nor
+-- was seen since p_since (accounts.players: is_online, last_seen).
+CREATE OR REPLACE FUNCTION st_base_offline(p_defenders uuid[], p_faction uuid, p_since timestamptz) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT NOT EXISTS (
+        SELECT 1 FROM accounts.players p
+         WHERE (p.id = ANY (p_defenders) OR (p_faction IS NOT NULL AND p.faction_id = p_faction))
+           AND (p.is_online IS TRUE OR p.last_seen > p_since));
 $$;
 
 -- The tool cupboard whose storage pays for a structure: a cupboard pays for itself; any other

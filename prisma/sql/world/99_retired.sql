@@ -14,3 +14,5 @@ DROP FUNCTION IF EXISTS pay_structure_upkeep(uuid, timestamptz, timestamptz);
 DROP FUNCTION IF EXISTS place_structure(uuid, uuid, uuid, varchar, jsonb, jsonb, jsonb, jsonb, double precision,
                                         double precision, boolean, boolean, integer, integer, double precision,
                                         integer, timestamptz);
+-- Replaced by damage_structure with the explosive type and offline-raid protection (issue 12).
+DROP FUNCTION IF EXISTS damage_structure(uuid, double precision, uuid, boolean, timestamptz, varchar);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import {
   AccountsOps,
   CombatOps,
+  RaidOps,
   FactionsOps,
   InventoryOps,
   MarketOps,
@@ -16,6 +17,7 @@ export const GATEWAY_OPERATIONS = operationsOf(
   InventoryOps,
   WorldOps,
   CombatOps,
+  RaidOps,
   MarketOps,
   FactionsOps,
 );

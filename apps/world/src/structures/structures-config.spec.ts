@@ -9,13 +9,23 @@ describe('structures config', () => {
       STRUCTURES_PER_CHUNK: 10_000,
       TC_RANGE: 30,
       DECAY_BATCH_SIZE: 500,
+      OFFLINE_RAID_GRACE_MINUTES: 15,
+      OFFLINE_RAID_DAMAGE_SCALE: 0.25,
     });
     assert.deepEqual(
-      loadStructuresConfig({ STRUCTURES_PER_CHUNK: '50', TC_RANGE: '12.5', DECAY_BATCH_SIZE: '1' }),
+      loadStructuresConfig({
+        STRUCTURES_PER_CHUNK: '50',
+        TC_RANGE: '12.5',
+        DECAY_BATCH_SIZE: '1',
+        OFFLINE_RAID_GRACE_MINUTES: '30',
+        OFFLINE_RAID_DAMAGE_SCALE: '1',
+      }),
       {
         STRUCTURES_PER_CHUNK: 50,
         TC_RANGE: 12.5,
         DECAY_BATCH_SIZE: 1,
+        OFFLINE_RAID_GRACE_MINUTES: 30,
+        OFFLINE_RAID_DAMAGE_SCALE: 1,
       },
     );
   });
@@ -27,6 +37,9 @@ describe('structures config', () => {
     ['TC_RANGE', '129'],
     ['TC_RANGE', 'far'],
     ['DECAY_BATCH_SIZE', '10001'],
+    ['OFFLINE_RAID_GRACE_MINUTES', '-1'],
+    ['OFFLINE_RAID_DAMAGE_SCALE', '1.5'],
+    ['OFFLINE_RAID_DAMAGE_SCALE', '-0.1'],
   ] as const) {
     it(`names ${name} when it is ${value}`, () => {
       assert.throws(

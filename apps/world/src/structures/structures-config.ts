@@ -10,6 +10,13 @@ export const structuresConfigSchema = z.object({
   TC_RANGE: z.coerce.number().gt(0).max(128).default(30),
   /** Structures decayed per transaction; a chunk is decayed in as many batches as it needs. */
   DECAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  /**
+   * Offline-raid protection: explosive damage to a base none of whose defenders (cupboard owner and
+   * authorized players, the structure's owner) or faction members has been online for this long…
+   */
+  OFFLINE_RAID_GRACE_MINUTES: z.coerce.number().min(0).max(10_080).default(15),
+  /** …is multiplied by this (0 to 1; 1 turns the protection off). */
+  OFFLINE_RAID_DAMAGE_SCALE: z.coerce.number().min(0).max(1).default(0.25),
 });
 
 export type StructuresConfig = z.infer<typeof structuresConfigSchema>;

@@ -473,6 +473,8 @@ describe('world: structures, tool cupboards and destruction through the gateway'
         health: wall.maxHealth - 100,
         destroyed: false,
         containerInventoryId: null,
+        damageApplied: 100,
+        offlineProtected: false,
       });
       const repaired = await call<StructureView>('POST', `/v1/structures/${wall.id}/repair`, {
         amount: 1_000,
@@ -637,7 +639,13 @@ describe('world: structures, tool cupboards and destruction through the gateway'
     it('destroys an empty cupboard without a container', async () => {
       const cupboard = await placed(await owner(), 'tool_cupboard', 20, freshZ());
       const hit = await call('POST', `/v1/structures/${cupboard.id}/damage`, { amount: CUPBOARD.maxHealth });
-      assert.deepEqual(hit.body, { health: 0, destroyed: true, containerInventoryId: null });
+      assert.deepEqual(hit.body, {
+        health: 0,
+        destroyed: true,
+        containerInventoryId: null,
+        damageApplied: CUPBOARD.maxHealth,
+        offlineProtected: false,
+      });
       assert.equal(
         (await pool.query('SELECT 1 FROM inventories WHERE id = $1', [cupboard.storage!.inventoryId]))
           .rowCount,

@@ -24,6 +24,19 @@ export interface NewStructure {
   serverId: string;
 }
 
+/** What damage_structure needs: the hit, and the offline-raid protection settings. */
+export interface StructureDamage {
+  id: string;
+  amount: number;
+  attackerId: string | null;
+  explosive: boolean;
+  explosiveType: string | null;
+  offlineGraceMinutes: number;
+  offlineScale: number;
+  now: Date;
+  reference: string;
+}
+
 export interface DecayBatch {
   processed: number;
   decayed: number;
@@ -50,17 +63,11 @@ export class StructuresRepository {
     return row?.view ?? undefined;
   }
 
-  async damage(
-    tx: PrismaDb,
-    id: string,
-    amount: number,
-    attackerId: string | null,
-    explosive: boolean,
-    now: Date,
-    reference: string,
-  ): Promise<DamageView> {
+  async damage(tx: PrismaDb, d: StructureDamage): Promise<DamageView> {
     const [row] = await tx.$queryRaw<{ result: DamageView }[]>`
-      SELECT damage_structure(${id}, ${amount}, ${attackerId}, ${explosive}, ${now}, ${reference}) AS result`;
+      SELECT damage_structure(${d.id}, ${d.amount}, ${d.attackerId}::uuid, ${d.explosive},
+                              ${d.explosiveType}::varchar, ${d.offlineGraceMinutes}::float8,
+                              ${d.offlineScale}::float8, ${d.now}, ${d.reference}) AS result`;
     return row.result;
   }
 

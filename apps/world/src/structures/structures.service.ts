@@ -86,21 +86,35 @@ export class StructuresService {
     return view;
   }
 
+  /**
+   * Explosive damage is raid damage: offline-raid protection may scale it, and world's
+   * structure-damaged event tells combat (docs/raids.md).
+   */
   damage(
-    req: { structureId: string; amount: number; attackerId?: string; explosive?: boolean },
+    req: {
+      structureId: string;
+      amount: number;
+      attackerId?: string;
+      explosive?: boolean;
+      explosiveType?: string;
+    },
     reference: string,
     claim: IdempotencyClaim | undefined,
   ): Promise<DamageView> {
+    if (req.explosiveType !== undefined && req.explosive !== true)
+      throw invalidField('explosiveType', 'only with explosive: true');
     return this.run(claim, (tx) =>
-      this.repository.damage(
-        tx,
-        req.structureId,
-        req.amount,
-        req.attackerId ?? null,
-        req.explosive ?? false,
-        this.clock.now(),
+      this.repository.damage(tx, {
+        id: req.structureId,
+        amount: req.amount,
+        attackerId: req.attackerId ?? null,
+        explosive: req.explosive ?? false,
+        explosiveType: req.explosiveType ?? null,
+        offlineGraceMinutes: this.config.OFFLINE_RAID_GRACE_MINUTES,
+        offlineScale: this.config.OFFLINE_RAID_DAMAGE_SCALE,
+        now: this.clock.now(),
         reference,
-      ),
+      }),
     );
   }
 
