@@ -127,9 +127,13 @@ describe('inventory service under crashes and concurrency (NATS, real process)',
     let acked = 0;
     let retries = 0;
 
+    // Closed while the service restarts: what was in flight when it died is cut off and retried,
+    // and the stream cannot run out while a slow machine boots the next process (every kill counts).
+    let gate: Promise<void> = Promise.resolve();
     const lanes = plans.map(async (plan) => {
       for (const op of plan) {
         for (;;) {
+          await gate;
           try {
             first.set(
               op.key,
@@ -158,10 +162,16 @@ describe('inventory service under crashes and concurrency (NATS, real process)',
       const mark = acked;
       while (!done && acked - mark < killEvery) await pause(20);
       if (done) break;
+      let open = () => {};
+      gate = new Promise<void>((resolve) => (open = resolve));
       await current.kill();
       kills++;
-      current = await startApp('inventory', cluster.env);
-      restarted.push(current);
+      try {
+        current = await startApp('inventory', cluster.env);
+        restarted.push(current);
+      } finally {
+        open();
+      }
     }
     await streaming;
     process.stdout.write(`# crash points: ${total} moves, ${kills} kills, ${retries} retried attempts\n`);
