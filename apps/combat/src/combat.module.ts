@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { COMBAT_CONFIG, type CombatConfig } from './combat-config';
 import { HitsModule } from './hits/hits.module';
 import { LogsModule } from './logs/logs.module';
+import { ProjectilesModule } from './projectiles/projectiles.module';
 import { RaidsModule } from './raids/raids.module';
 import { StatusModule } from './status/status.module';
 
@@ -14,7 +15,7 @@ export class CombatModule {
       module: CombatModule,
       providers: [{ provide: COMBAT_CONFIG, useValue: config }],
       exports: [COMBAT_CONFIG],
-      imports: [StatusModule, HitsModule, LogsModule, RaidsModule],
+      imports: [StatusModule, HitsModule, LogsModule, ProjectilesModule, RaidsModule],
     };
   }
 }

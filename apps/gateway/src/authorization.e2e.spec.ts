@@ -477,6 +477,22 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'GET', path: `/v1/combat/logs?playerId=${characterA}` }),
       expect: { ...serverOrAdmin, otherServer: 'denied' },
     },
+    // Projectiles in flight: game servers only, each its own (combat filters by the server).
+    {
+      route: 'POST /v1/combat/projectiles',
+      request: () => ({ method: 'POST', path: '/v1/combat/projectiles', body: {} }),
+      expect: serverOnly,
+    },
+    {
+      route: 'GET /v1/combat/projectiles',
+      request: () => ({ method: 'GET', path: '/v1/combat/projectiles' }),
+      expect: serverOnly,
+    },
+    {
+      route: 'DELETE /v1/combat/projectiles/{id}',
+      request: () => ({ method: 'DELETE', path: `/v1/combat/projectiles/${randomUUID()}` }),
+      expect: serverOnly,
+    },
     // The generated services' example routes. Market and factions are not part of this cluster: an
     // allowed call gets past the gateway's authorization and then 503 UNAVAILABLE, which counts as allowed.
     {

@@ -12,6 +12,7 @@ export * from './world-structures';
 export * from './world-ops';
 export * from './combat';
 export * from './combat-raids';
+export * from './combat-projectiles';
 export * from './market';
 export * from './factions';
 export * from './operation';

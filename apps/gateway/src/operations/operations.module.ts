@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import {
   AccountsOps,
   CombatOps,
-  RaidOps,
   FactionsOps,
   InventoryOps,
   MarketOps,
   operationsOf,
+  ProjectileOps,
+  RaidOps,
   WorldOps,
 } from '@trustno1/contracts';
 import { operationsController } from './operation-routes';
@@ -17,6 +18,7 @@ export const GATEWAY_OPERATIONS = operationsOf(
   InventoryOps,
   WorldOps,
   CombatOps,
+  ProjectileOps,
   RaidOps,
   MarketOps,
   FactionsOps,
