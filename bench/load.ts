@@ -1,8 +1,8 @@
 /**
- * `npm run load`: the load generator of SPEC §10. It boots accounts, inventory and the gateway as
- * real processes on a fresh database and namespace, then plays N game servers with M players each
- * through the gateway, as game servers would: a state batch per server every tick, item moves,
- * leave/join churn and heartbeats. It prints throughput, latency percentiles and errors per request,
+ * `npm run load`: the load generator of SPEC §10. It boots accounts, inventory, combat and the
+ * gateway as real processes on a fresh database and namespace, then plays N game servers with M
+ * players each through the gateway, as game servers would: a state batch per server every tick,
+ * item moves, leave/join churn, heartbeats, and hit batches with the occasional death and respawn. It prints throughput, latency percentiles and errors per request,
  * and whether the servers kept their tick rate.
  *
  * Usage: npm run load -- [--profile smoke|seed] [--servers N] [--players M] [--seconds S]
@@ -10,10 +10,18 @@
  * Characters and servers are set up directly (SQL factories and the admin route): signing up
  * 10,000 accounts is Argon2id work the run is not about.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { authenticatedNatsForRun } from './lib/nats';
-import { factories, registerServer, startCluster, TEST_ADMIN_KEY, type TestCluster } from '@trustno1/testing';
+import {
+  factories,
+  liveSession,
+  registerServer,
+  startCluster,
+  TEST_ADMIN_KEY,
+  type TestCluster,
+} from '@trustno1/testing';
 import { exitWithUsageIfAsked } from '../tools/usage';
 import { Recorder, renderLoadTable } from './lib/recorder';
 
@@ -24,6 +32,8 @@ interface Profile {
   tickHz: number;
   movesPerPlayerMinute: number;
   churnPerServerMinute: number;
+  /** Hit batches per server per second (10 hits each between random joined players). */
+  hitBatchesPerServerSecond: number;
 }
 
 const PROFILES: Record<string, Profile> = {
@@ -35,6 +45,7 @@ const PROFILES: Record<string, Profile> = {
     tickHz: 10,
     movesPerPlayerMinute: 6,
     churnPerServerMinute: 30,
+    hitBatchesPerServerSecond: 2,
   },
   /** The seed's first target: 10,000 concurrent players on 10 full servers. */
   seed: {
@@ -44,6 +55,7 @@ const PROFILES: Record<string, Profile> = {
     tickHz: 10,
     movesPerPlayerMinute: 2,
     churnPerServerMinute: 60,
+    hitBatchesPerServerSecond: 2,
   },
 };
 
@@ -52,15 +64,17 @@ const MOVE_SLOTS = 5;
 
 const describe = (p: Profile) =>
   `${p.servers} servers x ${p.players} players, ${p.seconds} s, ${p.tickHz} Hz, ` +
-  `${p.movesPerPlayerMinute} moves/player/min, ${p.churnPerServerMinute} leave+join/server/min`;
+  `${p.movesPerPlayerMinute} moves/player/min, ${p.churnPerServerMinute} leave+join/server/min, ` +
+  `${p.hitBatchesPerServerSecond} hit batches/server/s`;
 
 exitWithUsageIfAsked(`
 Usage: npm run load -- [--profile smoke|seed] [--servers N] [--players M] [--seconds S]
          [--tick-hz H] [--moves-per-player-minute R] [--churn-per-server-minute C]
+         [--hit-batches-per-server-second B]
 
-Boots accounts, inventory and the gateway on a fresh database and plays N game servers with M
-players each through the gateway (state batches every tick, item moves, leave/join churn,
-heartbeats); prints throughput, latency percentiles and errors per request, and whether the
+Boots accounts, inventory, combat and the gateway on a fresh database and plays N game servers
+with M players each through the gateway (state batches every tick, item moves, leave/join churn,
+heartbeats, batches of 10 hits with the occasional killing blow and its respawn); prints throughput, latency percentiles and errors per request, and whether the
 servers kept their tick rate. Options override the profile's values.
 
 Profiles:
@@ -79,6 +93,7 @@ function profileFromArgs(): Profile {
       'tick-hz': { type: 'string' },
       'moves-per-player-minute': { type: 'string' },
       'churn-per-server-minute': { type: 'string' },
+      'hit-batches-per-server-second': { type: 'string' },
     },
   });
   const base = PROFILES[values.profile];
@@ -98,6 +113,7 @@ function profileFromArgs(): Profile {
     tickHz: num('tick-hz', base.tickHz, 60),
     movesPerPlayerMinute: num('moves-per-player-minute', base.movesPerPlayerMinute, 600),
     churnPerServerMinute: num('churn-per-server-minute', base.churnPerServerMinute, 6000),
+    hitBatchesPerServerSecond: num('hit-batches-per-server-second', base.hitBatchesPerServerSecond, 100),
   };
 }
 
@@ -148,6 +164,8 @@ async function setUp(cluster: TestCluster, http: Http, profile: Profile): Promis
       maxPlayers: profile.players,
     });
     const characters = await Promise.all(Array.from({ length: profile.players }, () => f.character()));
+    // A join needs the player to be logged in (a live session) or assigned by matchmaking.
+    await inBatches(characters, 100, (c) => liveSession(cluster.redis, c.accountId));
     servers.push({
       id: server.id,
       headers: server.headers,
@@ -216,6 +234,8 @@ interface Tally {
   ticksDue: number;
   ticksSkipped: number;
   playerUpdates: number;
+  hitsApplied: number;
+  kills: number;
 }
 
 async function play(http: Http, servers: VirtualServer[], profile: Profile) {
@@ -224,7 +244,9 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
   const leaves = new Recorder('POST /v1/players/{id}/leave');
   const joins = new Recorder('POST /v1/players/{id}/join');
   const beats = new Recorder('PUT /v1/servers/me/status');
-  const tally: Tally = { ticksDue: 0, ticksSkipped: 0, playerUpdates: 0 };
+  const hits = new Recorder('POST /v1/combat/hits (10 hits)');
+  const respawns = new Recorder('POST /v1/players/{id}/respawn');
+  const tally: Tally = { ticksDue: 0, ticksSkipped: 0, playerUpdates: 0, hitsApplied: 0, kills: 0 };
   const end = Date.now() + profile.seconds * 1000;
   const pending = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
@@ -310,6 +332,48 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
     }
   };
 
+  // Ten hits between random joined players per batch, a killing blow now and then (one batch in
+  // 25 ends with a headshot of 1,000), and a respawn for whoever died.
+  const hitLoop = async (server: VirtualServer) => {
+    if (profile.hitBatchesPerServerSecond === 0) return;
+    const period = 1000 / profile.hitBatchesPerServerSecond;
+    for (let batch = 0, next = Date.now(); next < end; batch++, next += period) {
+      await sleep(Math.max(0, next - Date.now()));
+      const joined = [...server.joined];
+      if (joined.length < 2) continue;
+      const someone = () => server.players[joined[Math.floor(Math.random() * joined.length)]];
+      const list = Array.from({ length: 10 }, (_, i) => {
+        const [attacker, victim] = [someone(), someone()];
+        const lethal = i === 9 && batch % 25 === 24;
+        return {
+          hitId: randomUUID(),
+          attackerId: attacker.id === victim.id ? undefined : attacker.id,
+          victimId: victim.id,
+          damage: lethal ? 1000 : 4,
+          hitLocation: lethal ? 'head' : 'thorax',
+        };
+      });
+      track(
+        hits.time(async () => {
+          const reply = (await http.send('POST', '/v1/combat/hits', server.headers, { hits: list })) as {
+            results: { victimId: string; applied: boolean; killed: boolean }[];
+          };
+          for (const r of reply.results) {
+            if (r.applied) tally.hitsApplied++;
+            if (!r.killed) continue;
+            tally.kills++;
+            track(
+              respawns.time(
+                async () =>
+                  void (await http.send('POST', `/v1/players/${r.victimId}/respawn`, server.headers, {})),
+              ),
+            );
+          }
+        }),
+      );
+    }
+  };
+
   const heartbeatLoop = async (server: VirtualServer) => {
     while (Date.now() + 5_000 < end) {
       await sleep(5_000);
@@ -318,17 +382,23 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
   };
 
   const started = Date.now();
-  await Promise.all(servers.flatMap((s) => [tickLoop(s), moveLoop(s), churnLoop(s), heartbeatLoop(s)]));
+  await Promise.all(
+    servers.flatMap((s) => [tickLoop(s), moveLoop(s), churnLoop(s), heartbeatLoop(s), hitLoop(s)]),
+  );
   await Promise.all([...pending, ...servers.map((s) => s.batch)]);
   const seconds = (Date.now() - started) / 1000;
-  return { seconds, tally, summaries: [states, moves, joins, leaves, beats].map((r) => r.summary(seconds)) };
+  return {
+    seconds,
+    tally,
+    summaries: [states, moves, joins, leaves, beats, hits, respawns].map((r) => r.summary(seconds)),
+  };
 }
 
 async function main(): Promise<void> {
   const profile = profileFromArgs();
   process.stdout.write(`# load: ${JSON.stringify(profile)}\n`);
   const stopNats = await authenticatedNatsForRun();
-  const cluster = await startCluster(['accounts', 'inventory', 'gateway'], {
+  const cluster = await startCluster(['accounts', 'inventory', 'combat', 'gateway'], {
     LOG_LEVEL: 'error',
     DATABASE_POOL_SIZE: '16',
   });
@@ -346,7 +416,8 @@ async function main(): Promise<void> {
       [
         `- ran ${seconds.toFixed(1)} s; ticks due ${tally.ticksDue}, sent ${sent}, skipped ${tally.ticksSkipped} (previous batch still in flight)`,
         `- achieved tick rate ${(sent / seconds / Math.max(1, profile.servers)).toFixed(2)} Hz per server of ${profile.tickHz} Hz; player updates ${(tally.playerUpdates / seconds).toFixed(0)}/s`,
-        `- not played: hits (combat service) and trades (market service) are not built yet`,
+        `- hits applied ${tally.hitsApplied} (${(tally.hitsApplied / seconds).toFixed(0)}/s), kills ${tally.kills}, each followed by a respawn`,
+        `- not played: trades (the market service is not built yet)`,
       ].join('\n') + '\n',
     );
     process.stdout.write(serverErrors(cluster));
@@ -359,7 +430,7 @@ async function main(): Promise<void> {
 /** The distinct errors the apps logged during the run: what is behind a 500 or a 503. */
 function serverErrors(cluster: TestCluster): string {
   const lines: string[] = [];
-  for (const name of ['gateway', 'accounts', 'inventory'] as const) {
+  for (const name of ['gateway', 'accounts', 'inventory', 'combat'] as const) {
     const seen = new Map<string, number>();
     for (const line of cluster.app(name).output().split('\n')) {
       if (!/"level":(50|60|"error"|"fatal")/.test(line)) continue;
