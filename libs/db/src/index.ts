@@ -8,3 +8,5 @@ export * from './db.module';
 export * from './migrate/migrator';
 export * from './unavailable';
 export * from './migrate/drift';
+export { invalidField, mapProcedureErrors } from './procedure-errors';
+export type { ProcedureMessages } from './procedure-errors';

@@ -129,7 +129,28 @@ export function factories(db: Db) {
     return { id };
   };
 
-  return { account, character, inventory, gameServer, itemTemplate };
+  /**
+   * A character joined to `serverId` (the columns a join writes) holding `items` (template,
+   * quantity), each added through inventory's add_item with its ledger row.
+   */
+  const joinedCharacter = async (
+    serverId: string,
+    items: [string, number][] = [],
+    over: Partial<Omit<CharacterRow, 'inventoryId'>> = {},
+  ): Promise<CharacterRow> => {
+    const c = await character(over);
+    await db.query(`UPDATE players SET server_id = $2, is_online = true WHERE id = $1`, [c.id, serverId]);
+    for (const [template, quantity] of items) {
+      await db.query(`SELECT add_item($1, $2, $3, NULL, NULL, NULL, NULL, NULL, 'loot', 'test')`, [
+        c.inventoryId,
+        template,
+        quantity,
+      ]);
+    }
+    return c;
+  };
+
+  return { account, character, joinedCharacter, inventory, gameServer, itemTemplate };
 }
 
 export type Factories = ReturnType<typeof factories>;

@@ -25,22 +25,8 @@ describe('anti combat-log: combat hits, accounts lingers, combat kills in the li
   let cluster: TestCluster;
   let server: { id: string; headers: Headers };
 
-  /** A character joined to the server (as a join writes it), with `items` in its inventory. */
-  async function joined(items: [string, number][] = []) {
-    const c = await factories(cluster.pool).character();
-    await cluster.pool.query(`UPDATE players SET server_id = $2, is_online = true WHERE id = $1`, [
-      c.id,
-      server.id,
-    ]);
-    for (const [template, quantity] of items) {
-      await cluster.pool.query(`SELECT add_item($1, $2, $3, NULL, NULL, NULL, NULL, NULL, 'loot', 'test')`, [
-        c.inventoryId,
-        template,
-        quantity,
-      ]);
-    }
-    return c;
-  }
+  const joined = (items: [string, number][] = []) =>
+    factories(cluster.pool).joinedCharacter(server.id, items);
 
   const hit = (attackerId: string, victimId: string, damage: number): Hit => ({
     hitId: randomUUID(),

@@ -45,21 +45,8 @@ describe('combat service under crashes (NATS, real process)', () => {
     await cluster?.stop();
   });
 
-  async function joined(items: [string, number][] = []) {
-    const c = await factories(cluster.pool).character();
-    await cluster.pool.query(`UPDATE players SET server_id = $2, is_online = true WHERE id = $1`, [
-      c.id,
-      server.kind === 'server' ? server.serverId : null,
-    ]);
-    for (const [template, quantity] of items) {
-      await cluster.pool.query(`SELECT add_item($1, $2, $3, NULL, NULL, NULL, NULL, NULL, 'loot', 'test')`, [
-        c.inventoryId,
-        template,
-        quantity,
-      ]);
-    }
-    return c;
-  }
+  const joined = (items: [string, number][] = []) =>
+    factories(cluster.pool).joinedCharacter(server.kind === 'server' ? server.serverId : '', items);
 
   const totals = async () =>
     (

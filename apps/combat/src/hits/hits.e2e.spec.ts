@@ -32,21 +32,8 @@ describe('POST /v1/combat/hits through the gateway', () => {
   let other: { id: string; headers: Headers };
 
   /** A character joined to `serverId` (written as a join writes it), with `items` in its inventory. */
-  async function fighter(serverId: string, items: [string, number][] = [], accountId?: string) {
-    const c = await factories(cluster.pool).character(accountId ? { accountId } : {});
-    await cluster.pool.query(`UPDATE players SET server_id = $2, is_online = true WHERE id = $1`, [
-      c.id,
-      serverId,
-    ]);
-    for (const [template, quantity] of items) {
-      await cluster.pool.query(`SELECT add_item($1, $2, $3, NULL, NULL, NULL, NULL, NULL, 'loot', 'test')`, [
-        c.inventoryId,
-        template,
-        quantity,
-      ]);
-    }
-    return c;
-  }
+  const fighter = (serverId: string, items: [string, number][] = [], accountId?: string) =>
+    factories(cluster.pool).joinedCharacter(serverId, items, accountId ? { accountId } : {});
 
   const hit = (over: Partial<Hit> & { victimId: string }): Hit => ({
     hitId: randomUUID(),

@@ -8,7 +8,13 @@ import {
   type Principal,
   type RespawnView,
 } from '@trustno1/contracts';
-import { checkIdempotencyKey, prismaStatement, PrismaClient, type IdempotencyClaim } from '@trustno1/db';
+import {
+  checkIdempotencyKey,
+  mapProcedureErrors,
+  prismaStatement,
+  PrismaClient,
+  type IdempotencyClaim,
+} from '@trustno1/db';
 import { randomUUID } from 'node:crypto';
 import {
   nearestDryLand,
@@ -22,7 +28,6 @@ import {
 import { COMBAT_CONFIG, type CombatConfig } from '../combat-config';
 import { CombatRecentCache, inCombat, type CombatPair } from './combat-recent.cache';
 import { HitsRepository } from './hits.repository';
-import { mapProcedureErrors } from './procedure-errors';
 
 type Server = Extract<Principal, { kind: 'server' }>;
 

@@ -51,16 +51,7 @@ describe('projectiles in flight through the gateway', () => {
       registerServer(cluster.url, TEST_ADMIN_KEY),
     ]);
     const f = factories(cluster.pool);
-    const [a, b] = [await f.character(), await f.character()];
-    await cluster.pool.query(`UPDATE players SET server_id = $2, is_online = true WHERE id = $1`, [
-      a.id,
-      server.id,
-    ]);
-    await cluster.pool.query(`UPDATE players SET server_id = $2, is_online = true WHERE id = $1`, [
-      b.id,
-      other.id,
-    ]);
-    [owner, otherOwner] = [a.id, b.id];
+    [owner, otherOwner] = [(await f.joinedCharacter(server.id)).id, (await f.joinedCharacter(other.id)).id];
   });
   afterAll(() => cluster?.stop());
 
