@@ -148,12 +148,15 @@ describe('NATS users: authentication and subject permissions', () => {
         const { nc: watcher } = await connectAs('ops');
         const { nc, errors } = await connectAs('game_server', undefined, GAME_SERVER_INBOX_PREFIX);
         const seen: string[] = [];
+        // `$JS.API.*` is shared by every spec file running at once: count only this test's message.
+        const id = randomUUID();
         const sub: Subscription = watcher.subscribe(wire, {
-          callback: (_err, msg) => void seen.push(msg.subject),
+          callback: (err, msg) =>
+            void (err || !msg.string().includes(id) ? undefined : seen.push(msg.subject)),
         });
         try {
           await settle(watcher);
-          nc.publish(wire, JSON.stringify({ pattern: subject, data: {}, id: randomUUID() }));
+          nc.publish(wire, JSON.stringify({ pattern: subject, data: {}, id }));
           await settle(nc);
           await settle(watcher);
           assert.deepEqual(seen, [], `${subject} reached a subscriber`);
