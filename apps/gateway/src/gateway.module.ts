@@ -7,7 +7,7 @@ import { ADMIN_API_KEY, PrincipalResolver } from './auth/principal.resolver';
 import { ServiceChecks } from './health/service-checks';
 import { FAILED_AUTH_LIMIT, FailedAuthLimiter } from './rate-limit/failed-auth.limiter';
 import { RATE_LIMITS, RateLimitGuard, type RateLimits } from './rate-limit/rate-limit.guard';
-import { ROUTE_MODULES } from './routes';
+import { routeModules } from './routes';
 
 /** The HTTP edge: infrastructure, authentication, rate limits, readiness, and each domain's routes. */
 @Module({})
@@ -27,7 +27,7 @@ export class GatewayModule {
           poolSize: 2,
           requestTimeoutMs: config.SERVICE_TIMEOUT_MS,
         }),
-        ...ROUTE_MODULES,
+        ...routeModules(config),
       ],
       providers: [
         ServiceChecks,

@@ -11,6 +11,8 @@ export { CallerAuthenticator, PRINCIPAL_HEADER, SERVER_KEY_HEADER } from './rpc/
 export type { ServerKeyResolver } from './rpc/caller-authenticator';
 export { DEVELOPMENT_SIGNING_KEYS, PRINCIPAL_SIGNATURE_HEADER, PrincipalSeal } from './rpc/principal-seal';
 export type { PrincipalSealOptions, SigningKey } from './rpc/principal-seal';
+export { QueuedCallRefused, QueuedCallSeal } from './rpc/queued-call';
+export type { QueuedCall, QueuedCallRefusal, QueuedCallSealOptions } from './rpc/queued-call';
 export { admit, Handle } from './rpc/handle';
 export type { Call, OperationHandler } from './rpc/handle';
 export type { RequestMeta } from './rpc/request-meta';

@@ -59,6 +59,11 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   RATE_LIMIT_SERVER_PER_MINUTE: z.coerce.number().int().min(1).default(120_000),
   /** Failed authentications (every 401) per address and minute before its credentialed requests get 429. */
   RATE_LIMIT_FAILED_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /**
+   * How many requests sent with `Prefer: respond-async` may wait on one Redis list (hits on
+   * damage:queue); past it the gateway answers 503 until the owning service catches up.
+   */
+  ASYNC_QUEUE_MAX_LENGTH: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
 });
 
 /** Config of the worker: the base plus where archived logs go. */

@@ -22,6 +22,16 @@ describe('loadConfig', () => {
     assert.equal(config.NATS_URL, 'nats://127.0.0.1:4222');
     assert.equal(config.HTTP_PORT, 3000);
     assert.equal(config.LOG_LEVEL, 'info');
+    assert.equal(config.ASYNC_QUEUE_MAX_LENGTH, 100_000);
+  });
+
+  it('names ASYNC_QUEUE_MAX_LENGTH when it is not a positive count', () => {
+    for (const value of ['0', 'many', '1.5']) {
+      assert.throws(
+        () => loadConfig(gatewayConfigSchema, { ASYNC_QUEUE_MAX_LENGTH: value }),
+        /ASYNC_QUEUE_MAX_LENGTH/,
+      );
+    }
   });
 
   it('names the variable that is invalid', () => {

@@ -41,10 +41,28 @@ export interface HttpBinding {
    * authenticated the player with), for routes that act on that session, such as logging out.
    */
   sessionToken?: string;
+  /**
+   * When set, a caller may send `Prefer: respond-async`: the gateway checks the request as usual,
+   * leaves it sealed on this Redis list for the owning service to run in order, and answers 202
+   * with `accepted(request)` at once (issue 12: hits on `damage:queue`).
+   */
+  respondAsync?: RespondAsync;
   /** One line for the route table and OpenAPI. */
   summary: string;
   /** OpenAPI tag (the domain). */
   tag: string;
+}
+
+/** The asynchronous variant of a route (see HttpBinding.respondAsync). */
+export interface RespondAsync {
+  /** The Redis list (a key of libs/redis's RedisKeys, without the app's key prefix). */
+  queue: string;
+  /** The 202 body's schema, for OpenAPI. */
+  reply: z.ZodType;
+  /** The 202 body for an accepted request (the request as the gateway parsed it). */
+  accepted(request: Record<string, unknown>): unknown;
+  /** One line for OpenAPI: what happens to the queued request. */
+  summary: string;
 }
 
 export interface Operation<

@@ -2,3 +2,4 @@ export * from './checks';
 export * from './infra.module';
 export * from './service-host';
 export * from './hybrid-error.filter';
+export * from './queued-calls';

@@ -89,6 +89,16 @@ function responses(op: AnyOperation): Json {
             content: { 'application/json': { schema: jsonSchema(op.reply, 'output') } },
           },
   };
+  if (http.respondAsync) {
+    out[202] = {
+      description: http.respondAsync.summary,
+      headers: {
+        ...headers,
+        'Preference-Applied': { description: '`respond-async`', schema: { type: 'string' } },
+      },
+      content: { 'application/json': { schema: jsonSchema(http.respondAsync.reply, 'output') } },
+    };
+  }
   for (const [status, codes] of errorStatuses(op)) {
     const retry =
       status === 429
@@ -127,6 +137,15 @@ function parameters(op: AnyOperation): Json[] {
       required: false,
       description: 'Same key and body: the stored response again; same key, other body: 409',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
+    });
+  }
+  if (http.respondAsync) {
+    params.push({
+      name: 'Prefer',
+      in: 'header',
+      required: false,
+      description: `\`respond-async\`: answered 202 at once, run later from \`${http.respondAsync.queue}\` (Idempotency-Key is not used then)`,
+      schema: { type: 'string' },
     });
   }
   params.push({ name: 'x-request-id', in: 'header', required: false, ...REQUEST_ID });

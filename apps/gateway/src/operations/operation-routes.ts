@@ -7,12 +7,15 @@ import {
   Patch,
   Post,
   Put,
+  Optional,
   Req,
+  Res,
   SetMetadata,
   type Type,
 } from '@nestjs/common';
 import { z } from 'zod';
 import { BusClient } from '@trustno1/bus';
+import { QueuedCallPublisher } from './queued-call.publisher';
 import {
   parsePayload,
   pathParamsOf,
@@ -24,6 +27,20 @@ import { Access } from '../auth/access';
 import type { AuthedRequest } from '../auth/auth.guard';
 import { bearerToken } from '../auth/principal.resolver';
 import { idempotencyKeyOf } from '../auth/request-params';
+
+/** Whether the request asks to be answered before it is done (RFC 7240 `Prefer: respond-async`). */
+export function prefersAsync(request: AuthedRequest): boolean {
+  const header = request.headers.prefer;
+  const values = Array.isArray(header) ? header : header ? [header] : [];
+  return values.some((value) =>
+    value.split(',').some((preference) => preference.split(';')[0].trim().toLowerCase() === 'respond-async'),
+  );
+}
+
+interface ReplyHandle {
+  status(code: number): unknown;
+  header(name: string, value: string): unknown;
+}
 
 /** Metadata key under which a generated route keeps its operation (for docs and tests). */
 export const OPERATION_METADATA = 'tn1:operation';
@@ -73,19 +90,33 @@ export function payloadOf(http: HttpBinding, request: AuthedRequest): Record<str
 export function operationsController(operations: readonly AnyOperation[]): Type<unknown> {
   @Controller()
   class OperationsController {
-    constructor(@Inject(BusClient) readonly bus: BusClient) {}
+    constructor(
+      @Inject(BusClient) readonly bus: BusClient,
+      @Optional() @Inject(QueuedCallPublisher) readonly queued?: QueuedCallPublisher,
+    ) {}
   }
   const proto = OperationsController.prototype as unknown as Record<string, unknown>;
   for (const op of operations) {
     const http = op.http;
     if (!http) continue;
     const name = op.subject.replace(/[^A-Za-z0-9]/g, '_');
-    async function route(this: OperationsController, request: AuthedRequest): Promise<unknown> {
+    async function route(
+      this: OperationsController,
+      request: AuthedRequest,
+      reply: ReplyHandle,
+    ): Promise<unknown> {
       const payload = payloadOf(http!, request);
-      const idempotencyKey = op.idempotent ? idempotencyKeyOf(request) : undefined;
       const principal = request.principal ?? { kind: 'anonymous' as const };
-      const reply = await this.bus.call(op, payload, { principal, idempotencyKey });
-      return http!.status === 204 ? undefined : reply;
+      const later = http!.respondAsync;
+      if (later && this.queued && prefersAsync(request)) {
+        await this.queued.push(op, later.queue, principal, payload);
+        reply.status(202);
+        reply.header('Preference-Applied', 'respond-async');
+        return later.accepted(payload);
+      }
+      const idempotencyKey = op.idempotent ? idempotencyKeyOf(request) : undefined;
+      const answer = await this.bus.call(op, payload, { principal, idempotencyKey });
+      return http!.status === 204 ? undefined : answer;
     }
     Object.defineProperty(route, 'name', { value: name });
     proto[name] = route;
@@ -99,6 +130,7 @@ export function operationsController(operations: readonly AnyOperation[]): Type<
       decorate(proto, name, descriptor);
     }
     Req()(proto, name, 0);
+    Res({ passthrough: true })(proto, name, 1);
   }
   return OperationsController;
 }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import {
   AccountsOps,
   CombatOps,
@@ -11,6 +11,7 @@ import {
   WorldOps,
 } from '@trustno1/contracts';
 import { operationsController } from './operation-routes';
+import { QUEUED_CALLS_CONFIG, QueuedCallPublisher, type QueuedCallsConfig } from './queued-call.publisher';
 
 /** Every operation the gateway serves from its definition; each domain adds its group here. */
 export const GATEWAY_OPERATIONS = operationsOf(
@@ -25,5 +26,13 @@ export const GATEWAY_OPERATIONS = operationsOf(
 );
 
 /** HTTP routes generated from the operations of libs/contracts. */
-@Module({ controllers: [operationsController(GATEWAY_OPERATIONS)] })
-export class OperationRoutesModule {}
+@Module({})
+export class OperationRoutesModule {
+  static forRoot(config: QueuedCallsConfig): DynamicModule {
+    return {
+      module: OperationRoutesModule,
+      controllers: [operationsController(GATEWAY_OPERATIONS)],
+      providers: [{ provide: QUEUED_CALLS_CONFIG, useValue: config }, QueuedCallPublisher],
+    };
+  }
+}

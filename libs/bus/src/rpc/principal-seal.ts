@@ -78,6 +78,11 @@ export class PrincipalSeal {
     return toPrincipal(principalJson);
   }
 
+  /** A principal read from its JSON, its shape checked and never widened (UNAUTHENTICATED when malformed). */
+  static principalFromJson(json: string): Principal {
+    return toPrincipal(json);
+  }
+
   private mac(key: SigningKey, at: string, nonce: string, subject: string, requestId: string, json: string) {
     return createHmac('sha256', key.secret)
       .update(['v1', key.id, at, nonce, subject, requestId, json].join('\n'))
