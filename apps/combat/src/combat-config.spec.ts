@@ -36,3 +36,27 @@ describe('combat game rules', () => {
     }
   });
 });
+
+describe('damage:queue settings', () => {
+  it('defaults to draining, with a 1 h age limit and a 10 s lease', () => {
+    const config = loadConfig(combatConfigSchema, {});
+    assert.deepEqual(
+      [config.DAMAGE_QUEUE_DRAIN, config.DAMAGE_QUEUE_MAX_AGE_SECONDS, config.DAMAGE_QUEUE_LEASE_MS],
+      [true, 3600, 10_000],
+    );
+    assert.equal(loadConfig(combatConfigSchema, { DAMAGE_QUEUE_DRAIN: 'false' }).DAMAGE_QUEUE_DRAIN, false);
+  });
+
+  it('names each of them when it is invalid', () => {
+    for (const [name, value] of [
+      ['DAMAGE_QUEUE_DRAIN', 'yes'],
+      ['DAMAGE_QUEUE_MAX_AGE_SECONDS', '5'],
+      ['DAMAGE_QUEUE_LEASE_MS', '10'],
+    ]) {
+      assert.throws(
+        () => loadConfig(combatConfigSchema, { [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+      );
+    }
+  });
+});

@@ -22,6 +22,18 @@ export const combatConfigSchema = serviceConfigSchema('combat').extend({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, dashes or underscores')
     .default('trustno1'),
+  /**
+   * How long a hit batch sent with `Prefer: respond-async` may wait on damage:queue: an older one
+   * is not applied (it goes to the dead letters), since the fight it describes is long over.
+   */
+  DAMAGE_QUEUE_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
+  /** How long a drainer's lease on damage:queue lasts: a killed replica's successor waits this long. */
+  DAMAGE_QUEUE_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  /** Whether this replica drains damage:queue (`false` for a replica that must only answer requests). */
+  DAMAGE_QUEUE_DRAIN: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 
 export type CombatConfig = z.infer<typeof combatConfigSchema>;

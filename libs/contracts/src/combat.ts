@@ -94,6 +94,15 @@ export type HitResultView = z.infer<typeof hitResultView>;
 export const applyHitsView = z.object({ results: z.array(hitResultView) });
 export type ApplyHitsView = z.infer<typeof applyHitsView>;
 
+/**
+ * The Redis list hits sent with `Prefer: respond-async` wait on (the seed's `damage:queue`; the
+ * same text as RedisKeys.damageQueue(), which a spec of libs/redis holds to).
+ */
+export const DAMAGE_QUEUE = 'damage:queue';
+/** The 202 answer to hits sent with `Prefer: respond-async`: how many hits were queued. */
+export const queuedHitsView = z.object({ queued: z.int() });
+export type QueuedHitsView = z.infer<typeof queuedHitsView>;
+
 export const respawnBody = z.strictObject({
   /** Where the game server wants the character; moved to the nearest dry land. Else a spawn point. */
   position: structurePositionSchema.optional(),
@@ -252,6 +261,13 @@ export const CombatOps = {
       tag: TAG,
       summary:
         '1 to 500 hits applied in order in one transaction: health, combat log, stats, and on a killing blow the corpse and the kill event; a hitId seen before is not applied again',
+      respondAsync: {
+        queue: DAMAGE_QUEUE,
+        reply: queuedHitsView,
+        accepted: (request) => ({ queued: (request as ApplyHitsRequest).hits.length }),
+        summary:
+          'With `Prefer: respond-async`: 202 `{queued}` at once; the batch waits on `damage:queue` and the combat service applies it later, in the order accepted, with the same effects (a hitId is still applied once)',
+      },
     },
   }),
   respawn: defineOperation({

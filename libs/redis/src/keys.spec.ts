@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import calculateSlot from 'cluster-key-slot';
+import { DAMAGE_QUEUE } from '@trustno1/contracts';
 import { LEADERBOARDS, PROCESSING_QUEUES, RedisKeys, TTL } from '@trustno1/redis';
 
 const P = '5b0c2a4e-0f6e-4c59-9a55-3f3c1a2b7d10';
@@ -98,6 +99,17 @@ describe('Redis keys', () => {
       ].map((k) => calculateSlot(k)),
     );
     assert.equal(chunkSlots.size, 1);
+  });
+
+  it('names damage:queue as the combat contract does, and keeps its drainer keys in its slot', () => {
+    assert.equal(DAMAGE_QUEUE, RedisKeys.damageQueue());
+    const slots = [
+      'damage:queue',
+      '{damage:queue}:processing',
+      '{damage:queue}:drainer',
+      '{damage:queue}:dead',
+    ];
+    assert.equal(new Set(slots.map((k) => calculateSlot(k))).size, 1);
   });
 
   it('uses the TTLs of the seed', () => {
