@@ -381,6 +381,42 @@ describe('presence through the gateway: join, states, chunks, flush, leave', () 
     assert.equal(await travelled(), 62);
   });
 
+  it("never writes a game server's health over a dead character's: combat owns it until the respawn", async () => {
+    const server = await liveServer();
+    const c = await playing();
+    assert.equal((await join(server, c.id)).status, 200);
+    // What combat's killing blow leaves (apply_hits): the body part at 0 and the death mark.
+    const dead = {
+      head: 0,
+      thorax: 35,
+      stomach: 100,
+      left_arm: 100,
+      right_arm: 100,
+      left_leg: 100,
+      right_leg: 100,
+    };
+    await pool.query(`UPDATE players SET health = $2, died_at = now() WHERE id = $1`, [
+      c.id,
+      JSON.stringify(dead),
+    ]);
+    const full = Object.fromEntries(Object.keys(dead).map((part) => [part, 100]));
+    const put = await api('PUT', '/v1/players/states', {
+      headers: asServer(server),
+      body: { states: [{ ...state(c.id, 40, 40), health: full }] },
+    });
+    assert.equal(put.status, 204);
+    await flush();
+    const row = async () =>
+      (
+        await pool.query(`SELECT health, died_at IS NOT NULL AS dead, position FROM players WHERE id = $1`, [
+          c.id,
+        ])
+      ).rows[0] as { health: unknown; dead: boolean; position: { x: number } };
+    assert.deepEqual([(await row()).health, (await row()).dead, (await row()).position.x], [dead, true, 40]);
+    assert.equal((await api('POST', `/v1/players/${c.id}/leave`, { headers: asServer(server) })).status, 200);
+    assert.deepEqual([(await row()).health, (await row()).dead], [dead, true], 'the leave keeps it too');
+  });
+
   it('refuses a batch naming one foreign player with 403 and writes nothing', async () => {
     const server = await liveServer();
     const other = await liveServer();

@@ -115,7 +115,8 @@ export class PresenceRepository {
                position = coalesce(${jsonOrNull(c?.position)}::jsonb, p.position),
                rotation = coalesce(${jsonOrNull(c?.rotation)}::jsonb, p.rotation),
                chunk_x = coalesce(${c?.chunkX ?? null}, p.chunk_x), chunk_z = coalesce(${c?.chunkZ ?? null}, p.chunk_z),
-               health = coalesce(${jsonOrNull(c?.health)}::jsonb, p.health),
+               health = CASE WHEN p.died_at IS NULL THEN coalesce(${jsonOrNull(c?.health)}::jsonb, p.health)
+                             ELSE p.health END,
                playtime_seconds = coalesce(p.playtime_seconds, 0) + ${playtime}
           FROM seats
          WHERE p.id = ${playerId}::uuid AND p.server_id IS NOT DISTINCT FROM ${previousServerId}::uuid
@@ -151,7 +152,7 @@ export class PresenceRepository {
          SET position = coalesce(${jsonOrNull(p?.position)}::jsonb, position),
              rotation = coalesce(${jsonOrNull(p?.rotation)}::jsonb, rotation),
              chunk_x = coalesce(${p?.chunkX ?? null}, chunk_x), chunk_z = coalesce(${p?.chunkZ ?? null}, chunk_z),
-             health = coalesce(${jsonOrNull(p?.health)}::jsonb, health),
+             health = CASE WHEN died_at IS NULL THEN coalesce(${jsonOrNull(p?.health)}::jsonb, health) ELSE health END,
              last_seen = ${at}, playtime_seconds = coalesce(playtime_seconds, 0) + ${playtime},
              linger_until = ${lingerUntil}::timestamptz,
              is_online = ${lingerUntil}::timestamptz IS NOT NULL,
@@ -173,7 +174,8 @@ export class PresenceRepository {
       WITH moved AS (
          UPDATE players p
             SET position = u.position, rotation = u.rotation, chunk_x = u.chunk_x, chunk_z = u.chunk_z,
-                health = coalesce(u.health, p.health), last_seen = greatest(p.last_seen, to_timestamp(u.seen_ms / 1000.0))
+                health = CASE WHEN p.died_at IS NULL THEN coalesce(u.health, p.health) ELSE p.health END,
+                last_seen = greatest(p.last_seen, to_timestamp(u.seen_ms / 1000.0))
            FROM unnest(${rows.map((r) => r.playerId)}::uuid[], ${rows.map((r) => r.serverId)}::uuid[],
                        ${rows.map((r) => JSON.stringify(r.position))}::jsonb[],
                        ${rows.map((r) => JSON.stringify(r.rotation))}::jsonb[],
