@@ -7,13 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
-import type {
-  ClaimView,
-  ListingsPageView,
-  ListingView,
-  PurchaseView,
-  WalletLedgerView,
-  WalletView,
+import { BusClient } from '@trustno1/bus';
+import {
+  MarketOps,
+  type ClaimView,
+  type ListingsPageView,
+  type ListingView,
+  type PurchaseView,
+  type WalletLedgerView,
+  type WalletView,
 } from '@trustno1/contracts';
 import {
   call,
@@ -801,6 +803,74 @@ describe('the market through the gateway', () => {
       );
       assert.deepEqual(rows[0], { sold_quantity: sold, status: sold === 30 ? 'sold_out' : 'cancelled' });
       await assertConserved(ore);
+    });
+  });
+  // Last: the schedule's tick a day ahead expires every listing still active in this file.
+  describe('expiry', () => {
+    it('two runs of the schedule at one tick expire each listing once; remainders return or become claims', async () => {
+      const seller = await trader(100, [[ore, 10]]);
+      const crowded = await trader(100, [[rifle, 1]]);
+      const buyer = await trader(100);
+      const partly = await listItem(seller, 6, 4);
+      assert.equal((await buy(partly.id, { buyerId: buyer.id, quantity: 2 })).status, 200);
+      const stuck = await listItem(crowded, 1, 9);
+      await cluster.pool.query(`UPDATE inventories SET grid_width = 1, grid_height = 1 WHERE id = $1`, [
+        crowded.inventoryId,
+      ]);
+      await cluster.pool.query(`SELECT add_item($1, $2, 1, NULL, NULL, NULL, NULL, NULL, 'loot', 't')`, [
+        crowded.inventoryId,
+        ore,
+      ]);
+      const tick = new Date(Date.now() + 25 * 3600_000).toISOString();
+      const due = await cluster.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM market_listings WHERE status = 'active' AND expires_at <= $1`,
+        [tick],
+      );
+      assert.ok(due.rows[0].n >= 2);
+      const bus = new BusClient({ ...cluster.bus, serviceName: 'market-expiry-test' });
+      try {
+        const run = () => bus.call(MarketOps.expireListings, { now: tick }, { principal: { kind: 'admin' } });
+        const [a, b] = await Promise.all([run(), run()]);
+        assert.equal(a.expired + b.expired, due.rows[0].n);
+        assert.deepEqual(await run(), { expired: 0, claims: 0, more: false });
+      } finally {
+        await bus.close();
+      }
+      const { rows } = await cluster.pool.query<{ id: string; status: string; closed_at: Date }>(
+        `SELECT id, status, closed_at FROM market_listings WHERE id = ANY ($1) ORDER BY price_per_unit`,
+        [[partly.id, stuck.id]],
+      );
+      assert.deepEqual(
+        rows.map((r) => [r.id, r.status, r.closed_at.toISOString()]),
+        [
+          [partly.id, 'expired', tick],
+          [stuck.id, 'expired', tick],
+        ],
+      );
+      // The remainder (4) comes back at the first free place, beside the 4 never listed.
+      assert.equal(
+        (await itemsOf(seller.inventoryId)).reduce((n, i) => n + i.quantity, 0),
+        8,
+      );
+      const claims = await call<ClaimView[]>(cluster.url, 'GET', `/v1/players/${crowded.id}/claims`, {
+        headers: server.headers,
+      });
+      assert.deepEqual(
+        claims.body.map((c) => [c.reason, c.itemId]),
+        [['listing_expired', stuck.itemId]],
+      );
+      const events = await cluster.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM outbox WHERE subject = 'evt.market.listing.closed.v1'
+            AND payload -> 'listing' ->> 'id' = ANY ($1)`,
+        [[partly.id, stuck.id]],
+      );
+      assert.equal(events.rows[0].n, 2);
+      const late = await call(cluster.url, 'DELETE', `/v1/market/listings/${partly.id}`, {
+        headers: server.headers,
+      });
+      assert.deepEqual([late.status, codeOf(late)], [409, 'LISTING_EXPIRED']);
+      await assertConserved(ore);
+      await assertConserved(rifle);
     });
   });
 });
