@@ -435,7 +435,7 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
   const marketLoop = async (server: VirtualServer) => {
     if (profile.marketOpsPerServerSecond === 0) return;
     const period = 1000 / profile.marketOpsPerServerSecond;
-    for (let op = 0, next = Date.now(); next < end; op++, next += period) {
+    for (let next = Date.now(); next < end; next += period) {
       await sleep(Math.max(0, next - Date.now()));
       const n = idlePlayer(server, true);
       if (n < 0) continue;
