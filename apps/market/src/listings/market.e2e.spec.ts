@@ -133,7 +133,7 @@ describe('the market through the gateway', () => {
   }
 
   beforeAll(async () => {
-    cluster = await startCluster(['accounts', 'market', 'gateway'], {
+    cluster = await startCluster(['accounts', 'inventory', 'market', 'gateway'], {
       MARKET_MAX_LISTINGS_PER_PLAYER: String(MAX_LISTINGS),
       LISTING_FEE_PERCENT: '1',
       SALES_TAX_PERCENT: '5',
@@ -583,6 +583,22 @@ describe('the market through the gateway', () => {
       {
         name: 'a seller of another server',
         send: () => list(good(), other.headers),
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      {
+        name: 'moving an escrowed item through the inventory routes',
+        send: () =>
+          call(cluster.url, 'POST', `/v1/items/${listing.itemId}/move`, {
+            headers: server.headers,
+            body: { toInventoryId: seller.inventoryId, gridX: 9, gridY: 5 },
+          }),
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      {
+        name: 'destroying an escrowed item through the inventory routes',
+        send: () => call(cluster.url, 'DELETE', `/v1/items/${listing.itemId}`, { headers: server.headers }),
         status: 403,
         code: 'FORBIDDEN',
       },
