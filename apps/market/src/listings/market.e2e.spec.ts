@@ -327,6 +327,31 @@ describe('the market through the gateway', () => {
       await assertConserved(ore);
     });
 
+    it('a keyed listing and a keyed purchase sent twice happen once; the key with another body is refused', async () => {
+      const seller = await trader(100, [[ore, 10]]);
+      const buyer = await trader(1000);
+      const [stack] = await itemsOf(seller.inventoryId);
+      const key = randomUUID();
+      const body = { sellerId: seller.id, itemId: stack.id, quantity: 4, pricePerUnit: 9 };
+      const keyed = { ...server.headers, 'idempotency-key': key };
+      const [a, b] = await Promise.all([list(body, keyed), list(body, keyed)]);
+      assert.deepEqual([a.status, b.status], [201, 201]);
+      assert.deepEqual(b.body, a.body);
+      const listings = await cluster.pool.query(`SELECT id FROM market_listings WHERE seller_id = $1`, [
+        seller.id,
+      ]);
+      assert.equal(listings.rows.length, 1);
+      assert.equal(await balance(seller.id), 99);
+      const buyKey = { ...server.headers, 'idempotency-key': randomUUID() };
+      const first = await buy(a.body.id, { buyerId: buyer.id, quantity: 1 }, buyKey);
+      const again = await buy(a.body.id, { buyerId: buyer.id, quantity: 1 }, buyKey);
+      assert.deepEqual([first.status, again.status], [200, 200]);
+      assert.deepEqual(again.body, first.body);
+      const other = await buy(a.body.id, { buyerId: buyer.id, quantity: 2 }, buyKey);
+      assert.deepEqual([other.status, codeOf(other)], [409, 'IDEMPOTENCY_KEY_REUSED']);
+      assert.equal(await balance(buyer.id), 991);
+    });
+
     it('the listing keeps the item quality and attachments, and the buyer gets the same item', async () => {
       const seller = await trader(100);
       await cluster.pool.query(
