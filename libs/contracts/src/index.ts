@@ -14,5 +14,6 @@ export * from './combat';
 export * from './combat-raids';
 export * from './combat-projectiles';
 export * from './market';
+export * from './market-prices';
 export * from './factions';
 export * from './operation';

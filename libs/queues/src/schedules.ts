@@ -73,7 +73,7 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     domain: 'market',
     description: 'Recompute price statistics (update_market_prices) into market:* keys',
     repeat: { every: 5 * MINUTE },
-    enabled: false,
+    enabled: true,
   },
   {
     name: 'market.listings.expire',

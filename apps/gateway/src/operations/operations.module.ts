@@ -5,6 +5,7 @@ import {
   FactionsOps,
   InventoryOps,
   MarketOps,
+  MarketPriceOps,
   operationsOf,
   ProjectileOps,
   RaidOps,
@@ -21,6 +22,7 @@ export const GATEWAY_OPERATIONS = operationsOf(
   ProjectileOps,
   RaidOps,
   MarketOps,
+  MarketPriceOps,
   FactionsOps,
 );
 
