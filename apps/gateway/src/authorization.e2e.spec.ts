@@ -517,6 +517,13 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'GET', path: '/v1/market/status' }),
       expect: serverOrAdmin,
     },
+    // Market prices are public figures: any authenticated caller reads them (market is not in
+    // this cluster, so an allowed call ends 503 UNAVAILABLE).
+    {
+      route: 'GET /v1/market/prices/{itemTemplateId}?currency=',
+      request: () => ({ method: 'GET', path: '/v1/market/prices/wood?currency=scrap' }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
     {
       route: 'GET /v1/factions/status',
       request: () => ({ method: 'GET', path: '/v1/factions/status' }),
