@@ -15,5 +15,6 @@ export * from './combat-raids';
 export * from './combat-projectiles';
 export * from './market';
 export * from './market-prices';
+export * from './market-trades';
 export * from './factions';
 export * from './operation';

@@ -51,6 +51,5 @@ CREATE TABLE market.price_runs (
 CREATE INDEX idx_transactions_purchases_time ON market.transactions (created_at)
     WHERE transaction_type = 'market_purchase';
 
--- A price asked for an unknown template is 404: the market reads the item catalog.
-GRANT USAGE ON SCHEMA inventory TO tn1_market;
-GRANT SELECT ON inventory.item_templates TO tn1_market;
+-- A price asked for an unknown template is 404: the market reads the item catalog (granted by
+-- 20261204100000_market_core).

@@ -9,6 +9,7 @@ import {
   operationsOf,
   ProjectileOps,
   RaidOps,
+  TradeOps,
   WorldOps,
 } from '@trustno1/contracts';
 import { operationsController } from './operation-routes';
@@ -23,6 +24,7 @@ export const GATEWAY_OPERATIONS = operationsOf(
   RaidOps,
   MarketOps,
   MarketPriceOps,
+  TradeOps,
   FactionsOps,
 );
 

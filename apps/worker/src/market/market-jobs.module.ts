@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PricesUpdateProcessor } from './prices-update.processor';
+import { TradesExpireProcessor } from './trades-expire.processor';
 
 /**
  * The market domain's jobs, beside each other in the worker: a processor is an @Injectable that
@@ -8,5 +9,5 @@ import { PricesUpdateProcessor } from './prices-update.processor';
  * owns the logic and the tables. Add it to the providers below; the worker refuses to boot when a
  * served queue or an enabled schedule has no processor or two.
  */
-@Module({ providers: [PricesUpdateProcessor] })
+@Module({ providers: [PricesUpdateProcessor, TradesExpireProcessor] })
 export class MarketJobsModule {}
