@@ -111,14 +111,16 @@ END;
 $$;
 
 -- Why an open trade cannot go on, or NULL: TIMED_OUT (idle for p_timeout_seconds at p_now),
--- PLAYER_LEFT (a character no longer joined to the trade's server).
+-- PLAYER_LEFT (a character no longer joined to the trade's server, or lingering after leaving in
+-- combat: still in the world, but its player is gone).
 CREATE OR REPLACE FUNCTION market.trd_stale_reason(t market.trades, p_now timestamptz, p_timeout_seconds integer)
 RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT CASE
         WHEN t.updated_at <= p_now - p_timeout_seconds * interval '1 second' THEN 'TIMED_OUT'
         WHEN (SELECT count(*) FROM accounts.players p
-               WHERE p.id IN (t.initiator_id, t.partner_id) AND p.server_id = t.server_id) < 2 THEN 'PLAYER_LEFT'
+               WHERE p.id IN (t.initiator_id, t.partner_id) AND p.server_id = t.server_id
+                 AND p.linger_until IS NULL) < 2 THEN 'PLAYER_LEFT'
     END;
 $$;
 
@@ -184,7 +186,8 @@ BEGIN
             RETURN v_claim.response;
         END IF;
     END IF;
-    FOR v_player IN SELECT x.id, p.id AS found, p.server_id
+    -- A character lingering after leaving in combat is not joined anymore (its player is gone).
+    FOR v_player IN SELECT x.id, p.id AS found, CASE WHEN p.linger_until IS NULL THEN p.server_id END AS server_id
                       FROM unnest(ARRAY[p_initiator_id, p_partner_id]) x(id)
                       LEFT JOIN accounts.players p ON p.id = x.id LOOP
         IF v_player.found IS NULL THEN
@@ -341,7 +344,9 @@ BEGIN
         PERFORM market.wallet_move(CASE WHEN v_money.player_id = t.initiator_id THEN t.partner_id ELSE t.initiator_id END,
                                    v_money.currency, v_money.amount, 'trade_in', t.id::text);
     END LOOP;
-    FOR v_side IN SELECT * FROM (VALUES (t.initiator_id, t.partner_id), (t.partner_id, t.initiator_id)) s(giver, receiver) LOOP
+    -- Items by receiver id: two trades between the same characters lock their inventories in one order.
+    FOR v_side IN SELECT * FROM (VALUES (t.initiator_id, t.partner_id), (t.partner_id, t.initiator_id)) s(giver, receiver)
+                   ORDER BY receiver LOOP
         FOR v_row IN SELECT * FROM market.trade_items WHERE trade_id = t.id AND player_id = v_side.giver
                       ORDER BY item_id LOOP
             PERFORM market.trd_give_item(v_row.item_id, v_row.quantity, v_row.item_template_id, v_side.receiver,

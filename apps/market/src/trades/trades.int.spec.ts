@@ -366,6 +366,10 @@ describe('direct trades (market.*_trade functions)', () => {
     const d = await party();
     const left = await open(c, d);
     await offer(left.id, c, [{ itemId: (await itemOf(c, ore)).id, quantity: 1 }]);
+    const e = await party([[ore, 2]]);
+    const g = await party();
+    const lingering = await open(e, g);
+    await offer(lingering.id, e, [{ itemId: (await itemOf(e, ore)).id, quantity: 2 }]);
 
     assert.deepEqual(
       (await expire(new Date())).trades.filter((t) => [idle.id, left.id].includes(t.id)),
@@ -375,23 +379,28 @@ describe('direct trades (market.*_trade functions)', () => {
       idle.id,
     ]);
     await admin.query(`UPDATE players SET server_id = NULL, is_online = false WHERE id = $1`, [d.id]);
+    // e left in combat: still in the world (server_id kept) until its linger ends, its player gone.
+    await admin.query(`UPDATE players SET linger_until = now() + interval '30 seconds' WHERE id = $1`, [
+      e.id,
+    ]);
+    await rejectsWith(open(e, b), 'FORBIDDEN', { reason: 'NOT_JOINED_TO_THIS_SERVER' });
     await rejectsWith(offer(idle.id, a, []), 'CONFLICT', { reason: 'TRADE_TIMED_OUT' });
     await rejectsWith(accept(left.id, c), 'CONFLICT', { reason: 'PLAYER_LEFT' });
 
+    const mine = [idle.id, left.id, lingering.id];
     const done = await expire(new Date());
     assert.deepEqual(
-      done.trades
-        .filter((t) => [idle.id, left.id].includes(t.id))
-        .sort((x, y) => x.reason.localeCompare(y.reason)),
+      done.trades.filter((t) => mine.includes(t.id)).sort((x, y) => mine.indexOf(x.id) - mine.indexOf(y.id)),
       [
-        { id: left.id, reason: 'PLAYER_LEFT' },
         { id: idle.id, reason: 'TIMED_OUT' },
+        { id: left.id, reason: 'PLAYER_LEFT' },
+        { id: lingering.id, reason: 'PLAYER_LEFT' },
       ],
     );
-    assert.deepEqual([await held(a, ore), await held(c, ore)], [6, 1]);
+    assert.deepEqual([await held(a, ore), await held(c, ore), await held(e, ore)], [6, 1, 2]);
     const again = await expire(new Date());
     assert.deepEqual(
-      again.trades.filter((t) => [idle.id, left.id].includes(t.id)),
+      again.trades.filter((t) => mine.includes(t.id)),
       [],
       'a tick again does nothing',
     );
