@@ -85,7 +85,7 @@ describe('authorization: route × principal', () => {
   };
 
   beforeAll(async () => {
-    cluster = await startCluster(['accounts', 'inventory', 'world', 'combat', 'gateway']);
+    cluster = await startCluster(['accounts', 'inventory', 'world', 'combat', 'market', 'gateway']);
     [a, b] = await Promise.all([signUp(cluster.url), signUp(cluster.url)]);
     [s1, s2] = await Promise.all([
       registerServer(cluster.url, ADMIN_KEY),
@@ -493,7 +493,7 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'DELETE', path: `/v1/combat/projectiles/${randomUUID()}` }),
       expect: serverOnly,
     },
-    // The generated services' example routes. Market and factions are not part of this cluster: an
+    // The generated services' example routes. Factions is not part of this cluster: an
     // allowed call gets past the gateway's authorization and then 503 UNAVAILABLE, which counts as allowed.
     {
       route: 'GET /v1/combat/status',
@@ -517,8 +517,71 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'GET', path: '/v1/market/status' }),
       expect: serverOrAdmin,
     },
-    // Market prices are public figures: any authenticated caller reads them (market is not in
-    // this cluster, so an allowed call ends 503 UNAVAILABLE).
+    // Market (issue 13): a server acts for the characters joined to it, a player reads its own
+    // wallets, ledger and claims, an admin does everything; every caller may search listings.
+    {
+      route: 'GET /v1/players/{id}/wallets',
+      request: () => ({ method: 'GET', path: `/v1/players/${characterA}/wallets` }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'denied', otherServer: 'denied' },
+    },
+    {
+      route: 'POST /v1/players/{id}/wallets/{currency}/credit',
+      request: () => ({
+        method: 'POST',
+        path: `/v1/players/${characterA}/wallets/scrap/credit`,
+        body: { amount: 1, reason: 'loot' },
+      }),
+      expect: { ...serverOrAdmin, otherServer: 'denied' },
+    },
+    {
+      route: 'POST /v1/players/{id}/wallets/{currency}/debit',
+      request: () => ({
+        method: 'POST',
+        path: `/v1/players/${characterA}/wallets/scrap/debit`,
+        body: { amount: 1, reason: 'fine' },
+      }),
+      expect: { ...serverOrAdmin, otherServer: 'denied' },
+    },
+    {
+      route: 'GET /v1/players/{id}/wallets/{currency}/ledger',
+      request: () => ({ method: 'GET', path: `/v1/players/${characterA}/wallets/scrap/ledger` }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'denied', otherServer: 'denied' },
+    },
+    {
+      route: 'POST /v1/market/listings',
+      request: () => ({ method: 'POST', path: '/v1/market/listings', body: {} }),
+      expect: serverOrAdmin,
+    },
+    {
+      route: 'GET /v1/market/listings',
+      request: () => ({ method: 'GET', path: '/v1/market/listings?currency=scrap' }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
+    {
+      route: 'POST /v1/market/listings/{id}/purchase',
+      request: () => ({ method: 'POST', path: `/v1/market/listings/${randomUUID()}/purchase`, body: {} }),
+      expect: serverOrAdmin,
+    },
+    {
+      route: 'DELETE /v1/market/listings/{id}',
+      request: () => ({ method: 'DELETE', path: `/v1/market/listings/${randomUUID()}` }),
+      expect: serverOrAdmin,
+    },
+    {
+      route: 'GET /v1/players/{id}/claims',
+      request: () => ({ method: 'GET', path: `/v1/players/${characterA}/claims` }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'denied', otherServer: 'denied' },
+    },
+    {
+      route: 'POST /v1/players/{id}/claims/{claimId}/collect',
+      request: () => ({
+        method: 'POST',
+        path: `/v1/players/${characterA}/claims/${randomUUID()}/collect`,
+        body: {},
+      }),
+      expect: { ...serverOrAdmin, otherServer: 'denied' },
+    },
+    // Market prices are public figures: any authenticated caller reads them.
     {
       route: 'GET /v1/market/prices/{itemTemplateId}?currency=',
       request: () => ({ method: 'GET', path: '/v1/market/prices/wood?currency=scrap' }),

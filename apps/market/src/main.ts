@@ -7,6 +7,6 @@ const config = loadConfigOrExit(marketConfigSchema, 'market');
 
 // Health (/health/live, /health/ready: PostgreSQL, Redis, NATS), metrics, the NATS server with
 // sealed principals and the graceful shutdown all come from startService.
-startService({ app: 'market', config, natsServer: true, imports: [MarketModule] }).catch(
+startService({ app: 'market', config, natsServer: true, imports: [MarketModule.forRoot(config)] }).catch(
   exitOnStartupFailure('market'),
 );

@@ -81,7 +81,7 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     domain: 'market',
     description: 'Expire listings past expires_at and give the items back to their sellers',
     repeat: { every: MINUTE },
-    enabled: false,
+    enabled: true,
   },
   {
     name: 'market.trades.expire',

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ListingsExpireProcessor } from './listings-expire.processor';
 import { PricesUpdateProcessor } from './prices-update.processor';
 import { TradesExpireProcessor } from './trades-expire.processor';
 
@@ -9,5 +10,5 @@ import { TradesExpireProcessor } from './trades-expire.processor';
  * owns the logic and the tables. Add it to the providers below; the worker refuses to boot when a
  * served queue or an enabled schedule has no processor or two.
  */
-@Module({ providers: [PricesUpdateProcessor, TradesExpireProcessor] })
+@Module({ providers: [ListingsExpireProcessor, PricesUpdateProcessor, TradesExpireProcessor] })
 export class MarketJobsModule {}
