@@ -132,7 +132,7 @@ const OPERATIONS: Record<string, Op> = {
     weight: 6,
     run: (db, w, rnd) =>
       w.listings.length === 0
-        ? null
+        ? Promise.resolve(null)
         : db.query(`SELECT market.cancel_listing($1, $2)`, [
             rnd() < 0.5 ? w.server : { kind: 'admin' },
             pick(w.listings, rnd),
@@ -172,7 +172,7 @@ const OPERATIONS: Record<string, Op> = {
 };
 
 /** Runs `op`, retrying deadlocks and serialization failures like the service; false when a rule refused it. */
-async function attempt(db: PoolClient, op: () => Promise<unknown>): Promise<boolean> {
+async function attempt(op: () => Promise<unknown>): Promise<boolean> {
   for (let tries = 0; ; tries += 1) {
     try {
       await op();
@@ -248,7 +248,7 @@ describe('market conservation under concurrent random operations', () => {
       try {
         for (let i = 0; i < OPERATIONS_TOTAL / WORKERS; i += 1) {
           const name = pick(table, rnd);
-          const ok = await attempt(client, () => OPERATIONS[name].run(client, world, rnd));
+          const ok = await attempt(() => OPERATIONS[name].run(client, world, rnd));
           const c = counts.get(name) ?? { ok: 0, refused: 0 };
           c[ok ? 'ok' : 'refused'] += 1;
           counts.set(name, c);
