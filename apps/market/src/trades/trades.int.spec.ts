@@ -1,8 +1,8 @@
 // Direct trades on a migrated database, called as the market's own role: offers into escrow, the
 // reset on change, the swap on double accept with its ledgers and transactions rows, the re-check
 // of coins at execution, cancel and expiry giving items back, the claims when there is no room,
-// and the races: one item offered in two trades and a listing's escrow at once, and accepts racing
-// each other (the trade executes once).
+// and the races: one item offered in two trades and listed at once (create_listing), and accepts
+// racing each other (the trade executes once).
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -407,44 +407,49 @@ describe('direct trades (market.*_trade functions)', () => {
     await conserved(ore);
   });
 
-  it('one item offered in two trades and a listing escrow at once: exactly one takes it, only that trade can execute', async () => {
-    for (let round = 0; round < 5; round += 1) {
-      const a = await party([[rifle, 1]]);
+  it('one item offered in two trades and listed at once: exactly one takes it, only that one can execute', async () => {
+    const wins = [0, 0, 0];
+    for (let round = 0; round < 6; round += 1) {
+      // a can pay the listing fee (1 % of 100, at least 1).
+      const a = await party([[rifle, 1]], 5);
       const [b, c] = [await party(), await party()];
       const [t1, t2] = [await open(a, b), await open(a, c)];
       const gun = await itemOf(a, rifle);
-      const listing = randomUUID();
       const outcomes = await Promise.allSettled([
         offer(t1.id, a, [{ itemId: gun.id, quantity: 1 }]),
         offer(t2.id, a, [{ itemId: gun.id, quantity: 1 }]),
-        // The escrow step of a listing (create_listing moves the listed item the same way).
-        market.query(`SELECT inventory.market_escrow_item($1, $2, NULL, $3, 'market_listing', 'test')`, [
-          gun.id,
-          a.id,
-          listing,
-        ]),
+        market.query(
+          `SELECT market.create_listing($1, NULL, NULL, $2, $3, 1, 100, 'scrap', 'global', NULL, 24, 1, 20) AS r`,
+          [server, a.id, gun.id],
+        ),
       ]);
       const won = outcomes.map((o) => o.status === 'fulfilled');
       assert.equal(won.filter(Boolean).length, 1, JSON.stringify(outcomes.map((o) => o.status)));
+      wins[won.indexOf(true)] += 1;
       for (const o of outcomes) {
-        if (o.status === 'rejected') assert.equal((o.reason as PgError).message, 'FORBIDDEN');
+        if (o.status === 'rejected') {
+          assert.equal((o.reason as PgError).message, 'FORBIDDEN');
+          assert.equal(JSON.parse((o.reason as PgError).detail ?? '{}').reason, 'ITEM_IN_ESCROW');
+        }
       }
       // Both trades go to accept: only the one holding the rifle hands it over.
-      const results = [];
       for (const [trade, partner] of [
         [t1, b],
         [t2, c],
       ] as const) {
         await accept(trade.id, partner);
-        results.push(await accept(trade.id, a));
+        assert.equal((await accept(trade.id, a)).status, 'executed');
       }
       const received = [await held(b, rifle), await held(c, rifle)];
-      assert.equal(received[0] + received[1], won[2] ? 0 : 1, `round ${round}: ${JSON.stringify(won)}`);
-      if (won[0]) assert.deepEqual(received, [1, 0]);
-      if (won[1]) assert.deepEqual(received, [0, 1]);
+      assert.deepEqual(received, won[0] ? [1, 0] : won[1] ? [0, 1] : [0, 0], `round ${round}`);
+      const listed = await admin.query(
+        `SELECT count(*)::int AS n FROM market_listings WHERE seller_id = $1 AND status = 'active'`,
+        [a.id],
+      );
+      assert.equal(listed.rows[0].n, won[2] ? 1 : 0);
       await conserved(rifle);
-      assert.ok(results.every((t) => t.status === 'executed'));
     }
+    assert.equal(wins[0] + wins[1] + wins[2], 6);
   });
 
   it('accepts racing each other execute the trade exactly once', async () => {
