@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { TradeView } from '@trustno1/contracts';
+import { BusClient } from '@trustno1/bus';
+import { TradeOps, type TradeView } from '@trustno1/contracts';
 import {
   call as callGateway,
   codeOf,
@@ -152,6 +153,43 @@ describe('direct trades through the gateway', () => {
     assert.equal((await itemOf(a.inventoryId, ore))?.quantity, 3);
     const read = await call('GET', `/v1/trades/${first.body.id}`, ADMIN);
     assert.deepEqual([read.body.status, read.body.closeReason], ['cancelled', 'CANCELLED']);
+  });
+
+  it("cancels at the schedule's tick a trade idle for TRADE_TIMEOUT_SECONDS (60 by default), items back", async () => {
+    const a = await character([[ore, 2]]);
+    const b = await character([]);
+    const { body: trade } = await call('POST', '/v1/trades', server.headers, {
+      initiatorId: a.id,
+      partnerId: b.id,
+    });
+    await call('PUT', `/v1/trades/${trade.id}/offer`, server.headers, {
+      playerId: a.id,
+      items: [{ itemId: (await itemOf(a.inventoryId, ore)).id, quantity: 2 }],
+      money: [],
+    });
+    const bus = new BusClient({ ...cluster.bus, serviceName: 'trades-test' });
+    try {
+      const tick = (seconds: number) =>
+        bus.call(
+          TradeOps.expireTrades,
+          { now: new Date(Date.now() + seconds * 1000).toISOString() },
+          { principal: { kind: 'admin' } },
+        );
+      assert.ok(!(await tick(30)).trades.some((t) => t.id === trade.id), 'not idle for 60 s yet');
+      const done = await tick(61);
+      assert.deepEqual(
+        done.trades.filter((t) => t.id === trade.id),
+        [{ id: trade.id, reason: 'TIMED_OUT' }],
+      );
+    } finally {
+      await bus.close();
+    }
+    assert.equal((await itemOf(a.inventoryId, ore))?.quantity, 2);
+    const read = await call('GET', `/v1/trades/${trade.id}`, server.headers);
+    assert.deepEqual(
+      [read.body.status, read.body.closeReason, read.body.expiresAt],
+      ['cancelled', 'TIMED_OUT', null],
+    );
   });
 
   it('accepts racing over HTTP execute the trade once', async () => {

@@ -407,6 +407,30 @@ describe('direct trades (market.*_trade functions)', () => {
     await conserved(ore);
   });
 
+  it('two expiry ticks racing cancel each idle trade once, giving each item back once', async () => {
+    const trades: { id: string; owner: Party }[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const owner = await party([[ore, 3]]);
+      const t = await open(owner, await party());
+      await offer(t.id, owner, [{ itemId: (await itemOf(owner, ore)).id, quantity: 3 }]);
+      trades.push({ id: t.id, owner });
+    }
+    const ids = trades.map((t) => t.id);
+    await admin.query(`UPDATE trades SET updated_at = now() - interval '2 minutes' WHERE id = ANY($1)`, [
+      ids,
+    ]);
+    const [x, y] = await Promise.all([expire(new Date()), expire(new Date())]);
+    const cancelled = [...x.trades, ...y.trades].map((t) => t.id).filter((id) => ids.includes(id));
+    assert.deepEqual([...cancelled].sort(), [...ids].sort(), 'each trade cancelled by exactly one tick');
+    for (const t of trades) assert.equal(await held(t.owner, ore), 3);
+    const returns = await admin.query(
+      `SELECT count(*)::int AS n FROM item_ledger WHERE reason = 'trade_return' AND reference = ANY($1)`,
+      [ids],
+    );
+    assert.equal(returns.rows[0].n, ids.length);
+    await conserved(ore);
+  });
+
   it('one item offered in two trades and listed at once: exactly one takes it, only that one can execute', async () => {
     const wins = [0, 0, 0];
     for (let round = 0; round < 6; round += 1) {
