@@ -34,6 +34,8 @@ interface Profile {
   churnPerServerMinute: number;
   /** Hit batches per server per second (10 hits each between random joined players). */
   hitBatchesPerServerSecond: number;
+  /** Market operations per server per second by its traders: listings, purchases, cancels. */
+  marketOpsPerServerSecond: number;
 }
 
 const PROFILES: Record<string, Profile> = {
@@ -46,6 +48,7 @@ const PROFILES: Record<string, Profile> = {
     movesPerPlayerMinute: 6,
     churnPerServerMinute: 30,
     hitBatchesPerServerSecond: 2,
+    marketOpsPerServerSecond: 4,
   },
   /** The seed's first target: 10,000 concurrent players on 10 full servers. */
   seed: {
@@ -56,6 +59,7 @@ const PROFILES: Record<string, Profile> = {
     movesPerPlayerMinute: 2,
     churnPerServerMinute: 60,
     hitBatchesPerServerSecond: 2,
+    marketOpsPerServerSecond: 4,
   },
 };
 
@@ -65,16 +69,17 @@ const MOVE_SLOTS = 5;
 const describe = (p: Profile) =>
   `${p.servers} servers x ${p.players} players, ${p.seconds} s, ${p.tickHz} Hz, ` +
   `${p.movesPerPlayerMinute} moves/player/min, ${p.churnPerServerMinute} leave+join/server/min, ` +
-  `${p.hitBatchesPerServerSecond} hit batches/server/s`;
+  `${p.hitBatchesPerServerSecond} hit batches/server/s, ${p.marketOpsPerServerSecond} market ops/server/s`;
 
 exitWithUsageIfAsked(`
 Usage: npm run load -- [--profile smoke|seed] [--servers N] [--players M] [--seconds S]
          [--tick-hz H] [--moves-per-player-minute R] [--churn-per-server-minute C]
-         [--hit-batches-per-server-second B]
+         [--hit-batches-per-server-second B] [--market-ops-per-server-second K]
 
-Boots accounts, inventory, combat and the gateway on a fresh database and plays N game servers
-with M players each through the gateway (state batches every tick, item moves, leave/join churn,
-heartbeats, batches of 10 hits with the occasional killing blow and its respawn); prints throughput, latency percentiles and errors per request, and whether the
+Boots accounts, inventory, combat, market and the gateway on a fresh database and plays N game
+servers with M players each through the gateway (state batches every tick, item moves, leave/join
+churn, heartbeats, batches of 10 hits with the occasional killing blow and its respawn, and a fifth
+of the players trading on the market: listings, purchases, cancels); prints throughput, latency percentiles and errors per request, and whether the
 servers kept their tick rate. Options override the profile's values.
 
 Profiles:
@@ -94,6 +99,7 @@ function profileFromArgs(): Profile {
       'moves-per-player-minute': { type: 'string' },
       'churn-per-server-minute': { type: 'string' },
       'hit-batches-per-server-second': { type: 'string' },
+      'market-ops-per-server-second': { type: 'string' },
     },
   });
   const base = PROFILES[values.profile];
@@ -114,6 +120,7 @@ function profileFromArgs(): Profile {
     movesPerPlayerMinute: num('moves-per-player-minute', base.movesPerPlayerMinute, 600),
     churnPerServerMinute: num('churn-per-server-minute', base.churnPerServerMinute, 6000),
     hitBatchesPerServerSecond: num('hit-batches-per-server-second', base.hitBatchesPerServerSecond, 100),
+    marketOpsPerServerSecond: num('market-ops-per-server-second', base.marketOpsPerServerSecond, 100),
   };
 }
 
@@ -121,7 +128,20 @@ function profileFromArgs(): Profile {
 interface VirtualServer {
   id: string;
   headers: Record<string, string>;
-  players: { id: string; inventoryId: string; itemId: string; slot: number; x: number; z: number }[];
+  players: {
+    id: string;
+    inventoryId: string;
+    itemId: string;
+    slot: number;
+    x: number;
+    z: number;
+    /** A trader sells its stone and buys others': its bag fills, so item moves leave it alone. */
+    trader: boolean;
+    stoneId: string;
+    stone: number;
+  }[];
+  /** Active listings of this server's traders: id, seller index, units left. */
+  listings: { id: string; seller: number; left: number }[];
   joined: Set<number>;
   busy: Set<number>;
   batch: Promise<void> | null;
@@ -176,7 +196,11 @@ async function setUp(cluster: TestCluster, http: Http, profile: Profile): Promis
         slot: 0,
         x: (s % 10) * 1280 + (n % 40) * 30 + 5,
         z: Math.floor(n / 40) * 30 + 5,
+        trader: profile.marketOpsPerServerSecond > 0 && n % 5 === 0,
+        stoneId: '',
+        stone: 0,
       })),
+      listings: [],
       joined: new Set(),
       busy: new Set(),
       batch: null,
@@ -195,6 +219,26 @@ async function setUp(cluster: TestCluster, http: Http, profile: Profile): Promis
         reason: 'load_test',
       })) as { id: string };
       player.itemId = item.id;
+      if (player.trader) {
+        const stone = (await http.send(
+          'POST',
+          `/v1/inventories/${player.inventoryId}/items`,
+          server.headers,
+          {
+            templateId: 'stone',
+            quantity: 100,
+            gridX: 0,
+            gridY: 2,
+            reason: 'load_test',
+          },
+        )) as { id: string };
+        player.stoneId = stone.id;
+        player.stone = 100;
+        await http.send('POST', `/v1/players/${player.id}/wallets/scrap/credit`, server.headers, {
+          amount: 1_000_000,
+          reason: 'admin_grant',
+        });
+      }
       server.joined.add(n);
     });
   }
@@ -221,11 +265,11 @@ function stateBatch(server: VirtualServer, tick: number) {
   };
 }
 
-/** Picks a joined player with nothing in flight, or -1. */
-function idlePlayer(server: VirtualServer): number {
+/** Picks a joined player with nothing in flight (a trader or not), or -1. */
+function idlePlayer(server: VirtualServer, trader = false): number {
   for (let tries = 0; tries < 8; tries++) {
     const n = Math.floor(Math.random() * server.players.length);
-    if (server.joined.has(n) && !server.busy.has(n)) return n;
+    if (server.joined.has(n) && !server.busy.has(n) && server.players[n].trader === trader) return n;
   }
   return -1;
 }
@@ -236,6 +280,7 @@ interface Tally {
   playerUpdates: number;
   hitsApplied: number;
   kills: number;
+  unitsBought: number;
 }
 
 async function play(http: Http, servers: VirtualServer[], profile: Profile) {
@@ -246,7 +291,17 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
   const beats = new Recorder('PUT /v1/servers/me/status');
   const hits = new Recorder('POST /v1/combat/hits (10 hits)');
   const respawns = new Recorder('POST /v1/players/{id}/respawn');
-  const tally: Tally = { ticksDue: 0, ticksSkipped: 0, playerUpdates: 0, hitsApplied: 0, kills: 0 };
+  const listed = new Recorder('POST /v1/market/listings');
+  const bought = new Recorder('POST /v1/market/listings/{id}/purchase');
+  const cancelled = new Recorder('DELETE /v1/market/listings/{id}');
+  const tally: Tally = {
+    ticksDue: 0,
+    ticksSkipped: 0,
+    playerUpdates: 0,
+    hitsApplied: 0,
+    kills: 0,
+    unitsBought: 0,
+  };
   const end = Date.now() + profile.seconds * 1000;
   const pending = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
@@ -339,7 +394,8 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
     const period = 1000 / profile.hitBatchesPerServerSecond;
     for (let batch = 0, next = Date.now(); next < end; batch++, next += period) {
       await sleep(Math.max(0, next - Date.now()));
-      const joined = [...server.joined];
+      // Traders stay out of fights: a death would carry their stock off into a corpse.
+      const joined = [...server.joined].filter((n) => !server.players[n].trader);
       if (joined.length < 2) continue;
       const someone = () => server.players[joined[Math.floor(Math.random() * joined.length)]];
       const list = Array.from({ length: 10 }, (_, i) => {
@@ -374,6 +430,71 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
     }
   };
 
+  // The traders: list 1 to 5 stone at 5 to 20 scrap (while they have some), buy 1 to 3 units of
+  // another trader's listing, now and then cancel one of their own (the remainder comes back).
+  const marketLoop = async (server: VirtualServer) => {
+    if (profile.marketOpsPerServerSecond === 0) return;
+    const period = 1000 / profile.marketOpsPerServerSecond;
+    for (let next = Date.now(); next < end; next += period) {
+      await sleep(Math.max(0, next - Date.now()));
+      const n = idlePlayer(server, true);
+      if (n < 0) continue;
+      const player = server.players[n];
+      const roll = Math.random();
+      const theirs = server.listings.filter((l) => l.seller !== n && l.left > 0);
+      const mine = server.listings.filter((l) => l.seller === n);
+      server.busy.add(n);
+      if (roll < 0.1 && mine.length > 0) {
+        const listing = mine[0];
+        server.listings.splice(server.listings.indexOf(listing), 1);
+        track(
+          cancelled
+            .time(async () => {
+              await http.send('DELETE', `/v1/market/listings/${listing.id}`, server.headers);
+            })
+            .finally(() => server.busy.delete(n)),
+        );
+      } else if (roll < 0.6 && theirs.length > 0) {
+        const listing = theirs[Math.floor(Math.random() * theirs.length)];
+        const quantity = Math.min(listing.left, 1 + Math.floor(Math.random() * 3));
+        listing.left -= quantity;
+        if (listing.left === 0) server.listings.splice(server.listings.indexOf(listing), 1);
+        track(
+          bought
+            .time(async () => {
+              await http.send('POST', `/v1/market/listings/${listing.id}/purchase`, server.headers, {
+                buyerId: player.id,
+                quantity,
+              });
+              tally.unitsBought += quantity;
+            })
+            .finally(() => server.busy.delete(n)),
+        );
+      } else if (player.stone > 5 && mine.length < 10) {
+        const quantity = 1 + Math.floor(Math.random() * 5);
+        player.stone -= quantity;
+        track(
+          listed
+            .time(async () => {
+              const listing = (await http.send('POST', '/v1/market/listings', server.headers, {
+                sellerId: player.id,
+                itemId: player.stoneId,
+                quantity,
+                pricePerUnit: 5 + Math.floor(Math.random() * 16),
+                currency: 'scrap',
+                locationType: 'global',
+                expiresInHours: 24,
+              })) as { id: string };
+              server.listings.push({ id: listing.id, seller: n, left: quantity });
+            })
+            .finally(() => server.busy.delete(n)),
+        );
+      } else {
+        server.busy.delete(n);
+      }
+    }
+  };
+
   const heartbeatLoop = async (server: VirtualServer) => {
     while (Date.now() + 5_000 < end) {
       await sleep(5_000);
@@ -383,14 +504,23 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
 
   const started = Date.now();
   await Promise.all(
-    servers.flatMap((s) => [tickLoop(s), moveLoop(s), churnLoop(s), heartbeatLoop(s), hitLoop(s)]),
+    servers.flatMap((s) => [
+      tickLoop(s),
+      moveLoop(s),
+      churnLoop(s),
+      heartbeatLoop(s),
+      hitLoop(s),
+      marketLoop(s),
+    ]),
   );
   await Promise.all([...pending, ...servers.map((s) => s.batch)]);
   const seconds = (Date.now() - started) / 1000;
   return {
     seconds,
     tally,
-    summaries: [states, moves, joins, leaves, beats, hits, respawns].map((r) => r.summary(seconds)),
+    summaries: [states, moves, joins, leaves, beats, hits, respawns, listed, bought, cancelled].map((r) =>
+      r.summary(seconds),
+    ),
   };
 }
 
@@ -398,7 +528,7 @@ async function main(): Promise<void> {
   const profile = profileFromArgs();
   process.stdout.write(`# load: ${JSON.stringify(profile)}\n`);
   const stopNats = await authenticatedNatsForRun();
-  const cluster = await startCluster(['accounts', 'inventory', 'combat', 'gateway'], {
+  const cluster = await startCluster(['accounts', 'inventory', 'combat', 'market', 'gateway'], {
     LOG_LEVEL: 'error',
     DATABASE_POOL_SIZE: '16',
   });
@@ -417,7 +547,7 @@ async function main(): Promise<void> {
         `- ran ${seconds.toFixed(1)} s; ticks due ${tally.ticksDue}, sent ${sent}, skipped ${tally.ticksSkipped} (previous batch still in flight)`,
         `- achieved tick rate ${(sent / seconds / Math.max(1, profile.servers)).toFixed(2)} Hz per server of ${profile.tickHz} Hz; player updates ${(tally.playerUpdates / seconds).toFixed(0)}/s`,
         `- hits applied ${tally.hitsApplied} (${(tally.hitsApplied / seconds).toFixed(0)}/s), kills ${tally.kills}, each followed by a respawn`,
-        `- not played: trades (the market service is not built yet)`,
+        `- market: ${tally.unitsBought} units bought; not played: direct trades (built separately)`,
       ].join('\n') + '\n',
     );
     process.stdout.write(serverErrors(cluster));
@@ -430,7 +560,7 @@ async function main(): Promise<void> {
 /** The distinct errors the apps logged during the run: what is behind a 500 or a 503. */
 function serverErrors(cluster: TestCluster): string {
   const lines: string[] = [];
-  for (const name of ['gateway', 'accounts', 'inventory', 'combat'] as const) {
+  for (const name of ['gateway', 'accounts', 'inventory', 'combat', 'market'] as const) {
     const seen = new Map<string, number>();
     for (const line of cluster.app(name).output().split('\n')) {
       if (!/"level":(50|60|"error"|"fatal")/.test(line)) continue;
