@@ -115,6 +115,15 @@ export const tradeView = z.object({
 });
 export type TradeView = z.infer<typeof tradeView>;
 
+/**
+ * Outbox events of direct trades (stream EVENTS), written in the transaction that closes the trade;
+ * the payload is the trade (TradeView) as it closed.
+ */
+export const TradeEvents = {
+  executed: 'evt.market.trade.executed.v1',
+  cancelled: 'evt.market.trade.cancelled.v1',
+} as const;
+
 export const TradeSubjects = {
   open: 'market.trade.open.v1',
   offer: 'market.trade.offer.v1',

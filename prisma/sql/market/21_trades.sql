@@ -14,6 +14,8 @@
 --   * a trade idle for TRADE_TIMEOUT_SECONDS, or with a character no longer joined to the trade's
 --     server, is refused by every operation and cancelled by the market.trades.expire schedule;
 --     a cancel gives every escrowed item back.
+-- A trade that closes writes its event to the outbox in the same transaction:
+-- evt.market.trade.executed.v1 or evt.market.trade.cancelled.v1, the trade as payload.
 -- Principals: a game server acts for characters joined to it, on its own trades only; an admin on
 -- any trade; a player reads the trades of its account's characters.
 
@@ -99,7 +101,19 @@ BEGIN
 END;
 $$;
 
--- Closes an open trade (the caller holds its lock): escrowed items back, status cancelled.
+-- The event of a trade that closed (evt.market.trade.executed.v1 / cancelled.v1), in the outbox
+-- in the transaction of the change; the payload is the trade as the API shows it.
+CREATE OR REPLACE FUNCTION market.trd_event(p_trade_id uuid, p_subject text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO outbox (id, subject, payload, headers, created_at)
+    VALUES (gen_random_uuid(), p_subject, market.trade_json(p_trade_id, 0), '{}', clock_timestamp());
+    PERFORM pg_notify('outbox_enqueued', '');
+END;
+$$;
+
+-- Closes an open trade (the caller holds its lock): escrowed items back, status cancelled, the
+-- cancelled event. The offer rows go (nothing is offered any more); the event carries the trade.
 CREATE OR REPLACE FUNCTION market.trd_cancel(p_trade_id uuid, p_reason text) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -107,6 +121,7 @@ BEGIN
     DELETE FROM market.trade_money WHERE trade_id = p_trade_id;
     UPDATE market.trades SET status = 'cancelled', closed_at = now(), updated_at = now(), close_reason = p_reason
      WHERE id = p_trade_id;
+    PERFORM market.trd_event(p_trade_id, 'evt.market.trade.cancelled.v1');
 END;
 $$;
 
@@ -379,6 +394,7 @@ BEGIN
     END LOOP;
     UPDATE market.trades SET status = 'executed', closed_at = now(), updated_at = now(), close_reason = 'EXECUTED'
      WHERE id = t.id;
+    PERFORM market.trd_event(t.id, 'evt.market.trade.executed.v1');
 END;
 $$;
 

@@ -74,6 +74,7 @@ describe('direct trades through the gateway', () => {
            (SELECT string_agg(t::text, ';' ORDER BY t.player_id, t.currency) FROM market.wallets t),
            (SELECT count(*) FROM market.wallet_ledger), (SELECT count(*) FROM market.transactions),
            (SELECT count(*) FROM market.claims), (SELECT count(*) FROM platform.idempotency_keys),
+           (SELECT count(*) FROM platform.outbox),
            (SELECT string_agg(t::text, ';' ORDER BY t.id) FROM inventory.inventory_items t),
            (SELECT string_agg(t::text, ';' ORDER BY t.id) FROM inventory.inventories t),
            (SELECT count(*) FROM inventory.item_ledger))) AS sum`,

@@ -113,6 +113,14 @@ describe('direct trades (market.*_trade functions)', () => {
     assert.equal(rows[0].held, rows[0].replayed, `${template} conserved`);
     return Number(rows[0].held);
   };
+  /** The outbox events of one trade: subject and the status in the payload. */
+  const events = async (tradeId: string) =>
+    (
+      await admin.query<{ subject: string; status: string }>(
+        `SELECT subject, payload ->> 'status' AS status FROM outbox WHERE payload ->> 'id' = $1 ORDER BY created_at`,
+        [tradeId],
+      )
+    ).rows.map((r) => [r.subject, r.status]);
   const walletsAgree = async () => {
     const { rows } = await admin.query<{ mismatches: number }>(
       'SELECT mismatches FROM verify_wallet_ledger()',
@@ -253,6 +261,7 @@ describe('direct trades (market.*_trade functions)', () => {
     assert.equal(escrows.rowCount, 0, 'no escrow left behind');
     assert.deepEqual([await conserved(ore), await conserved(rifle)], [oreTotal, rifleTotal]);
     await walletsAgree();
+    assert.deepEqual(await events(trade.id), [['evt.market.trade.executed.v1', 'executed']]);
     await rejectsWith(accept(trade.id, a), 'CONFLICT', { reason: 'TRADE_CLOSED', status: 'executed' });
     await rejectsWith(cancel(trade.id), 'CONFLICT', { reason: 'TRADE_CLOSED' });
   });
@@ -280,6 +289,7 @@ describe('direct trades (market.*_trade functions)', () => {
     assert.deepEqual([cancelled.status, cancelled.closeReason], ['cancelled', 'CANCELLED']);
     assert.deepEqual([await held(a, ore), await held(a, rifle)], [5, 1]);
     assert.equal((await cancel(trade.id)).status, 'cancelled');
+    assert.deepEqual(await events(trade.id), [['evt.market.trade.cancelled.v1', 'cancelled']], 'one event');
     await rejectsWith(offer(trade.id, a, []), 'CONFLICT', { reason: 'TRADE_CLOSED', status: 'cancelled' });
     await conserved(ore);
     await conserved(rifle);
@@ -422,7 +432,10 @@ describe('direct trades (market.*_trade functions)', () => {
     const [x, y] = await Promise.all([expire(new Date()), expire(new Date())]);
     const cancelled = [...x.trades, ...y.trades].map((t) => t.id).filter((id) => ids.includes(id));
     assert.deepEqual([...cancelled].sort(), [...ids].sort(), 'each trade cancelled by exactly one tick');
-    for (const t of trades) assert.equal(await held(t.owner, ore), 3);
+    for (const t of trades) {
+      assert.equal(await held(t.owner, ore), 3);
+      assert.deepEqual(await events(t.id), [['evt.market.trade.cancelled.v1', 'cancelled']]);
+    }
     const returns = await admin.query(
       `SELECT count(*)::int AS n FROM item_ledger WHERE reason = 'trade_return' AND reference = ANY($1)`,
       [ids],
@@ -498,6 +511,7 @@ describe('direct trades (market.*_trade functions)', () => {
         trade.id,
       ]);
       assert.equal(rows.rows[0].n, 2);
+      assert.deepEqual(await events(trade.id), [['evt.market.trade.executed.v1', 'executed']]);
       await walletsAgree();
     }
     await conserved(ore);
