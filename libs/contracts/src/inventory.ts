@@ -68,7 +68,15 @@ const jsonObject = z
   .record(z.string(), z.unknown(), { message: 'must be an object' })
   .refine((v) => JSON.stringify(v).length <= 4096, 'must be at most 4096 bytes of JSON');
 
-export const INVENTORY_OWNER_TYPES = ['player', 'structure', 'vehicle', 'container', 'corpse'] as const;
+/** `market`: a listing's escrow or a claim's items, moved only by the market (issue 13). */
+export const INVENTORY_OWNER_TYPES = [
+  'player',
+  'structure',
+  'vehicle',
+  'container',
+  'corpse',
+  'market',
+] as const;
 export type InventoryOwnerType = (typeof INVENTORY_OWNER_TYPES)[number];
 /** Owner types a game server may act on without a joined character: world objects. */
 export const WORLD_OWNER_TYPES: readonly InventoryOwnerType[] = [

@@ -22,7 +22,7 @@ BEGIN
     PERFORM inv_require(jsonb_typeof(p_items) = 'array', 'items', 'must be an array');
     PERFORM inv_lock_inventories(p_container_id, NULL);
     SELECT * INTO v_inv FROM inventories WHERE id = p_container_id;
-    IF v_inv.owner_type = 'player' THEN
+    IF v_inv.owner_type IN ('player', 'market') THEN
         PERFORM raise_error('FORBIDDEN', jsonb_build_object('containerId', p_container_id,
             'reason', 'NOT_A_WORLD_CONTAINER'));
     END IF;

@@ -27,12 +27,15 @@ DECLARE
     v_denied record;
 BEGIN
     SELECT i.id, CASE WHEN i.owner_type = 'player' THEN 'NOT_JOINED_TO_THIS_SERVER'
+                      WHEN i.owner_type = 'market' THEN 'MARKET_ESCROW'
                       ELSE 'OTHER_REGION' END AS reason
       INTO v_denied
       FROM inventories i
      WHERE i.id = ANY (p_inventory_ids)
        AND CASE WHEN i.owner_type = 'player' THEN
                      NOT EXISTS (SELECT 1 FROM accounts.players p WHERE p.id = i.owner_id AND p.server_id = p_server)
+                -- Escrows and claims (issue 13) change only through the market's functions.
+                WHEN i.owner_type = 'market' THEN true
                 ELSE i.region IS NOT NULL AND i.region IS DISTINCT FROM p_region END
      ORDER BY array_position(p_inventory_ids, i.id)
      LIMIT 1;

@@ -12,6 +12,8 @@ CREATE OR REPLACE FUNCTION create_inventory(p_id uuid, p_owner_id uuid, p_owner_
 RETURNS uuid
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = inventory, platform, public, pg_temp AS $$
 BEGIN
+    -- Escrow and claim inventories are made by the market_* functions only (11_market_items.sql).
+    PERFORM inv_require(p_owner_type IS DISTINCT FROM 'market', 'ownerType', 'market inventories are the market''s');
     INSERT INTO inventories (id, owner_id, owner_type, grid_width, grid_height, max_weight, locked, server_id,
                              created_at)
     VALUES (p_id, p_owner_id, p_owner_type::inventory_owner_type, p_grid_width, p_grid_height, p_max_weight, false,

@@ -298,6 +298,36 @@ describe('market foundation: wallet_move and the market_* item functions', () =>
       );
     });
 
+    it('escrows are closed to every other path: server access, loot fills, create_inventory', async () => {
+      const seller = await f.character();
+      await admin.query(`SELECT add_item($1, $2, 2, NULL, NULL, NULL, NULL, NULL, 'loot', 'test')`, [
+        seller.inventoryId,
+        tpl,
+      ]);
+      const r = await escrow((await firstItem(seller.inventoryId)).id, seller.id, null);
+      const server = await f.gameServer();
+      await rejectsWith(
+        admin.query(`SELECT inventory.inv_require_access($1, ARRAY[$2::uuid])`, [
+          { kind: 'server', serverId: server.id, region: server.region },
+          r.inventoryId,
+        ]),
+        'FORBIDDEN',
+        { reason: 'MARKET_ESCROW' },
+      );
+      await rejectsWith(
+        admin.query(`SELECT inventory.fill_container($1, 'c1', 't', '[]', 'test')`, [r.inventoryId]),
+        'FORBIDDEN',
+      );
+      await rejectsWith(
+        admin.query(`SELECT inventory.create_inventory($1, $2, 'market', 1, 1)`, [
+          randomUUID(),
+          randomUUID(),
+        ]),
+        'VALIDATION_FAILED',
+        { field: 'ownerType' },
+      );
+    });
+
     it('the market role cannot write inventory tables nor call the private helpers', async () => {
       await assert.rejects(market.query(`DELETE FROM inventory.inventory_items`), { code: '42501' });
       await assert.rejects(market.query(`SELECT inventory.inv_market_drop_if_empty($1)`, [randomUUID()]), {

@@ -133,7 +133,7 @@ describe('the market through the gateway', () => {
   }
 
   beforeAll(async () => {
-    cluster = await startCluster(['accounts', 'market', 'gateway'], {
+    cluster = await startCluster(['accounts', 'inventory', 'market', 'gateway'], {
       MARKET_MAX_LISTINGS_PER_PLAYER: String(MAX_LISTINGS),
       LISTING_FEE_PERCENT: '1',
       SALES_TAX_PERCENT: '5',
@@ -325,6 +325,31 @@ describe('the market through the gateway', () => {
       ]);
       assert.equal(escrowGone.rows.length, 0);
       await assertConserved(ore);
+    });
+
+    it('a keyed listing and a keyed purchase sent twice happen once; the key with another body is refused', async () => {
+      const seller = await trader(100, [[ore, 10]]);
+      const buyer = await trader(1000);
+      const [stack] = await itemsOf(seller.inventoryId);
+      const key = randomUUID();
+      const body = { sellerId: seller.id, itemId: stack.id, quantity: 4, pricePerUnit: 9 };
+      const keyed = { ...server.headers, 'idempotency-key': key };
+      const [a, b] = await Promise.all([list(body, keyed), list(body, keyed)]);
+      assert.deepEqual([a.status, b.status], [201, 201]);
+      assert.deepEqual(b.body, a.body);
+      const listings = await cluster.pool.query(`SELECT id FROM market_listings WHERE seller_id = $1`, [
+        seller.id,
+      ]);
+      assert.equal(listings.rows.length, 1);
+      assert.equal(await balance(seller.id), 99);
+      const buyKey = { ...server.headers, 'idempotency-key': randomUUID() };
+      const first = await buy(a.body.id, { buyerId: buyer.id, quantity: 1 }, buyKey);
+      const again = await buy(a.body.id, { buyerId: buyer.id, quantity: 1 }, buyKey);
+      assert.deepEqual([first.status, again.status], [200, 200]);
+      assert.deepEqual(again.body, first.body);
+      const other = await buy(a.body.id, { buyerId: buyer.id, quantity: 2 }, buyKey);
+      assert.deepEqual([other.status, codeOf(other)], [409, 'IDEMPOTENCY_KEY_REUSED']);
+      assert.equal(await balance(buyer.id), 991);
     });
 
     it('the listing keeps the item quality and attachments, and the buyer gets the same item', async () => {
@@ -583,6 +608,22 @@ describe('the market through the gateway', () => {
       {
         name: 'a seller of another server',
         send: () => list(good(), other.headers),
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      {
+        name: 'moving an escrowed item through the inventory routes',
+        send: () =>
+          call(cluster.url, 'POST', `/v1/items/${listing.itemId}/move`, {
+            headers: server.headers,
+            body: { toInventoryId: seller.inventoryId, gridX: 9, gridY: 5 },
+          }),
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      {
+        name: 'destroying an escrowed item through the inventory routes',
+        send: () => call(cluster.url, 'DELETE', `/v1/items/${listing.itemId}`, { headers: server.headers }),
         status: 403,
         code: 'FORBIDDEN',
       },
