@@ -34,7 +34,7 @@ interface Profile {
   churnPerServerMinute: number;
   /** Hit batches per server per second (10 hits each between random joined players). */
   hitBatchesPerServerSecond: number;
-  /** Market operations per server per second by its traders: listings, purchases, cancels. */
+  /** Market operations per server per second by its traders: listings, purchases, cancels, trades. */
   marketOpsPerServerSecond: number;
 }
 
@@ -79,7 +79,7 @@ Usage: npm run load -- [--profile smoke|seed] [--servers N] [--players M] [--sec
 Boots accounts, inventory, combat, market and the gateway on a fresh database and plays N game
 servers with M players each through the gateway (state batches every tick, item moves, leave/join
 churn, heartbeats, batches of 10 hits with the occasional killing blow and its respawn, and a fifth
-of the players trading on the market: listings, purchases, cancels); prints throughput, latency percentiles and errors per request, and whether the
+of the players trading on the market: listings, purchases, cancels, direct trades); prints throughput, latency percentiles and errors per request, and whether the
 servers kept their tick rate. Options override the profile's values.
 
 Profiles:
@@ -281,6 +281,7 @@ interface Tally {
   hitsApplied: number;
   kills: number;
   unitsBought: number;
+  tradesExecuted: number;
 }
 
 async function play(http: Http, servers: VirtualServer[], profile: Profile) {
@@ -294,6 +295,7 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
   const listed = new Recorder('POST /v1/market/listings');
   const bought = new Recorder('POST /v1/market/listings/{id}/purchase');
   const cancelled = new Recorder('DELETE /v1/market/listings/{id}');
+  const traded = new Recorder('direct trade (open, 2 offers, 2 accepts)');
   const tally: Tally = {
     ticksDue: 0,
     ticksSkipped: 0,
@@ -301,6 +303,7 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
     hitsApplied: 0,
     kills: 0,
     unitsBought: 0,
+    tradesExecuted: 0,
   };
   const end = Date.now() + profile.seconds * 1000;
   const pending = new Set<Promise<unknown>>();
@@ -431,7 +434,8 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
   };
 
   // The traders: list 1 to 5 stone at 5 to 20 scrap (while they have some), buy 1 to 3 units of
-  // another trader's listing, now and then cancel one of their own (the remainder comes back).
+  // another trader's listing, now and then cancel one of their own (the remainder comes back), or
+  // trade 1 or 2 stone directly with another idle trader for 10 scrap each (both accept: it swaps).
   const marketLoop = async (server: VirtualServer) => {
     if (profile.marketOpsPerServerSecond === 0) return;
     const period = 1000 / profile.marketOpsPerServerSecond;
@@ -469,6 +473,46 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
               tally.unitsBought += quantity;
             })
             .finally(() => server.busy.delete(n)),
+        );
+      } else if (roll < 0.75 && player.stone > 2) {
+        const m = idlePlayer(server, true);
+        if (m < 0 || m === n) {
+          server.busy.delete(n);
+          continue;
+        }
+        const partner = server.players[m];
+        server.busy.add(m);
+        const quantity = 1 + Math.floor(Math.random() * 2);
+        player.stone -= quantity;
+        track(
+          traded
+            .time(async () => {
+              const trade = (await http.send('POST', '/v1/trades', server.headers, {
+                initiatorId: player.id,
+                partnerId: partner.id,
+              })) as { id: string };
+              await http.send('PUT', `/v1/trades/${trade.id}/offer`, server.headers, {
+                playerId: player.id,
+                items: [{ itemId: player.stoneId, quantity }],
+                money: [],
+              });
+              await http.send('PUT', `/v1/trades/${trade.id}/offer`, server.headers, {
+                playerId: partner.id,
+                items: [],
+                money: [{ currency: 'scrap', amount: 10 * quantity }],
+              });
+              await http.send('POST', `/v1/trades/${trade.id}/accept`, server.headers, {
+                playerId: player.id,
+              });
+              const done = (await http.send('POST', `/v1/trades/${trade.id}/accept`, server.headers, {
+                playerId: partner.id,
+              })) as { status: string };
+              if (done.status === 'executed') tally.tradesExecuted++;
+            })
+            .finally(() => {
+              server.busy.delete(n);
+              server.busy.delete(m);
+            }),
         );
       } else if (player.stone > 5 && mine.length < 10) {
         const quantity = 1 + Math.floor(Math.random() * 5);
@@ -518,8 +562,8 @@ async function play(http: Http, servers: VirtualServer[], profile: Profile) {
   return {
     seconds,
     tally,
-    summaries: [states, moves, joins, leaves, beats, hits, respawns, listed, bought, cancelled].map((r) =>
-      r.summary(seconds),
+    summaries: [states, moves, joins, leaves, beats, hits, respawns, listed, bought, cancelled, traded].map(
+      (r) => r.summary(seconds),
     ),
   };
 }
@@ -547,7 +591,7 @@ async function main(): Promise<void> {
         `- ran ${seconds.toFixed(1)} s; ticks due ${tally.ticksDue}, sent ${sent}, skipped ${tally.ticksSkipped} (previous batch still in flight)`,
         `- achieved tick rate ${(sent / seconds / Math.max(1, profile.servers)).toFixed(2)} Hz per server of ${profile.tickHz} Hz; player updates ${(tally.playerUpdates / seconds).toFixed(0)}/s`,
         `- hits applied ${tally.hitsApplied} (${(tally.hitsApplied / seconds).toFixed(0)}/s), kills ${tally.kills}, each followed by a respawn`,
-        `- market: ${tally.unitsBought} units bought; not played: direct trades (built separately)`,
+        `- market: ${tally.unitsBought} units bought, ${tally.tradesExecuted} direct trades executed`,
       ].join('\n') + '\n',
     );
     process.stdout.write(serverErrors(cluster));

@@ -581,6 +581,39 @@ describe('authorization: route × principal', () => {
       }),
       expect: { ...serverOrAdmin, otherServer: 'denied' },
     },
+    // Market prices are public figures: any authenticated caller reads them.
+    {
+      route: 'GET /v1/market/prices/{itemTemplateId}?currency=',
+      request: () => ({ method: 'GET', path: '/v1/market/prices/wood?currency=scrap' }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
+    // Direct trades: a server acts for the characters joined to it (market checks which), an
+    // admin for anyone; a player only reads its characters' trades.
+    {
+      route: 'POST /v1/trades',
+      request: () => ({ method: 'POST', path: '/v1/trades', body: {} }),
+      expect: serverOrAdmin,
+    },
+    {
+      route: 'PUT /v1/trades/{id}/offer',
+      request: () => ({ method: 'PUT', path: `/v1/trades/${randomUUID()}/offer`, body: {} }),
+      expect: serverOrAdmin,
+    },
+    {
+      route: 'POST /v1/trades/{id}/accept',
+      request: () => ({ method: 'POST', path: `/v1/trades/${randomUUID()}/accept`, body: {} }),
+      expect: serverOrAdmin,
+    },
+    {
+      route: 'DELETE /v1/trades/{id}',
+      request: () => ({ method: 'DELETE', path: `/v1/trades/${randomUUID()}` }),
+      expect: serverOrAdmin,
+    },
+    {
+      route: 'GET /v1/trades/{id}',
+      request: () => ({ method: 'GET', path: `/v1/trades/${randomUUID()}` }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
     {
       route: 'GET /v1/factions/status',
       request: () => ({ method: 'GET', path: '/v1/factions/status' }),

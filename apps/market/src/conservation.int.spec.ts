@@ -5,7 +5,9 @@
  * SQL functions the service calls. Afterwards, per currency, balances plus coins waiting in claims
  * equal sources minus sinks on the ledger; per template, items are conserved; replaying the wallet
  * and item ledgers rebuilds every wallet and inventory; escrows hold exactly what listings and
- * claims say. Another operation (direct trades) joins OPERATIONS with its weight.
+ * claims say. Direct trades play too: opened between two characters, offers of items and coins,
+ * then both accepts, a cancel, or left open for the trade-expiry tick (which also cancels trades
+ * other workers are in the middle of); escrows then also hold exactly what open trades say.
  */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
@@ -34,6 +36,8 @@ const EXPECTED = new Set([
   'LISTING_EXPIRED',
   'LISTING_CANCELLED',
   'OWN_LISTING',
+  // A trade closed under a worker's feet (cancelled by the expiry tick): TRADE_CLOSED, TRADE_TIMED_OUT.
+  'CONFLICT',
 ]);
 
 interface World {
@@ -50,6 +54,14 @@ interface Op {
 
 const pick = <T>(items: readonly T[], rnd: () => number): T => items[Math.floor(rnd() * items.length)];
 const between = (lo: number, hi: number, rnd: () => number) => lo + Math.floor(rnd() * (hi - lo + 1));
+/** Up to `n` distinct elements of `items`. */
+const pickSome = <T>(items: readonly T[], n: number, rnd: () => number): T[] =>
+  [...items]
+    .map((item) => ({ item, key: rnd() }))
+    .sort((x, y) => x.key - y.key)
+    .slice(0, n)
+    .map((x) => x.item);
+const TRADE_TIMEOUT = 60;
 
 /** A seeded generator (mulberry32): a failing run can be replayed with MARKET_CONSERVATION_SEED. */
 function random(seed: number): () => number {
@@ -151,6 +163,60 @@ const OPERATIONS: Record<string, Op> = {
         pick(CURRENCIES, rnd),
         between(1, 100, rnd),
         pick(w.players, rnd).id,
+      ]),
+  },
+  trade: {
+    weight: 12,
+    run: async (db, w, rnd) => {
+      const a = pick(w.players, rnd);
+      const others = w.players.filter((p) => p.id !== a.id);
+      const b = pick(others, rnd);
+      const call = async (sql: string, params: unknown[]) =>
+        (await db.query<{ r: { id: string; status: string } }>(sql, params)).rows[0].r;
+      const trade = await call(`SELECT market.open_trade($1, NULL, NULL, NULL, $2, $3, $4) AS r`, [
+        w.server,
+        a.id,
+        b.id,
+        TRADE_TIMEOUT,
+      ]);
+      for (const p of [a, b]) {
+        const { rows } = await w.peek.query<{ id: string; quantity: number }>(
+          `SELECT i.id, i.quantity FROM inventory.inventory_items i JOIN inventory.inventories v ON v.id = i.inventory_id
+            WHERE v.owner_type = 'player' AND v.owner_id = $1`,
+          [p.id],
+        );
+        const items = pickSome(rows, between(0, 2, rnd), rnd).map((i) => ({
+          itemId: i.id,
+          quantity: between(1, i.quantity, rnd),
+        }));
+        const money = rnd() < 0.5 ? [{ currency: pick(CURRENCIES, rnd), amount: between(1, 300, rnd) }] : [];
+        await call(`SELECT market.set_trade_offer($1, NULL, NULL, NULL, $2, $3, $4, $5, $6) AS r`, [
+          w.server,
+          trade.id,
+          p.id,
+          JSON.stringify(items),
+          JSON.stringify(money),
+          TRADE_TIMEOUT,
+        ]);
+      }
+      const end = rnd();
+      if (end < 0.15)
+        return call(`SELECT market.cancel_trade($1, $2, $3) AS r`, [w.server, trade.id, TRADE_TIMEOUT]);
+      // Left open: the expiry tick (or nobody) closes it.
+      if (end < 0.3) return trade;
+      const accept = `SELECT market.accept_trade($1, NULL, NULL, NULL, $2, $3, NULL, $4) AS r`;
+      const [first, second] = rnd() < 0.5 ? [a, b] : [b, a];
+      await call(accept, [w.server, trade.id, first.id, TRADE_TIMEOUT]);
+      return call(accept, [w.server, trade.id, second.id, TRADE_TIMEOUT]);
+    },
+  },
+  expireTrades: {
+    weight: 2,
+    // A tick past the timeout of every trade: those another worker is in the middle of too.
+    run: (db) =>
+      db.query(`SELECT market.expire_trades(now() + make_interval(secs => $1), $2)`, [
+        TRADE_TIMEOUT + 1,
+        TRADE_TIMEOUT,
       ]),
   },
   collect: {
@@ -271,6 +337,20 @@ describe('market conservation under concurrent random operations', () => {
     const closed = await admin.query<{ status: string; n: number }>(
       `SELECT status, count(*)::int AS n FROM market_listings GROUP BY status ORDER BY status`,
     );
+    const trades = await admin.query<{ closed: string; n: number }>(
+      `SELECT COALESCE(close_reason, 'OPEN') AS closed, count(*)::int AS n FROM trades GROUP BY 1 ORDER BY 1`,
+    );
+    for (const closed of ['EXECUTED', 'CANCELLED', 'TIMED_OUT']) {
+      assert.ok(
+        trades.rows.some((r) => r.closed === closed),
+        `no ${closed} trade (seed ${seed}): ${JSON.stringify(trades.rows)}`,
+      );
+    }
+    const tradeRows = await admin.query(
+      `SELECT t.id FROM trades t WHERE (SELECT count(*) FROM transactions x WHERE x.trade_id = t.id)
+                                      <> CASE WHEN t.status = 'executed' THEN 2 ELSE 0 END`,
+    );
+    assert.deepEqual(tradeRows.rows, []);
     for (const status of ['active', 'sold_out', 'cancelled', 'expired']) {
       assert.ok(
         closed.rows.some((r) => r.status === status),
@@ -316,7 +396,8 @@ describe('market conservation under concurrent random operations', () => {
       `SELECT (SELECT -COALESCE(sum(delta), 0) FROM wallet_ledger WHERE reason = 'listing_fee') AS fees,
               (SELECT COALESCE(sum(listing_fee), 0) FROM market_listings) AS listed,
               (SELECT -COALESCE(sum(delta), 0) FROM wallet_ledger WHERE reason = 'sales_tax') AS tax,
-              (SELECT COALESCE(sum(floor(total_price * ${TAX_PERCENT} / 100.0)), 0) FROM transactions) AS taxed`,
+              (SELECT COALESCE(sum(floor(total_price * ${TAX_PERCENT} / 100.0)), 0) FROM transactions
+                WHERE transaction_type = 'market_purchase') AS taxed`,
     );
     assert.equal(sinks.rows[0].fees, sinks.rows[0].listed);
     assert.equal(Number(sinks.rows[0].tax), Number(sinks.rows[0].taxed));
@@ -364,11 +445,19 @@ describe('market conservation under concurrent random operations', () => {
         WHERE c.item_id IS NOT NULL AND c.collected_at IS NULL AND i.quantity IS DISTINCT FROM c.quantity`,
     );
     assert.deepEqual(claimed.rows, []);
+    const offered = await admin.query(
+      `SELECT o.trade_id, o.item_id FROM trade_items o JOIN trades t ON t.id = o.trade_id AND t.status = 'open'
+         LEFT JOIN inventory_items i ON i.id = o.item_id AND i.inventory_id = o.escrow_inventory_id
+        WHERE i.quantity IS DISTINCT FROM o.quantity`,
+    );
+    assert.deepEqual(offered.rows, []);
     const stray = await admin.query(
       `SELECT v.id FROM inventories v JOIN inventory_items i ON i.inventory_id = v.id
         WHERE v.owner_type = 'market'
           AND v.id NOT IN (SELECT escrow_inventory_id FROM market_listings WHERE status = 'active')
-          AND v.id NOT IN (SELECT inventory_id FROM claims WHERE collected_at IS NULL AND inventory_id IS NOT NULL)`,
+          AND v.id NOT IN (SELECT inventory_id FROM claims WHERE collected_at IS NULL AND inventory_id IS NOT NULL)
+          AND v.id NOT IN (SELECT o.escrow_inventory_id FROM trade_items o JOIN trades t ON t.id = o.trade_id
+                            WHERE t.status = 'open')`,
     );
     assert.deepEqual(stray.rows, []);
     const sold = await admin.query(

@@ -14,5 +14,7 @@ export * from './combat';
 export * from './combat-raids';
 export * from './combat-projectiles';
 export * from './market';
+export * from './market-prices';
+export * from './market-trades';
 export * from './factions';
 export * from './operation';

@@ -31,6 +31,8 @@ export const MarketErrors = {
   LISTING_CANCELLED: ErrorCode.LISTING_CANCELLED,
   /** A seller buying their own listing. */
   OWN_LISTING: ErrorCode.OWN_LISTING,
+  /** Direct trades: TRADE_CLOSED, TRADE_TIMED_OUT, PLAYER_LEFT, NOT_ON_THE_SAME_SERVER, OFFER_CHANGED. */
+  CONFLICT: ErrorCode.CONFLICT,
   /** Raised by the platform's idempotency_claim (and wallet_move's keys) inside a market operation. */
   IDEMPOTENCY_KEY_REUSED: ErrorCode.IDEMPOTENCY_KEY_REUSED,
 } as const satisfies { [K in ErrorCode]?: K };

@@ -112,6 +112,8 @@ const NATIVE: Record<string, Record<string, string>> = {
   DateTime: { '': 'timestamp', Timestamp: 'timestamp', Timestamptz: 'timestamptz' },
   Json: { '': 'jsonb', JsonB: 'jsonb', Json: 'json' },
   Bytes: { '': 'bytea', ByteA: 'bytea' },
+  // Precision and scale are not compared (information_schema's udt is numeric either way).
+  Decimal: { '': 'numeric', Decimal: 'numeric' },
 };
 
 function expectedType(model: DmmfModel, field: DmmfField, enums: DmmfEnum[]): ColumnType {

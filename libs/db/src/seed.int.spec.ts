@@ -269,7 +269,8 @@ const WIDENED_KEYS: Record<string, string[]> = {
 /** The market keeps listing state so idx_market_search can have an immutable predicate. */
 const MARKET_SEARCH_PREDICATE = "status = 'active'::listing_status";
 const ADDED_ENUMS = `
-  CREATE TYPE listing_status AS ENUM ('active', 'sold_out', 'cancelled', 'expired');`;
+  CREATE TYPE listing_status AS ENUM ('active', 'sold_out', 'cancelled', 'expired');
+  CREATE TYPE trade_status AS ENUM ('open', 'executed', 'cancelled');`;
 /** Labels appended to a seed enum: escrow and claim inventories of the market (issue 13). */
 const ADDED_ENUM_LABELS: Record<string, string[]> = { inventory_owner_type: ['market'] };
 const ADDED_COLUMNS: Record<string, string[]> = {
@@ -281,6 +282,7 @@ const ADDED_COLUMNS: Record<string, string[]> = {
     'closed_at: TIMESTAMPTZ',
   ],
   players: ['server_id: UUID', 'linger_until: TIMESTAMPTZ', 'died_at: TIMESTAMPTZ'],
+  transactions: ['trade_id: UUID', 'details: JSONB'],
   inventories: ['server_id: UUID', 'region: VARCHAR(32)'],
   structures: [
     'decay_applied_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()',
@@ -441,6 +443,58 @@ const ADDED_TABLES: Record<string, string> = {
     created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
     collected_at: TIMESTAMPTZ
     collected_item: JSONB`,
+  price_candles: `
+    item_template_id: VARCHAR(64) NOT NULL
+    currency: currency_type NOT NULL
+    hour: TIMESTAMPTZ NOT NULL
+    open: NUMERIC NOT NULL
+    high: NUMERIC NOT NULL
+    low: NUMERIC NOT NULL
+    close: NUMERIC NOT NULL
+    volume: BIGINT NOT NULL
+    value: BIGINT NOT NULL
+    trades: INTEGER NOT NULL
+    PRIMARY KEY (item_template_id, currency, hour)`,
+  price_stats: `
+    item_template_id: VARCHAR(64) NOT NULL
+    currency: currency_type NOT NULL
+    average: NUMERIC
+    volume: BIGINT NOT NULL
+    trend: NUMERIC
+    updated_at: TIMESTAMPTZ NOT NULL
+    PRIMARY KEY (item_template_id, currency)`,
+  price_runs: `
+    singleton: BOOLEAN PRIMARY KEY DEFAULT TRUE
+    computed_through: TIMESTAMPTZ NOT NULL`,
+  trades: `
+    id: UUID PRIMARY KEY
+    server_id: UUID NOT NULL
+    initiator_id: UUID NOT NULL REFERENCES players(id)
+    partner_id: UUID NOT NULL REFERENCES players(id)
+    status: trade_status NOT NULL DEFAULT 'open'
+    initiator_accepted: BOOLEAN NOT NULL DEFAULT FALSE
+    partner_accepted: BOOLEAN NOT NULL DEFAULT FALSE
+    version: INTEGER NOT NULL DEFAULT 0
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    updated_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    closed_at: TIMESTAMPTZ
+    close_reason: VARCHAR(32)`,
+  trade_items: `
+    trade_id: UUID NOT NULL REFERENCES trades(id)
+    player_id: UUID NOT NULL
+    offered_item_id: UUID NOT NULL
+    item_id: UUID NOT NULL
+    escrow_inventory_id: UUID NOT NULL
+    item_template_id: VARCHAR(64) NOT NULL
+    quantity: INTEGER NOT NULL
+    PRIMARY KEY (trade_id, item_id)
+    UNIQUE (trade_id, player_id, offered_item_id)`,
+  trade_money: `
+    trade_id: UUID NOT NULL REFERENCES trades(id)
+    player_id: UUID NOT NULL
+    currency: currency_type NOT NULL
+    amount: BIGINT NOT NULL
+    PRIMARY KEY (trade_id, player_id, currency)`,
   seen_hits: `
     hit_id: UUID PRIMARY KEY
     server_id: UUID NOT NULL
@@ -473,7 +527,13 @@ const ADDED_INDEXES = `
   CREATE INDEX idx_market_listings_expiring ON market_listings(expires_at) WHERE status = 'active'::listing_status;
   CREATE INDEX idx_claims_player ON claims(player_id, created_at DESC, id DESC);
   CREATE INDEX idx_claims_open ON claims(player_id) WHERE collected_at IS NULL;
-  CREATE INDEX idx_wallet_ledger_wallet_id ON wallet_ledger(player_id, currency, id DESC);`;
+  CREATE INDEX idx_wallet_ledger_wallet_id ON wallet_ledger(player_id, currency, id DESC);
+  CREATE INDEX idx_price_candles_hour ON price_candles(hour);
+  CREATE INDEX idx_transactions_purchases_time ON transactions(created_at) WHERE transaction_type = 'market_purchase'::transaction_type;
+  CREATE INDEX idx_transactions_trade ON transactions(trade_id) WHERE trade_id IS NOT NULL;
+  CREATE INDEX idx_trades_open_idle ON trades(updated_at) WHERE status = 'open'::trade_status;
+  CREATE INDEX idx_trades_initiator ON trades(initiator_id) WHERE status = 'open'::trade_status;
+  CREATE INDEX idx_trades_partner ON trades(partner_id) WHERE status = 'open'::trade_status;`;
 
 const HOT_TABLES = ['players', 'inventory_items', 'market_listings', 'structures'];
 
@@ -638,6 +698,7 @@ const TYPES: Record<string, [dataType: string, udtName: string]> = {
   FLOAT: ['double precision', 'float8'],
   BYTEA: ['bytea', 'bytea'],
   JSONB: ['jsonb', 'jsonb'],
+  NUMERIC: ['numeric', 'numeric'],
 };
 
 type ExpectedColumn = Omit<CatalogColumn, 'table'>;

@@ -26,6 +26,7 @@ export const SCHEDULE_NAMES = [
   'leaderboards.recompute',
   'market.prices.update',
   'market.listings.expire',
+  'market.trades.expire',
   'partitions.ensure',
   'logs.archive',
   'chunks.compress',
@@ -73,13 +74,21 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     domain: 'market',
     description: 'Recompute price statistics (update_market_prices) into market:* keys',
     repeat: { every: 5 * MINUTE },
-    enabled: false,
+    enabled: true,
   },
   {
     name: 'market.listings.expire',
     domain: 'market',
     description: 'Expire listings past expires_at and give the items back to their sellers',
     repeat: { every: MINUTE },
+    enabled: true,
+  },
+  {
+    name: 'market.trades.expire',
+    domain: 'market',
+    description:
+      'Cancel direct trades idle for TRADE_TIMEOUT_SECONDS or with a character who left the server; escrowed items go back',
+    repeat: { every: 15 * SECOND },
     enabled: true,
   },
   {

@@ -5,9 +5,11 @@ import {
   FactionsOps,
   InventoryOps,
   MarketOps,
+  MarketPriceOps,
   operationsOf,
   ProjectileOps,
   RaidOps,
+  TradeOps,
   WorldOps,
 } from '@trustno1/contracts';
 import { operationsController } from './operation-routes';
@@ -22,6 +24,8 @@ export const GATEWAY_OPERATIONS = operationsOf(
   ProjectileOps,
   RaidOps,
   MarketOps,
+  MarketPriceOps,
+  TradeOps,
   FactionsOps,
 );
 

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ListingsExpireProcessor } from './listings-expire.processor';
+import { PricesUpdateProcessor } from './prices-update.processor';
+import { TradesExpireProcessor } from './trades-expire.processor';
 
 /**
  * The market domain's jobs, beside each other in the worker: a processor is an @Injectable that
@@ -8,5 +10,5 @@ import { ListingsExpireProcessor } from './listings-expire.processor';
  * owns the logic and the tables. Add it to the providers below; the worker refuses to boot when a
  * served queue or an enabled schedule has no processor or two.
  */
-@Module({ providers: [ListingsExpireProcessor] })
+@Module({ providers: [ListingsExpireProcessor, PricesUpdateProcessor, TradesExpireProcessor] })
 export class MarketJobsModule {}

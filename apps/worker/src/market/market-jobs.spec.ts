@@ -1,10 +1,12 @@
 import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Job } from 'bullmq';
-import { MarketSubjects } from '@trustno1/contracts';
+import { MarketPriceSubjects, MarketSubjects, TradeSubjects } from '@trustno1/contracts';
 import { ProcessorRegistry, scheduleNamed } from '@trustno1/queues';
 import { fakeBus } from '../testing/fake-bus';
 import { ListingsExpireProcessor } from './listings-expire.processor';
+import { PricesUpdateProcessor } from './prices-update.processor';
+import { TradesExpireProcessor } from './trades-expire.processor';
 
 describe('market jobs', () => {
   it('market.listings.expire is enabled, owned by market, every minute', () => {
@@ -33,5 +35,58 @@ describe('market jobs', () => {
       assert.deepEqual(c.payload, { now: new Date(tick).toISOString() });
       assert.deepEqual(c.opts?.principal, { kind: 'admin' });
     }
+  });
+
+  it('market.prices.update is enabled, owned by market, every 5 minutes', () => {
+    const s = scheduleNamed('market.prices.update');
+    assert.deepEqual([s.domain, s.enabled, s.repeat], ['market', true, { every: 300_000 }]);
+  });
+
+  it('market.prices.update sends the schedule tick as now, as the admin principal', async () => {
+    const registry = new ProcessorRegistry();
+    const view = {
+      computedThrough: '2026-01-01T12:00:00.000Z',
+      skipped: false,
+      candles: 2,
+      templates: 1,
+      removed: 0,
+    };
+    const { bus, calls } = fakeBus(view);
+    new PricesUpdateProcessor(registry, bus).onModuleInit();
+    const tick = Date.UTC(2026, 0, 1, 12, 0);
+    const job = {
+      name: 'market.prices.update',
+      id: `repeat:market.prices.update:${tick}`,
+      timestamp: tick + 5_000,
+    } as Job;
+    assert.deepEqual(await registry.handlerFor('schedules')(job), view);
+    assert.equal(calls[0].subject, MarketPriceSubjects.update);
+    assert.deepEqual(calls[0].payload, { now: new Date(tick).toISOString() });
+    assert.deepEqual(calls[0].opts?.principal, { kind: 'admin' });
+  });
+
+  it('market.trades.expire is enabled, owned by market, every 15 seconds', () => {
+    const s = scheduleNamed('market.trades.expire');
+    assert.deepEqual([s.domain, s.enabled, s.repeat], ['market', true, { every: 15_000 }]);
+  });
+
+  it('market.trades.expire sends the schedule tick as now, as the admin principal', async () => {
+    const registry = new ProcessorRegistry();
+    const view = {
+      cancelled: 1,
+      trades: [{ id: '6d1f3c55-8a0e-4c57-9d8f-3d2f1f1f0a01', reason: 'TIMED_OUT' }],
+    };
+    const { bus, calls } = fakeBus(view);
+    new TradesExpireProcessor(registry, bus).onModuleInit();
+    const tick = Date.UTC(2026, 0, 1, 12, 0, 15);
+    const job = {
+      name: 'market.trades.expire',
+      id: `repeat:market.trades.expire:${tick}`,
+      timestamp: tick + 1_000,
+    } as Job;
+    assert.deepEqual(await registry.handlerFor('schedules')(job), view);
+    assert.equal(calls[0].subject, TradeSubjects.expire);
+    assert.deepEqual(calls[0].payload, { now: new Date(tick).toISOString() });
+    assert.deepEqual(calls[0].opts?.principal, { kind: 'admin' });
   });
 });
