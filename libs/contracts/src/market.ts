@@ -4,7 +4,7 @@
  * status); the domain's own operations join `MarketOps` as its issue lands.
  */
 import { z } from 'zod';
-import type { ErrorCode } from './errors';
+import { ErrorCode } from './errors';
 import { defineOperation } from './operation';
 
 /**
@@ -12,7 +12,26 @@ import { defineOperation } from './operation';
  * of the same name. With the first code, list this object in OWNER_ERRORS of libs/db's
  * procedure-sources spec; until then a procedure file raising any code fails that spec.
  */
-export const MarketErrors = {} as const satisfies { [K in ErrorCode]?: K };
+export const MarketErrors = {
+  VALIDATION_FAILED: ErrorCode.VALIDATION_FAILED,
+  NOT_FOUND: ErrorCode.NOT_FOUND,
+  FORBIDDEN: ErrorCode.FORBIDDEN,
+  /** A balance would go below zero (nothing changed). */
+  INSUFFICIENT_FUNDS: ErrorCode.INSUFFICIENT_FUNDS,
+  /** A purchase of more than the listing has left. */
+  INSUFFICIENT_QUANTITY: ErrorCode.INSUFFICIENT_QUANTITY,
+  /** MARKET_MAX_LISTINGS_PER_PLAYER active listings already. */
+  LIMIT_REACHED: ErrorCode.LIMIT_REACHED,
+  /** A claim's items do not fit where they were to be collected. */
+  SLOT_OCCUPIED: ErrorCode.SLOT_OCCUPIED,
+  LISTING_SOLD_OUT: ErrorCode.LISTING_SOLD_OUT,
+  LISTING_EXPIRED: ErrorCode.LISTING_EXPIRED,
+  LISTING_CANCELLED: ErrorCode.LISTING_CANCELLED,
+  /** A seller buying their own listing. */
+  OWN_LISTING: ErrorCode.OWN_LISTING,
+  /** Raised by the platform's idempotency_claim (and wallet_move's keys) inside a market operation. */
+  IDEMPOTENCY_KEY_REUSED: ErrorCode.IDEMPOTENCY_KEY_REUSED,
+} as const satisfies { [K in ErrorCode]?: K };
 
 export const marketStatusQuery = z.strictObject({});
 export const marketStatusRequest = marketStatusQuery;

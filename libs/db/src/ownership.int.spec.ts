@@ -34,7 +34,7 @@ const OWNED: Record<string, string[]> = {
     'world_events',
   ],
   combat: ['combat_logs', 'raid_logs', 'seen_hits'],
-  market: ['market_listings', 'transactions', 'wallet_ledger', 'wallets'],
+  market: ['claims', 'market_listings', 'transactions', 'wallet_ledger', 'wallets'],
   factions: ['faction_members', 'factions'],
   platform: ['idempotency_keys', 'outbox', 'processed_events'],
   // The appliers' history, not the application's.
@@ -208,6 +208,9 @@ describe('ownership made physical', () => {
       'inventory.delete_inventory',
       'inventory.grant_items',
       'inventory.items_taken',
+      'inventory.market_deliver_item',
+      'inventory.market_escrow_item',
+      'inventory.market_move_to_claim',
       'inventory.spill_inventory',
       'inventory.take_items',
       'inventory.verify_item_ledger',

@@ -270,8 +270,16 @@ const WIDENED_KEYS: Record<string, string[]> = {
 const MARKET_SEARCH_PREDICATE = "status = 'active'::listing_status";
 const ADDED_ENUMS = `
   CREATE TYPE listing_status AS ENUM ('active', 'sold_out', 'cancelled', 'expired');`;
+/** Labels appended to a seed enum: escrow and claim inventories of the market (issue 13). */
+const ADDED_ENUM_LABELS: Record<string, string[]> = { inventory_owner_type: ['market'] };
 const ADDED_COLUMNS: Record<string, string[]> = {
-  market_listings: [`status: listing_status NOT NULL DEFAULT 'active'`],
+  market_listings: [
+    `status: listing_status NOT NULL DEFAULT 'active'`,
+    'item_id: UUID',
+    'escrow_inventory_id: UUID',
+    'listing_fee: BIGINT NOT NULL DEFAULT 0',
+    'closed_at: TIMESTAMPTZ',
+  ],
   players: ['server_id: UUID', 'linger_until: TIMESTAMPTZ', 'died_at: TIMESTAMPTZ'],
   inventories: ['server_id: UUID', 'region: VARCHAR(32)'],
   structures: [
@@ -418,6 +426,21 @@ const ADDED_TABLES: Record<string, string> = {
     spawn_key: VARCHAR(160) PRIMARY KEY
     event_id: UUID NOT NULL
     created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()`,
+  claims: `
+    id: UUID PRIMARY KEY
+    player_id: UUID NOT NULL REFERENCES players(id)
+    inventory_id: UUID
+    item_id: UUID
+    item_template_id: VARCHAR(64)
+    quantity: INTEGER
+    currency: currency_type
+    amount: BIGINT
+    reason: VARCHAR(32) NOT NULL
+    listing_id: UUID
+    reference: VARCHAR(255)
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    collected_at: TIMESTAMPTZ
+    collected_item: JSONB`,
   seen_hits: `
     hit_id: UUID PRIMARY KEY
     server_id: UUID NOT NULL
@@ -445,7 +468,12 @@ const ADDED_INDEXES = `
   CREATE INDEX idx_raid_logs_raider ON raid_logs(raider_faction_id, started_at DESC);
   CREATE INDEX idx_raid_logs_defender ON raid_logs(defender_faction_id, started_at DESC);
   CREATE INDEX idx_raid_logs_structure ON raid_logs(structure_id, started_at DESC);
-  CREATE INDEX idx_item_ledger_from ON item_ledger(from_inventory_id, created_at) WHERE from_inventory_id IS NOT NULL;`;
+  CREATE INDEX idx_item_ledger_from ON item_ledger(from_inventory_id, created_at) WHERE from_inventory_id IS NOT NULL;
+  CREATE INDEX idx_market_listings_seller_active ON market_listings(seller_id) WHERE status = 'active'::listing_status;
+  CREATE INDEX idx_market_listings_expiring ON market_listings(expires_at) WHERE status = 'active'::listing_status;
+  CREATE INDEX idx_claims_player ON claims(player_id, created_at DESC, id DESC);
+  CREATE INDEX idx_claims_open ON claims(player_id) WHERE collected_at IS NULL;
+  CREATE INDEX idx_wallet_ledger_wallet_id ON wallet_ledger(player_id, currency, id DESC);`;
 
 const HOT_TABLES = ['players', 'inventory_items', 'market_listings', 'structures'];
 
@@ -659,7 +687,12 @@ function monthStart(offset: number): Date {
 
 describe('the migrated database matches the seed and SPEC section 3', () => {
   const tables = expectedTables();
-  const enums = new Map([...parseEnums(SEED_ENUMS), ...parseEnums(ADDED_ENUMS)]);
+  const enums = new Map(
+    [...parseEnums(SEED_ENUMS), ...parseEnums(ADDED_ENUMS)].map(([name, labels]) => [
+      name,
+      [...labels, ...(ADDED_ENUM_LABELS[name] ?? [])],
+    ]),
+  );
   let database: { url: string; drop: () => Promise<void> };
   let client: Client;
   let catalog: Catalog;

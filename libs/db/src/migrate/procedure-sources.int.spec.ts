@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { CombatErrors, InventoryErrors, PlatformErrors, WorldErrors } from '@trustno1/contracts';
+import {
+  CombatErrors,
+  InventoryErrors,
+  MarketErrors,
+  PlatformErrors,
+  WorldErrors,
+} from '@trustno1/contracts';
 import { createTestDatabase } from '@trustno1/testing';
 import { resolve } from 'node:path';
 import { afterAll, describe, it } from '@jest/globals';
@@ -17,6 +23,7 @@ const OWNER_ERRORS: Partial<Record<SqlOwner, Record<string, string>>> = {
   inventory: InventoryErrors,
   world: WorldErrors,
   combat: CombatErrors,
+  market: MarketErrors,
 };
 
 interface SourceFile {
@@ -78,7 +85,7 @@ describe('procedure sources and the contracts', () => {
       },
       { name: 'world/01_c.sql', owner: 'world', script: "PERFORM raise_error('OVER_WEIGHT', '{}');" },
       { name: 'world/02_d.sql', owner: 'world', script: 'PERFORM raise_error(v_code, v_details);' },
-      { name: 'market/01_e.sql', owner: 'market', script: "PERFORM raise_error('INSUFFICIENT_FUNDS');" },
+      { name: 'factions/00_e.sql', owner: 'factions', script: "PERFORM raise_error('INSUFFICIENT_FUNDS');" },
       {
         name: 'factions/01_f.sql',
         owner: 'factions',
@@ -89,7 +96,7 @@ describe('procedure sources and the contracts', () => {
       "inventory/02_b.sql raises NO_SUCH_CODE, which is not among the contracts' error codes of inventory",
       "world/01_c.sql raises OVER_WEIGHT, which is not among the contracts' error codes of world",
       'world/02_d.sql calls raise_error without a literal code',
-      'market/01_e.sql raises INSUFFICIENT_FUNDS, but the contracts list no error codes for market',
+      'factions/00_e.sql raises INSUFFICIENT_FUNDS, but the contracts list no error codes for factions',
       'factions/01_f.sql raises SQLSTATE P0001 itself; coded errors go through raise_error',
     ]);
   });
