@@ -288,6 +288,7 @@ const ADDED_COLUMNS: Record<string, string[]> = {
   ],
   vehicles: ['last_decay_at: TIMESTAMPTZ'],
   territories: ['capturing_faction_id: UUID'],
+  factions: ['disbanded_at: TIMESTAMPTZ', 'webhook_disabled_at: TIMESTAMPTZ', 'webhook_disabled_reason: TEXT'],
   raid_logs: [
     'structure_snapshot: JSONB',
     'base_id: UUID',
@@ -441,6 +442,24 @@ const ADDED_TABLES: Record<string, string> = {
     created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
     collected_at: TIMESTAMPTZ
     collected_item: JSONB`,
+  faction_invites: `
+    faction_id: UUID NOT NULL REFERENCES factions(id) ON DELETE CASCADE
+    player_id: UUID NOT NULL REFERENCES players(id) ON DELETE CASCADE
+    invited_by: UUID NOT NULL
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    expires_at: TIMESTAMPTZ NOT NULL
+    PRIMARY KEY (faction_id, player_id)
+    INDEX idx_faction_invites_player (player_id)`,
+  faction_ledger: `
+    id: BIGSERIAL PRIMARY KEY
+    faction_id: UUID NOT NULL
+    player_id: UUID
+    delta: BIGINT NOT NULL
+    balance_after: BIGINT NOT NULL
+    reason: VARCHAR(32) NOT NULL
+    reference: VARCHAR(255)
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    INDEX idx_faction_ledger_faction (faction_id, id DESC)`,
   seen_hits: `
     hit_id: UUID PRIMARY KEY
     server_id: UUID NOT NULL
@@ -473,7 +492,9 @@ const ADDED_INDEXES = `
   CREATE INDEX idx_market_listings_expiring ON market_listings(expires_at) WHERE status = 'active'::listing_status;
   CREATE INDEX idx_claims_player ON claims(player_id, created_at DESC, id DESC);
   CREATE INDEX idx_claims_open ON claims(player_id) WHERE collected_at IS NULL;
-  CREATE INDEX idx_wallet_ledger_wallet_id ON wallet_ledger(player_id, currency, id DESC);`;
+  CREATE INDEX idx_wallet_ledger_wallet_id ON wallet_ledger(player_id, currency, id DESC);
+  CREATE UNIQUE INDEX idx_faction_members_player ON faction_members(player_id);
+  CREATE INDEX idx_faction_ledger_withdrawals ON faction_ledger(faction_id, player_id, created_at) WHERE (reason)::text = 'withdraw'::text;`;
 
 const HOT_TABLES = ['players', 'inventory_items', 'market_listings', 'structures'];
 
