@@ -46,6 +46,8 @@ export const createTerritoryBody = z.strictObject({
 
 export const captureTerritoryBody = z.strictObject({
   factionId: uuid,
+  /** The capturing character, joined to the calling server, a member of the faction with territory_capture. */
+  playerId: uuid,
   points: z
     .int({ message: 'must be an integer' })
     .min(1, 'must be at least 1')
@@ -150,7 +152,7 @@ export const TerritoryOps = {
     reply: captureResultView,
     principals: ['server'],
     idempotent: true,
-    errors: [ErrorCode.NOT_FOUND],
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN],
     http: {
       method: 'POST',
       path: '/v1/territories/{id}/capture',
@@ -159,7 +161,7 @@ export const TerritoryOps = {
       status: 200,
       tag: TAG,
       summary:
-        "Capture points of a faction: the owner's points defend, another faction's points undo a rival " +
+        "Capture points of a faction (counted only for a member with territory_capture): the owner's points defend, another faction's points undo a rival " +
         'attacker first, then add to its own progress; at maxCapturePoints it owns the territory',
     },
   }),

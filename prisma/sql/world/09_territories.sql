@@ -23,9 +23,13 @@ $$;
 --    (if any) becomes its own progress; under_attack and last_attacked are set;
 --  * progress reaching max_capture_points makes the attacker the owner (captured_at = p_now),
 --    and progress starts again from 0 with no attacker.
+-- The points count only for p_player_id, a character joined to the calling server (p_server_id)
+-- that is a member of p_faction_id holding territory_capture (issue 14 rule 4, asked through
+-- factions.member_has in this statement): FORBIDDEN NOT_JOINED_TO_THIS_SERVER or
+-- NO_TERRITORY_CAPTURE otherwise.
 -- Returns the territory's API view plus `captured` and `previousOwnerFactionId`.
 CREATE OR REPLACE FUNCTION capture_territory(p_territory_id uuid, p_faction_id uuid, p_points integer,
-                                  p_now timestamptz)
+                                  p_now timestamptz, p_player_id uuid, p_server_id uuid)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -43,6 +47,14 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT 1 FROM factions.factions WHERE id = p_faction_id) THEN
         PERFORM raise_error('NOT_FOUND', jsonb_build_object('factionId', p_faction_id));
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM accounts.players WHERE id = p_player_id AND server_id = p_server_id) THEN
+        PERFORM raise_error('FORBIDDEN', jsonb_build_object('playerId', p_player_id,
+                            'reason', 'NOT_JOINED_TO_THIS_SERVER'));
+    END IF;
+    IF NOT factions.member_has(p_faction_id, p_player_id, 'territory_capture') THEN
+        PERFORM raise_error('FORBIDDEN', jsonb_build_object('playerId', p_player_id, 'factionId', p_faction_id,
+                            'reason', 'NO_TERRITORY_CAPTURE'));
     END IF;
     v_previous := t.owner_faction_id;
 
