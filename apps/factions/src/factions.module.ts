@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { FACTIONS_CONFIG, type FactionsConfig } from './factions-config';
 import { MembershipModule } from './membership/membership.module';
 import { StatusModule } from './status/status.module';
+import { TerritoriesModule } from './territories/territories.module';
 import { TreasuryModule } from './treasury/treasury.module';
 
 /** The factions service: its settings for every feature, and one module per feature folder. */
@@ -13,7 +14,7 @@ export class FactionsModule {
       module: FactionsModule,
       providers: [{ provide: FACTIONS_CONFIG, useValue: config }],
       exports: [FACTIONS_CONFIG],
-      imports: [StatusModule, MembershipModule, TreasuryModule],
+      imports: [StatusModule, MembershipModule, TreasuryModule, TerritoriesModule],
     };
   }
 }
