@@ -70,7 +70,17 @@ export const TerritorySubjects = {
 
 export const TerritoryEvents = {
   captured: 'evt.world.territory.captured.v1',
+  resourcesCredited: 'evt.world.territory.resources.credited.v1',
 } as const;
+
+/** Payload of `evt.world.territory.resources.credited.v1`: one territory's hour, once. */
+export interface TerritoryResourcesCreditedEvent {
+  territoryId: string;
+  factionId: string;
+  /** The hour credited (its start). */
+  hour: string;
+  resources: Record<string, number>;
+}
 
 export const territoryView = z.object({
   id: z.uuid(),

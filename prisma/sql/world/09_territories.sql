@@ -108,7 +108,10 @@ CREATE OR REPLACE TRIGGER territory_resource_ledger_no_truncate
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_ledger_change();
 
 -- Credits the hour ending at p_hour_end to every owned territory with resources; a second call for
--- the same hour inserts nothing. Returns the number of rows written.
+-- the same hour inserts nothing. Each row written also writes
+-- evt.world.territory.resources.credited.v1 {territoryId, factionId, hour, resources} to the
+-- outbox (the factions service credits the owner's treasury from it, issue 14 rule 4). Returns the
+-- number of rows written.
 CREATE OR REPLACE FUNCTION credit_territory_resources(p_hour_end timestamptz) RETURNS integer
 LANGUAGE sql AS $$
     WITH ins AS (
@@ -118,6 +121,13 @@ LANGUAGE sql AS $$
          WHERE owner_faction_id IS NOT NULL
            AND resources_generated IS NOT NULL AND resources_generated <> '{}'::jsonb
         ON CONFLICT (territory_id, hour) DO NOTHING
+        RETURNING territory_id, faction_id, hour, resources
+    ), events AS (
+        INSERT INTO outbox (id, subject, payload, headers, created_at)
+        SELECT gen_random_uuid(), 'evt.world.territory.resources.credited.v1',
+               jsonb_build_object('territoryId', territory_id, 'factionId', faction_id, 'hour', hour,
+                                  'resources', resources), '{}', clock_timestamp()
+          FROM ins
         RETURNING 1
     )
     SELECT count(*)::int FROM ins;

@@ -7,11 +7,12 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Logger } from '@nestjs/common';
-import { OutboxRelay } from '@trustno1/bus';
-import type { TerritoryView } from '@trustno1/contracts';
+import { BusClient, OutboxRelay } from '@trustno1/bus';
+import { TerritorySubjects, type TerritoryView } from '@trustno1/contracts';
 import { registerServer, startCluster, TEST_ADMIN_KEY, testInfra, type TestCluster } from '@trustno1/testing';
 import { factionsApi, type Server } from '../testing/factions-e2e';
 import { TERRITORY_CAPTURE_CONSUMER } from './territory-capture.consumer';
+import { TERRITORY_INCOME_CONSUMER } from './territory-income.consumer';
 
 const ADMIN = { 'x-admin-key': TEST_ADMIN_KEY, 'content-type': 'application/json' };
 
@@ -23,11 +24,12 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   }
 }
 
-describe('reputation moves with territory captures, once per event', () => {
+describe('territories: reputation and hourly income, once per event', () => {
   let cluster: TestCluster;
   let server: Server;
   let api: ReturnType<typeof factionsApi>;
   let relay: OutboxRelay;
+  let bus: BusClient;
 
   beforeAll(async () => {
     cluster = await startCluster(['accounts', 'world', 'factions', 'gateway']);
@@ -41,8 +43,10 @@ describe('reputation moves with territory captures, once per event', () => {
       logger: new Logger('relay-test'),
     });
     relay.start();
+    bus = new BusClient({ ...cluster.bus, serviceName: 'territory-income-test' });
   });
   afterAll(async () => {
+    await bus?.close();
     await relay?.stop();
     await cluster?.stop();
   });
@@ -82,5 +86,62 @@ describe('reputation moves with territory captures, once per event', () => {
     // Nothing more arrives later: each event applied once.
     await new Promise((r) => setTimeout(r, 1000));
     assert.deepEqual([await reputation(fa.id), await reputation(fb.id)], [5, 10]);
+  });
+
+  it('credits the hourly scrap of an owned territory to its faction once per hour, however often the tick runs', async () => {
+    const a = await api.character();
+    const faction = await api.create(a.id);
+    const t = await api.send<TerritoryView>(
+      'POST',
+      '/v1/territories',
+      {
+        name: 'Quarry',
+        centerX: 500,
+        centerZ: 500,
+        radius: 10,
+        maxCapturePoints: 1,
+        resourcesGenerated: { scrap: 25, wood: 5 },
+      },
+      ADMIN,
+    );
+    assert.equal(t.status, 201, JSON.stringify(t.body));
+    const captured = await api.send('POST', `/v1/territories/${t.body.id}/capture`, {
+      factionId: faction.id,
+      playerId: a.id,
+      points: 1,
+    });
+    assert.equal(captured.status, 200);
+    const asAdmin = { principal: { kind: 'admin' as const } };
+    // Two runs for the 09:00 hour (one twice at once), one for the 10:00 hour.
+    await Promise.all(
+      ['2026-03-01T10:00:07.000Z', '2026-03-01T10:00:07.000Z', '2026-03-01T10:59:00.000Z'].map((now) =>
+        bus.request(TerritorySubjects.creditResources, { now }, asAdmin),
+      ),
+    );
+    await bus.request(TerritorySubjects.creditResources, { now: '2026-03-01T11:00:01.000Z' }, asAdmin);
+    const treasury = async () =>
+      Number(
+        (await cluster.pool.query(`SELECT treasury FROM factions.factions WHERE id = $1`, [faction.id]))
+          .rows[0].treasury,
+      );
+    await waitFor(async () => (await treasury()) === 50, 'two hours of income');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await treasury(), 50);
+    const { rows } = await cluster.pool.query(
+      `SELECT delta::int, balance_after::int, reason, reference FROM faction_ledger WHERE faction_id = $1 ORDER BY id`,
+      [faction.id],
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.delta, r.balance_after, r.reason]),
+      [
+        [25, 25, 'territory_income'],
+        [25, 50, 'territory_income'],
+      ],
+    );
+    const processed = await cluster.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM processed_events WHERE consumer = $1`,
+      [TERRITORY_INCOME_CONSUMER],
+    );
+    assert.equal(processed.rows[0].n, 2);
   });
 });
