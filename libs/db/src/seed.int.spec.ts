@@ -288,7 +288,11 @@ const ADDED_COLUMNS: Record<string, string[]> = {
   ],
   vehicles: ['last_decay_at: TIMESTAMPTZ'],
   territories: ['capturing_faction_id: UUID'],
-  factions: ['disbanded_at: TIMESTAMPTZ', 'webhook_disabled_at: TIMESTAMPTZ', 'webhook_disabled_reason: TEXT'],
+  factions: [
+    'disbanded_at: TIMESTAMPTZ',
+    'webhook_disabled_at: TIMESTAMPTZ',
+    'webhook_disabled_reason: TEXT',
+  ],
   raid_logs: [
     'structure_snapshot: JSONB',
     'base_id: UUID',
