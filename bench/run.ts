@@ -10,6 +10,7 @@ import { authenticatedNatsForRun } from './lib/nats';
 import { renderTable, type BenchRow } from './lib/table';
 import { accountsRows } from './accounts.bench';
 import { combatRows } from './combat.bench';
+import { factionsRows } from './factions.bench';
 import { platformRows } from './platform.bench';
 import { presenceRows } from './presence.bench';
 import { inventoryRows } from './inventory.bench';
@@ -26,6 +27,7 @@ const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<B
   ['world', worldRows],
   ['combat', combatRows],
   ['market', marketRows],
+  ['factions', factionsRows],
 ];
 
 exitWithUsageIfAsked(`

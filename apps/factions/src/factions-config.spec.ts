@@ -4,14 +4,33 @@ import { ConfigError, loadConfig } from '@trustno1/config';
 import { factionsConfigSchema } from './factions-config';
 
 describe('factions config', () => {
-  it('defaults HEALTH_PORT to 3106', () => {
-    assert.equal(loadConfig(factionsConfigSchema, {}).HEALTH_PORT, 3106);
-  });
-
-  it('names HEALTH_PORT when it is invalid', () => {
-    assert.throws(
-      () => loadConfig(factionsConfigSchema, { HEALTH_PORT: 'eighty' }),
-      (error: unknown) => error instanceof ConfigError && error.message.includes('HEALTH_PORT'),
+  it('defaults HEALTH_PORT to 3106, invitations to 48 h and the daily withdraw limits per rank', () => {
+    const config = loadConfig(factionsConfigSchema, {});
+    assert.deepEqual(
+      [
+        config.HEALTH_PORT,
+        config.FACTION_INVITE_TTL_HOURS,
+        config.FACTION_WITHDRAW_LIMIT_OFFICER,
+        config.FACTION_WITHDRAW_LIMIT_MEMBER,
+        config.FACTION_WITHDRAW_LIMIT_RECRUIT,
+      ],
+      [3106, 48, 100_000, 10_000, 0],
     );
   });
+
+  for (const [name, value] of [
+    ['HEALTH_PORT', 'eighty'],
+    ['FACTION_INVITE_TTL_HOURS', '0'],
+    ['FACTION_INVITE_TTL_HOURS', '1.5'],
+    ['FACTION_WITHDRAW_LIMIT_OFFICER', '-1'],
+    ['FACTION_WITHDRAW_LIMIT_MEMBER', 'lots'],
+    ['FACTION_WITHDRAW_LIMIT_RECRUIT', '1e13'],
+  ] as const) {
+    it(`names ${name} when it is ${value}`, () => {
+      assert.throws(
+        () => loadConfig(factionsConfigSchema, { [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+      );
+    });
+  }
 });

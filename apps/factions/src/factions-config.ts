@@ -1,10 +1,22 @@
-import { serviceConfigSchema, type z } from '@trustno1/config';
+import { serviceConfigSchema, z } from '@trustno1/config';
+
+const scrapPerDay = z.coerce.number().int().min(0).max(1_000_000_000_000);
 
 /**
  * The factions app's environment: the service base (DATABASE_URL, REDIS_URL, NATS_URL, HEALTH_PORT,
- * LOG_LEVEL, …). A variable of its own is added here with `.extend({...})`, validated at start-up
- * and named in the message when invalid.
+ * LOG_LEVEL, …) plus its rules, validated at start-up and named in the message when invalid.
  */
-export const factionsConfigSchema = serviceConfigSchema('factions');
+export const factionsConfigSchema = serviceConfigSchema('factions').extend({
+  /** How long an invitation stays open, in hours. */
+  FACTION_INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(8760).default(48),
+  /** Scrap an officer may withdraw from the treasury per UTC day (the leader has no limit). */
+  FACTION_WITHDRAW_LIMIT_OFFICER: scrapPerDay.default(100_000),
+  /** Scrap a member may withdraw per UTC day (needs treasury_withdraw, which members lack by default). */
+  FACTION_WITHDRAW_LIMIT_MEMBER: scrapPerDay.default(10_000),
+  /** Scrap a recruit may withdraw per UTC day. */
+  FACTION_WITHDRAW_LIMIT_RECRUIT: scrapPerDay.default(0),
+});
 
 export type FactionsConfig = z.infer<typeof factionsConfigSchema>;
+
+export const FACTIONS_CONFIG = Symbol('FACTIONS_CONFIG');

@@ -7,6 +7,6 @@ const config = loadConfigOrExit(factionsConfigSchema, 'factions');
 
 // Health (/health/live, /health/ready: PostgreSQL, Redis, NATS), metrics, the NATS server with
 // sealed principals and the graceful shutdown all come from startService.
-startService({ app: 'factions', config, natsServer: true, imports: [FactionsModule] }).catch(
+startService({ app: 'factions', config, natsServer: true, imports: [FactionsModule.forRoot(config)] }).catch(
   exitOnStartupFailure('factions'),
 );

@@ -619,6 +619,52 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'GET', path: '/v1/factions/status' }),
       expect: serverOrAdmin,
     },
+    // Factions (issue 14): a server acts for the characters joined to it (factions checks that),
+    // an admin for anyone; a player reads the list, its own faction and its ledger (factions checks
+    // the membership). Factions is not in this cluster: an allowed call ends 503 UNAVAILABLE.
+    ...(
+      [
+        ['POST', '/v1/factions', '/v1/factions'],
+        ['PATCH', '/v1/factions/{id}', `/v1/factions/${randomUUID()}`],
+        ['DELETE', '/v1/factions/{id}', `/v1/factions/${randomUUID()}`],
+        ['POST', '/v1/factions/{id}/invites', `/v1/factions/${randomUUID()}/invites`],
+        [
+          'DELETE',
+          '/v1/factions/{id}/invites/{playerId}',
+          `/v1/factions/${randomUUID()}/invites/${randomUUID()}`,
+        ],
+        ['POST', '/v1/factions/{id}/join', `/v1/factions/${randomUUID()}/join`],
+        ['POST', '/v1/factions/{id}/leave', `/v1/factions/${randomUUID()}/leave`],
+        ['POST', '/v1/factions/{id}/kick', `/v1/factions/${randomUUID()}/kick`],
+        [
+          'PATCH',
+          '/v1/factions/{id}/members/{playerId}',
+          `/v1/factions/${randomUUID()}/members/${randomUUID()}`,
+        ],
+        ['POST', '/v1/factions/{id}/leader', `/v1/factions/${randomUUID()}/leader`],
+        ['POST', '/v1/factions/{id}/treasury/deposit', `/v1/factions/${randomUUID()}/treasury/deposit`],
+        ['POST', '/v1/factions/{id}/treasury/withdraw', `/v1/factions/${randomUUID()}/treasury/withdraw`],
+      ] as const
+    ).map(([method, route, path]): Row => ({
+      route: `${method} ${route}`,
+      request: () => ({ method, path, body: {} }),
+      expect: serverOrAdmin,
+    })),
+    {
+      route: 'GET /v1/factions?search=&limit=&cursor=',
+      request: () => ({ method: 'GET', path: '/v1/factions?search=a' }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
+    {
+      route: 'GET /v1/factions/{id}',
+      request: () => ({ method: 'GET', path: `/v1/factions/${randomUUID()}` }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
+    {
+      route: 'GET /v1/factions/{id}/treasury/ledger',
+      request: () => ({ method: 'GET', path: `/v1/factions/${randomUUID()}/treasury/ledger` }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
     // <service rows: nx g @trustno1/generators:service adds its example route here>
   );
 

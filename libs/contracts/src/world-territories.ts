@@ -46,6 +46,8 @@ export const createTerritoryBody = z.strictObject({
 
 export const captureTerritoryBody = z.strictObject({
   factionId: uuid,
+  /** The capturing character, joined to the calling server, a member of the faction with territory_capture. */
+  playerId: uuid,
   points: z
     .int({ message: 'must be an integer' })
     .min(1, 'must be at least 1')
@@ -68,7 +70,17 @@ export const TerritorySubjects = {
 
 export const TerritoryEvents = {
   captured: 'evt.world.territory.captured.v1',
+  resourcesCredited: 'evt.world.territory.resources.credited.v1',
 } as const;
+
+/** Payload of `evt.world.territory.resources.credited.v1`: one territory's hour, once. */
+export interface TerritoryResourcesCreditedEvent {
+  territoryId: string;
+  factionId: string;
+  /** The hour credited (its start). */
+  hour: string;
+  resources: Record<string, number>;
+}
 
 export const territoryView = z.object({
   id: z.uuid(),
@@ -150,7 +162,7 @@ export const TerritoryOps = {
     reply: captureResultView,
     principals: ['server'],
     idempotent: true,
-    errors: [ErrorCode.NOT_FOUND],
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN],
     http: {
       method: 'POST',
       path: '/v1/territories/{id}/capture',
@@ -159,7 +171,7 @@ export const TerritoryOps = {
       status: 200,
       tag: TAG,
       summary:
-        "Capture points of a faction: the owner's points defend, another faction's points undo a rival " +
+        "Capture points of a faction (counted only for a member with territory_capture): the owner's points defend, another faction's points undo a rival " +
         'attacker first, then add to its own progress; at maxCapturePoints it owns the territory',
     },
   }),

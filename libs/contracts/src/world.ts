@@ -21,6 +21,8 @@ export const WorldErrors = {
   CONFLICT: ErrorCode.CONFLICT,
   VALIDATION_FAILED: ErrorCode.VALIDATION_FAILED,
   INSUFFICIENT_RESOURCES: ErrorCode.INSUFFICIENT_RESOURCES,
+  /** A territory capture by a character that is not a faction member with territory_capture (issue 14). */
+  FORBIDDEN: ErrorCode.FORBIDDEN,
 } as const satisfies { [K in ErrorCode]?: K };
 export type WorldError = (typeof WorldErrors)[keyof typeof WorldErrors];
 import { defineOperation } from './operation';

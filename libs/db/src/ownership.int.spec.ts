@@ -47,7 +47,7 @@ const OWNED: Record<string, string[]> = {
     'wallet_ledger',
     'wallets',
   ],
-  factions: ['faction_members', 'factions'],
+  factions: ['faction_invites', 'faction_ledger', 'faction_members', 'factions'],
   platform: ['idempotency_keys', 'outbox', 'processed_events'],
   // The appliers' history, not the application's.
   public: ['_prisma_migrations', '_repeatable_migrations'],
@@ -215,6 +215,7 @@ describe('ownership made physical', () => {
     }
     assert.deepEqual(published.sort(), [
       'combat.purge_seen_hits',
+      'factions.member_has',
       'inventory.create_corpse',
       'inventory.create_inventory',
       'inventory.delete_inventory',
@@ -226,6 +227,7 @@ describe('ownership made physical', () => {
       'inventory.spill_inventory',
       'inventory.take_items',
       'inventory.verify_item_ledger',
+      'market.faction_bank_move',
       'market.open_wallets',
       'market.verify_wallet_ledger',
       'platform.drop_archived_partition',

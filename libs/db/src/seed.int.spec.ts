@@ -290,6 +290,11 @@ const ADDED_COLUMNS: Record<string, string[]> = {
   ],
   vehicles: ['last_decay_at: TIMESTAMPTZ'],
   territories: ['capturing_faction_id: UUID'],
+  factions: [
+    'disbanded_at: TIMESTAMPTZ',
+    'webhook_disabled_at: TIMESTAMPTZ',
+    'webhook_disabled_reason: TEXT',
+  ],
   raid_logs: [
     'structure_snapshot: JSONB',
     'base_id: UUID',
@@ -495,6 +500,24 @@ const ADDED_TABLES: Record<string, string> = {
     currency: currency_type NOT NULL
     amount: BIGINT NOT NULL
     PRIMARY KEY (trade_id, player_id, currency)`,
+  faction_invites: `
+    faction_id: UUID NOT NULL REFERENCES factions(id) ON DELETE CASCADE
+    player_id: UUID NOT NULL REFERENCES players(id) ON DELETE CASCADE
+    invited_by: UUID NOT NULL
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    expires_at: TIMESTAMPTZ NOT NULL
+    PRIMARY KEY (faction_id, player_id)
+    INDEX idx_faction_invites_player (player_id)`,
+  faction_ledger: `
+    id: BIGSERIAL PRIMARY KEY
+    faction_id: UUID NOT NULL
+    player_id: UUID
+    delta: BIGINT NOT NULL
+    balance_after: BIGINT NOT NULL
+    reason: VARCHAR(32) NOT NULL
+    reference: VARCHAR(255)
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    INDEX idx_faction_ledger_faction (faction_id, id DESC)`,
   seen_hits: `
     hit_id: UUID PRIMARY KEY
     server_id: UUID NOT NULL
@@ -533,7 +556,9 @@ const ADDED_INDEXES = `
   CREATE INDEX idx_transactions_trade ON transactions(trade_id) WHERE trade_id IS NOT NULL;
   CREATE INDEX idx_trades_open_idle ON trades(updated_at) WHERE status = 'open'::trade_status;
   CREATE INDEX idx_trades_initiator ON trades(initiator_id) WHERE status = 'open'::trade_status;
-  CREATE INDEX idx_trades_partner ON trades(partner_id) WHERE status = 'open'::trade_status;`;
+  CREATE INDEX idx_trades_partner ON trades(partner_id) WHERE status = 'open'::trade_status;
+  CREATE UNIQUE INDEX idx_faction_members_player ON faction_members(player_id);
+  CREATE INDEX idx_faction_ledger_withdrawals ON faction_ledger(faction_id, player_id, created_at) WHERE (reason)::text = 'withdraw'::text;`;
 
 const HOT_TABLES = ['players', 'inventory_items', 'market_listings', 'structures'];
 

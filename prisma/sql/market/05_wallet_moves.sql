@@ -11,9 +11,13 @@
 --                                   listing_fee, sales_tax
 --   transfer coins change hands:    market_purchase (buyer -), market_sale (seller +),
 --                                   claim_escrow (- into a coin claim), claim_collect (+ out of one),
---                                   trade_out, trade_in (direct trades)
+--                                   trade_out, trade_in (direct trades),
+--                                   faction_deposit (- into a faction treasury), faction_withdraw and
+--                                   faction_payout (+ out of one; the payout of a disband), through
+--                                   market.faction_bank_move (30_factions_published.sql)
 -- Invariant, per currency: sum(balances) + sum(uncollected coin claims) = sources - sinks, i.e. the
--- transfers of the ledger sum to minus what the open coin claims hold.
+-- transfers of the ledger sum to minus what the open coin claims hold. Scrap in faction treasuries
+-- is the other side of the faction_* transfers (factions.faction_ledger holds it).
 
 CREATE OR REPLACE FUNCTION market.wallet_reason_kind(p_reason text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
@@ -22,7 +26,7 @@ LANGUAGE sql IMMUTABLE AS $$
         WHEN p_reason IN ('npc_purchase', 'craft_cost', 'repair_cost', 'admin_revoke', 'fine', 'listing_fee',
                           'sales_tax') THEN 'sink'
         WHEN p_reason IN ('market_purchase', 'market_sale', 'claim_escrow', 'claim_collect', 'trade_out',
-                          'trade_in') THEN 'transfer'
+                          'trade_in', 'faction_deposit', 'faction_withdraw', 'faction_payout') THEN 'transfer'
     END;
 $$;
 

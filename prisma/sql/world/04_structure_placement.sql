@@ -11,7 +11,10 @@
 --     count of the point's chunk cannot change while it is checked, so the limit is exact;
 --   * LIMIT_REACHED at p_chunk_limit structures in the chunk;
 --   * BUILD_BLOCKED (reason TOOL_CUPBOARD) within tc_range of a cupboard of another owner unless
---     the builder is on its authorized_players; cupboards of neighbouring chunks count;
+--     the builder is on its authorized_players, or the cupboard has a faction_id and the builder
+--     is a member of that faction holding `build` (shared bases, issue 14 rule 5: asked through
+--     factions.member_has in this statement, so a kicked member is refused as soon as the kick
+--     commits); cupboards of neighbouring chunks count;
 --   * BUILD_BLOCKED (reason TERRITORY) inside a territory with building_allowed = false that the
 --     builder's faction does not own (an unowned forbidden territory is nobody's to build on);
 --   * storage types get their structure_storage and a new 'structure' inventory;
@@ -89,6 +92,7 @@ BEGIN
        AND s.chunk_z BETWEEN st_chunk_of(v_z - p_tc_range) AND st_chunk_of(v_z + p_tc_range)
        AND s.owner_id IS DISTINCT FROM p_owner_id
        AND NOT (p_owner_id = ANY (COALESCE(ss.authorized_players, '{}')))
+       AND NOT (s.faction_id IS NOT NULL AND factions.member_has(s.faction_id, p_owner_id, 'build'))
        AND power((s.position ->> 'x')::double precision - v_x, 2)
          + power((s.position ->> 'z')::double precision - v_z, 2) <= power(COALESCE(ss.tc_range, 30.0), 2)
      ORDER BY 3 LIMIT 1;

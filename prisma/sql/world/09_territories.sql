@@ -23,9 +23,13 @@ $$;
 --    (if any) becomes its own progress; under_attack and last_attacked are set;
 --  * progress reaching max_capture_points makes the attacker the owner (captured_at = p_now),
 --    and progress starts again from 0 with no attacker.
+-- The points count only for p_player_id, a character joined to the calling server (p_server_id)
+-- that is a member of p_faction_id holding territory_capture (issue 14 rule 4, asked through
+-- factions.member_has in this statement): FORBIDDEN NOT_JOINED_TO_THIS_SERVER or
+-- NO_TERRITORY_CAPTURE otherwise.
 -- Returns the territory's API view plus `captured` and `previousOwnerFactionId`.
 CREATE OR REPLACE FUNCTION capture_territory(p_territory_id uuid, p_faction_id uuid, p_points integer,
-                                  p_now timestamptz)
+                                  p_now timestamptz, p_player_id uuid, p_server_id uuid)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -43,6 +47,14 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT 1 FROM factions.factions WHERE id = p_faction_id) THEN
         PERFORM raise_error('NOT_FOUND', jsonb_build_object('factionId', p_faction_id));
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM accounts.players WHERE id = p_player_id AND server_id = p_server_id) THEN
+        PERFORM raise_error('FORBIDDEN', jsonb_build_object('playerId', p_player_id,
+                            'reason', 'NOT_JOINED_TO_THIS_SERVER'));
+    END IF;
+    IF NOT factions.member_has(p_faction_id, p_player_id, 'territory_capture') THEN
+        PERFORM raise_error('FORBIDDEN', jsonb_build_object('playerId', p_player_id, 'factionId', p_faction_id,
+                            'reason', 'NO_TERRITORY_CAPTURE'));
     END IF;
     v_previous := t.owner_faction_id;
 
@@ -96,7 +108,10 @@ CREATE OR REPLACE TRIGGER territory_resource_ledger_no_truncate
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_ledger_change();
 
 -- Credits the hour ending at p_hour_end to every owned territory with resources; a second call for
--- the same hour inserts nothing. Returns the number of rows written.
+-- the same hour inserts nothing. Each row written also writes
+-- evt.world.territory.resources.credited.v1 {territoryId, factionId, hour, resources} to the
+-- outbox (the factions service credits the owner's treasury from it, issue 14 rule 4). Returns the
+-- number of rows written.
 CREATE OR REPLACE FUNCTION credit_territory_resources(p_hour_end timestamptz) RETURNS integer
 LANGUAGE sql AS $$
     WITH ins AS (
@@ -106,6 +121,13 @@ LANGUAGE sql AS $$
          WHERE owner_faction_id IS NOT NULL
            AND resources_generated IS NOT NULL AND resources_generated <> '{}'::jsonb
         ON CONFLICT (territory_id, hour) DO NOTHING
+        RETURNING territory_id, faction_id, hour, resources
+    ), events AS (
+        INSERT INTO outbox (id, subject, payload, headers, created_at)
+        SELECT gen_random_uuid(), 'evt.world.territory.resources.credited.v1',
+               jsonb_build_object('territoryId', territory_id, 'factionId', faction_id, 'hour', hour,
+                                  'resources', resources), '{}', clock_timestamp()
+          FROM ins
         RETURNING 1
     )
     SELECT count(*)::int FROM ins;

@@ -16,3 +16,5 @@ DROP FUNCTION IF EXISTS place_structure(uuid, uuid, uuid, varchar, jsonb, jsonb,
                                         integer, timestamptz);
 -- Replaced by damage_structure with the explosive type and offline-raid protection (issue 12).
 DROP FUNCTION IF EXISTS damage_structure(uuid, double precision, uuid, boolean, timestamptz, varchar);
+-- Replaced by capture_territory with the capturing character and server (issue 14 rule 4).
+DROP FUNCTION IF EXISTS capture_territory(uuid, uuid, integer, timestamptz);

@@ -22,7 +22,7 @@ export class TerritoriesController {
 
   @Handle(captureTerritory)
   capture(request: RequestOf<typeof captureTerritory>, call: Call<typeof captureTerritory>) {
-    return this.territories.capture(request, call.idempotency);
+    return this.territories.capture(request, call.principal.serverId, call.idempotency);
   }
 
   /** The `territories.resources` schedule's tick (worker, admin principal). */

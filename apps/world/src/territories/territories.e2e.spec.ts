@@ -11,6 +11,7 @@ import {
   type TerritoryView,
 } from '@trustno1/contracts';
 import {
+  factories,
   registerServer,
   signUp,
   startCluster,
@@ -26,13 +27,14 @@ describe('territories through the gateway', () => {
   let cluster: TestCluster;
   let pool: Pool;
   let server: Record<string, string>;
+  let serverId: string;
   let player: Record<string, string>;
   let bus: BusClient;
 
   beforeAll(async () => {
     cluster = await startCluster(['accounts', 'world', 'gateway']);
     pool = cluster.pool;
-    server = (await registerServer(cluster.url, TEST_ADMIN_KEY)).headers;
+    ({ headers: server, id: serverId } = await registerServer(cluster.url, TEST_ADMIN_KEY));
     player = (await signUp(cluster.url)).headers;
     bus = new BusClient({ ...cluster.bus, serviceName: 'territories-test' });
   });
@@ -43,12 +45,22 @@ describe('territories through the gateway', () => {
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = server) =>
     fetchJson(cluster.url, method, path, body, headers);
+  /** The character capturing for each faction: joined to the server, holding territory_capture. */
+  const capturer = new Map<string, string>();
   const faction = async () => {
     const id = randomUUID();
     const tag = id.slice(0, 8);
     await pool.query(`INSERT INTO factions (id, name, tag) VALUES ($1, $2, $3)`, [id, `f-${id}`, tag]);
+    const member = await factories(pool).joinedCharacter(serverId);
+    await pool.query(
+      `INSERT INTO faction_members (faction_id, player_id, rank, permissions) VALUES ($1, $2, 'member', '["territory_capture"]')`,
+      [id, member.id],
+    );
+    await pool.query(`UPDATE players SET faction_id = $1 WHERE id = $2`, [id, member.id]);
+    capturer.set(id, member.id);
     return id;
   };
+  const by = (factionId: string) => capturer.get(factionId) ?? randomUUID();
   const territory = async (body: Record<string, unknown> = {}) => {
     const response = await call(
       'POST',
@@ -60,7 +72,11 @@ describe('territories through the gateway', () => {
     return (await response.json()) as TerritoryView;
   };
   const capture = async (id: string, factionId: string, points: number) => {
-    const response = await call('POST', `/v1/territories/${id}/capture`, { factionId, points });
+    const response = await call('POST', `/v1/territories/${id}/capture`, {
+      factionId,
+      playerId: by(factionId),
+      points,
+    });
     assert.equal(response.status, 200);
     return (await response.json()) as CaptureResultView;
   };
@@ -154,7 +170,7 @@ describe('territories through the gateway', () => {
     const f = await faction();
     const t = await territory({ maxCapturePoints: 100 });
     const headers = { ...server, 'idempotency-key': randomUUID() };
-    const body = { factionId: f, points: 7 };
+    const body = { factionId: f, playerId: by(f), points: 7 };
     const responses = await Promise.all(
       [1, 2, 3].map(() => call('POST', `/v1/territories/${t.id}/capture`, body, headers)),
     );
@@ -211,6 +227,7 @@ describe('territories through the gateway', () => {
     ['fractional points', { points: 1.5 }, 'points'],
     ['too many points', { points: 10_001 }, 'points'],
     ['a factionId that is no UUID', { factionId: 'red' }, 'factionId'],
+    ['no playerId', { playerId: undefined }, 'playerId'],
     ['an unknown field', { bonus: 1 }, 'bonus'],
   ] as [string, Record<string, unknown>, string][]) {
     it(`refuses a capture with ${label}: 400 naming ${field}, nothing changed`, async () => {
@@ -219,6 +236,7 @@ describe('territories through the gateway', () => {
       const before = await checksum();
       const response = await call('POST', `/v1/territories/${t.id}/capture`, {
         factionId: f,
+        playerId: by(f),
         points: 5,
         ...body,
       });
@@ -267,13 +285,50 @@ describe('territories through the gateway', () => {
       [randomUUID(), f, 'territoryId'],
       [t.id, randomUUID(), 'factionId'],
     ]) {
-      const response = await call('POST', `/v1/territories/${id}/capture`, { factionId, points: 5 });
+      const response = await call('POST', `/v1/territories/${id}/capture`, {
+        factionId,
+        playerId: by(f),
+        points: 5,
+      });
       assert.equal(response.status, 404);
       const error = (await response.json()) as { error: { code: string; details: Record<string, string> } };
       assert.equal(error.error.code, 'NOT_FOUND');
       assert.ok(key in error.error.details, key);
     }
     assert.equal(await checksum(), before);
+  });
+
+  it('counts a capture only for a member with territory_capture joined to the calling server', async () => {
+    const t = await territory();
+    const f = await faction();
+    const outsider = await factories(pool).joinedCharacter(serverId);
+    const without = await factories(pool).joinedCharacter(serverId);
+    await pool.query(
+      `INSERT INTO faction_members (faction_id, player_id, rank, permissions) VALUES ($1, $2, 'recruit', '["build"]')`,
+      [f, without.id],
+    );
+    await pool.query(`UPDATE players SET faction_id = $1 WHERE id = $2`, [f, without.id]);
+    const elsewhere = await registerServer(cluster.url, TEST_ADMIN_KEY);
+    const before = await checksum();
+    for (const [playerId, headers, reason] of [
+      [outsider.id, server, 'NO_TERRITORY_CAPTURE'],
+      [without.id, server, 'NO_TERRITORY_CAPTURE'],
+      [by(f), elsewhere.headers, 'NOT_JOINED_TO_THIS_SERVER'],
+    ] as const) {
+      const response = await call(
+        'POST',
+        `/v1/territories/${t.id}/capture`,
+        { factionId: f, playerId, points: 5 },
+        headers,
+      );
+      const error = (await response.json()) as { error: { code: string; details: { reason: string } } };
+      assert.deepEqual(
+        [response.status, error.error.code, error.error.details.reason],
+        [403, 'FORBIDDEN', reason],
+      );
+    }
+    assert.equal(await checksum(), before);
+    assert.equal((await capture(t.id, f, 5)).capturePoints, 5);
   });
 
   it('keeps territory definitions to operators and captures to game servers', async () => {
@@ -285,7 +340,7 @@ describe('territories through the gateway', () => {
     assert.equal((await call('POST', '/v1/territories', body, player)).status, 403);
     assert.equal((await call('POST', '/v1/territories', body, {})).status, 401);
     assert.equal((await call('GET', '/v1/territories', undefined, player)).status, 403);
-    const capture = { factionId: f, points: 5 };
+    const capture = { factionId: f, playerId: by(f), points: 5 };
     assert.equal((await call('POST', `/v1/territories/${t.id}/capture`, capture, player)).status, 403);
     assert.equal((await call('POST', `/v1/territories/${t.id}/capture`, capture, {})).status, 401);
     assert.equal(await checksum(), before);

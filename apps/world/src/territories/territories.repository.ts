@@ -28,9 +28,11 @@ export class TerritoriesRepository {
     factionId: string,
     points: number,
     now: Date,
+    capturer: { playerId: string; serverId: string },
   ): Promise<CaptureResultView> {
     const [row] = await tx.$queryRaw<{ result: CaptureResultView }[]>`
-      SELECT capture_territory(${territoryId}, ${factionId}, ${points}, ${now}) AS result`;
+      SELECT capture_territory(${territoryId}, ${factionId}, ${points}, ${now},
+                               ${capturer.playerId}::uuid, ${capturer.serverId}::uuid) AS result`;
     return row.result;
   }
 

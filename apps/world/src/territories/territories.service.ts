@@ -41,7 +41,8 @@ export class TerritoriesService {
    * `evt.world.territory.captured.v1` in the same transaction.
    */
   async capture(
-    request: { territoryId: string; factionId: string; points: number },
+    request: { territoryId: string; factionId: string; playerId: string; points: number },
+    serverId: string,
     claim: IdempotencyClaim | undefined,
   ): Promise<CaptureResultView> {
     const { result } = await mapProcedureErrors(() =>
@@ -53,6 +54,7 @@ export class TerritoriesService {
           request.factionId,
           request.points,
           now,
+          { playerId: request.playerId, serverId },
         );
         if (view.captured) {
           const event: TerritoryCapturedEvent = {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   CombatErrors,
+  FactionsErrors,
   InventoryErrors,
   MarketErrors,
   PlatformErrors,
@@ -24,6 +25,7 @@ const OWNER_ERRORS: Partial<Record<SqlOwner, Record<string, string>>> = {
   world: WorldErrors,
   combat: CombatErrors,
   market: MarketErrors,
+  factions: FactionsErrors,
 };
 
 interface SourceFile {
@@ -85,7 +87,7 @@ describe('procedure sources and the contracts', () => {
       },
       { name: 'world/01_c.sql', owner: 'world', script: "PERFORM raise_error('OVER_WEIGHT', '{}');" },
       { name: 'world/02_d.sql', owner: 'world', script: 'PERFORM raise_error(v_code, v_details);' },
-      { name: 'factions/00_e.sql', owner: 'factions', script: "PERFORM raise_error('INSUFFICIENT_FUNDS');" },
+      { name: 'accounts/00_e.sql', owner: 'accounts', script: "PERFORM raise_error('INSUFFICIENT_FUNDS');" },
       {
         name: 'factions/01_f.sql',
         owner: 'factions',
@@ -96,7 +98,7 @@ describe('procedure sources and the contracts', () => {
       "inventory/02_b.sql raises NO_SUCH_CODE, which is not among the contracts' error codes of inventory",
       "world/01_c.sql raises OVER_WEIGHT, which is not among the contracts' error codes of world",
       'world/02_d.sql calls raise_error without a literal code',
-      'factions/00_e.sql raises INSUFFICIENT_FUNDS, but the contracts list no error codes for factions',
+      'accounts/00_e.sql raises INSUFFICIENT_FUNDS, but the contracts list no error codes for accounts',
       'factions/01_f.sql raises SQLSTATE P0001 itself; coded errors go through raise_error',
     ]);
   });
