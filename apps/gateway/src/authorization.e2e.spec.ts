@@ -522,6 +522,22 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'GET', path: '/v1/factions/status' }),
       expect: serverOrAdmin,
     },
+    {
+      route: 'GET /v1/seasons/status',
+      request: () => ({ method: 'GET', path: '/v1/seasons/status' }),
+      expect: serverOrAdmin,
+    },
+    // Leaderboards (issue 15): public standings, read by players, game servers and admins alike.
+    {
+      route: 'GET /v1/leaderboards/{board}',
+      request: () => ({ method: 'GET', path: '/v1/leaderboards/wealth' }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
+    {
+      route: 'GET /v1/leaderboards/{board}/around/{id}',
+      request: () => ({ method: 'GET', path: `/v1/leaderboards/playtime/around/${characterA}` }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
     // <service rows: nx g @trustno1/generators:service adds its example route here>
   );
 

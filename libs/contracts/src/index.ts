@@ -15,4 +15,5 @@ export * from './combat-raids';
 export * from './combat-projectiles';
 export * from './market';
 export * from './factions';
+export * from './seasons';
 export * from './operation';

@@ -8,6 +8,7 @@ import {
   operationsOf,
   ProjectileOps,
   RaidOps,
+  SeasonsOps,
   WorldOps,
 } from '@trustno1/contracts';
 import { operationsController } from './operation-routes';
@@ -23,6 +24,7 @@ export const GATEWAY_OPERATIONS = operationsOf(
   RaidOps,
   MarketOps,
   FactionsOps,
+  SeasonsOps,
 );
 
 /** HTTP routes generated from the operations of libs/contracts. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CombatErrors, InventoryErrors, PlatformErrors, WorldErrors } from '@trustno1/contracts';
+import { CombatErrors, InventoryErrors, PlatformErrors, SeasonsErrors, WorldErrors } from '@trustno1/contracts';
 import { createTestDatabase } from '@trustno1/testing';
 import { resolve } from 'node:path';
 import { afterAll, describe, it } from '@jest/globals';
@@ -17,6 +17,7 @@ const OWNER_ERRORS: Partial<Record<SqlOwner, Record<string, string>>> = {
   inventory: InventoryErrors,
   world: WorldErrors,
   combat: CombatErrors,
+  seasons: SeasonsErrors,
 };
 
 interface SourceFile {
