@@ -26,7 +26,7 @@ $$;
 CREATE TABLE seasons.seasons (
     id         uuid PRIMARY KEY,
     name       varchar(64) NOT NULL,
-    wipe       varchar(8) NOT NULL DEFAULT 'none' CHECK (wipe IN ('none', 'map', 'full')),
+    wipe       varchar(8) NOT NULL CHECK (wipe IN ('none', 'map', 'full')),
     started_at timestamptz NOT NULL,
     ended_at   timestamptz,
     created_at timestamptz NOT NULL DEFAULT now(),
