@@ -13,6 +13,7 @@ import { combatRows } from './combat.bench';
 import { platformRows } from './platform.bench';
 import { presenceRows } from './presence.bench';
 import { inventoryRows } from './inventory.bench';
+import { leaderboardsRows } from './leaderboards.bench';
 import { prismaRows } from './prisma.bench';
 import { worldRows } from './world.bench';
 
@@ -24,6 +25,7 @@ const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<B
   ['prisma', prismaRows],
   ['world', worldRows],
   ['combat', combatRows],
+  ['leaderboards', leaderboardsRows],
 ];
 
 exitWithUsageIfAsked(`
