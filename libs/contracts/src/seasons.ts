@@ -16,8 +16,9 @@ import { timestampView } from './world';
 export const SeasonsErrors = {
   VALIDATION_FAILED: ErrorCode.VALIDATION_FAILED,
   NOT_FOUND: ErrorCode.NOT_FOUND,
+  CONFLICT: ErrorCode.CONFLICT,
 } as const satisfies { [K in ErrorCode]?: K };
-const { NOT_FOUND } = SeasonsErrors;
+const { NOT_FOUND, CONFLICT } = SeasonsErrors;
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 
@@ -123,11 +124,69 @@ export const seasonsStatusView = z.object({
 });
 export type SeasonsStatusView = z.infer<typeof seasonsStatusView>;
 
+// ---- seasons (issue 15) --------------------------------------------------------------------------
+
+export const WIPE_LEVELS = ['none', 'map', 'full'] as const;
+export type WipeLevel = (typeof WIPE_LEVELS)[number];
+
+export const seasonView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  /** What the start of this season wiped. */
+  wipe: z.enum(WIPE_LEVELS),
+  startedAt: timestampView,
+  /** null for the current season. */
+  endedAt: timestampView.nullable(),
+});
+export type SeasonView = z.infer<typeof seasonView>;
+
+export const listSeasonsQuery = z.strictObject({});
+export const listSeasonsRequest = listSeasonsQuery;
+export const seasonsView = z.object({ seasons: z.array(seasonView) });
+export type SeasonsView = z.infer<typeof seasonsView>;
+
+export const seasonBoardRequest = z.strictObject({
+  seasonId: uuid,
+  board: boardSchema,
+  limit: requestInt(1, LEADERBOARD_MAX_LIMIT).optional(),
+  offset: requestInt(0, LEADERBOARD_MAX_OFFSET).optional(),
+});
+export type SeasonBoardRequest = z.infer<typeof seasonBoardRequest>;
+export const seasonBoardView = z.object({
+  board: boardSchema,
+  season: seasonView,
+  entries: z.array(leaderboardEntryView),
+});
+export type SeasonBoardView = z.infer<typeof seasonBoardView>;
+
+export const startSeasonBody = z.strictObject({
+  name: z
+    .string({ message: 'must be a string' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters'),
+  wipe: z.enum(WIPE_LEVELS, { message: `must be one of ${WIPE_LEVELS.join(', ')}` }),
+  /** When the next season starts; now when left out. Not in the past. */
+  startsAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+});
+export const startSeasonRequest = startSeasonBody;
+export type StartSeasonRequest = z.infer<typeof startSeasonRequest>;
+export const startSeasonView = z.object({
+  ended: seasonView,
+  started: seasonView,
+  /** Entries frozen per board (API board names). */
+  archived: z.record(z.string(), z.int()),
+});
+export type StartSeasonView = z.infer<typeof startSeasonView>;
+
 export const SeasonsSubjects = {
   getStatus: 'seasons.status.get.v1',
   getLeaderboard: 'seasons.leaderboard.get.v1',
   getLeaderboardAround: 'seasons.leaderboard.around.v1',
   rebuildLeaderboards: 'seasons.leaderboard.rebuild.v1',
+  listSeasons: 'seasons.season.list.v1',
+  getSeasonBoard: 'seasons.season.leaderboard.get.v1',
+  startSeason: 'seasons.season.start.v1',
 } as const;
 
 const TAG = 'seasons';
@@ -192,5 +251,55 @@ export const SeasonsOps = {
     principals: ['admin'],
     idempotent: false,
     errors: [],
+  }),
+  listSeasons: defineOperation({
+    subject: SeasonsSubjects.listSeasons,
+    request: listSeasonsRequest,
+    reply: seasonsView,
+    principals: ['player', 'server', 'admin'],
+    idempotent: false,
+    errors: [],
+    http: {
+      method: 'GET',
+      path: '/v1/seasons',
+      query: listSeasonsQuery,
+      status: 200,
+      tag: TAG,
+      summary: 'Every season with its start and end, the newest first (the current one has endedAt null)',
+    },
+  }),
+  getSeasonBoard: defineOperation({
+    subject: SeasonsSubjects.getSeasonBoard,
+    request: seasonBoardRequest,
+    reply: seasonBoardView,
+    principals: ['player', 'server', 'admin'],
+    idempotent: false,
+    errors: [NOT_FOUND],
+    http: {
+      method: 'GET',
+      path: '/v1/seasons/{id}/leaderboards/{board}',
+      params: { id: 'seasonId', board: boardParam },
+      query: leaderboardQuery,
+      status: 200,
+      tag: TAG,
+      summary: "One page of an ended season's frozen standings of a board",
+    },
+  }),
+  startSeason: defineOperation({
+    subject: SeasonsSubjects.startSeason,
+    request: startSeasonRequest,
+    reply: startSeasonView,
+    principals: ['admin'],
+    idempotent: true,
+    errors: [CONFLICT],
+    http: {
+      method: 'POST',
+      path: '/v1/admin/seasons',
+      body: startSeasonBody,
+      status: 201,
+      tag: TAG,
+      summary:
+        'End the current season (its boards frozen into the archive) and start the next, in one transaction',
+    },
   }),
 } as const;

@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { type AppError, type BoardName, type LeaderboardView, type PlayerKilledEvent } from '@trustno1/contracts';
+import {
+  type AppError,
+  type BoardName,
+  type LeaderboardView,
+  type PlayerKilledEvent,
+} from '@trustno1/contracts';
 import { createPrismaClient, type PrismaClient } from '@trustno1/db';
 import { createRedisClient, RedisKeys } from '@trustno1/redis';
 import { factories, FakeClock, openTestStores, type TestStores } from '@trustno1/testing';
