@@ -16,7 +16,7 @@ import {
   prismaStatement,
   type IdempotencyClaim,
 } from '@trustno1/db';
-import { LEADERBOARDS, type Leaderboard } from '@trustno1/redis';
+import { LEADERBOARDS } from '@trustno1/redis';
 import { boardName, redisBoard } from '../leaderboards/boards';
 import { SeasonsRepository } from './seasons.repository';
 
@@ -63,7 +63,7 @@ export class SeasonsService {
     );
     const archived: Record<string, number> = {};
     for (const board of LEADERBOARDS)
-      archived[boardName(board)] = Number(row.archived[board as Leaderboard] ?? 0);
+      archived[boardName(board)] = Number(row.archived[board] ?? 0);
     return { ended: row.ended, started: row.started, archived };
   }
 }
