@@ -45,7 +45,7 @@ export const LEADERBOARD_MAX_OFFSET = 100_000;
 const boardSchema = z.enum(BOARD_NAMES, { message: `must be one of ${BOARD_NAMES.join(', ')}` });
 const boardParam = {
   field: 'board',
-  schema: z.string().pipe(boardSchema),
+  schema: boardSchema,
   description: `one of ${BOARD_NAMES.join(', ')}`,
 };
 
