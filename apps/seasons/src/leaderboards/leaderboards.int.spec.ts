@@ -278,6 +278,30 @@ describe('leaderboards on PostgreSQL and Redis', () => {
     clock.ms = WEDNESDAY_NOON;
   });
 
+  it('the hourly rebuild brings every board to PostgreSQL: changes no event announced appear then', async () => {
+    const { A, B, C } = p;
+    const before = await page('playtime');
+    await leaderboardFixtures(stores.pool).playtime(C.id, 99_999);
+    assert.deepEqual((await page('playtime')).entries, before.entries, 'Redis serves the built board');
+    clock.advance(3600);
+    const result = await service.rebuildAll(clock.now());
+    assert.deepEqual(
+      result.boards.map((b) => b.board),
+      ['kills-daily', 'kills-weekly', 'wealth', 'playtime', 'faction-power'],
+    );
+    assert.equal(result.boards.find((b) => b.board === 'playtime')?.entries, 3);
+    const after = await page('playtime');
+    assert.deepEqual(rows(after), [
+      [1, C.id, 99_999],
+      [2, B.id, 7200],
+      [3, A.id, 3600],
+    ]);
+    assert.equal(after.updatedAt, clock.now().toISOString());
+    await leaderboardFixtures(stores.pool).playtime(C.id, 60);
+    await service.rebuild('playtime', clock.now());
+    clock.ms = WEDNESDAY_NOON;
+  });
+
   it('without Redis, ranks from PostgreSQL: the same standings, no error', async () => {
     const dead = createRedisClient({ url: 'redis://127.0.0.1:1', name: 'dead' });
     dead.on('error', () => undefined);
