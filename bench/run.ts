@@ -15,6 +15,7 @@ import { platformRows } from './platform.bench';
 import { presenceRows } from './presence.bench';
 import { inventoryRows } from './inventory.bench';
 import { marketRows } from './market.bench';
+import { leaderboardsRows } from './leaderboards.bench';
 import { prismaRows } from './prisma.bench';
 import { worldRows } from './world.bench';
 
@@ -28,6 +29,7 @@ const SUITES: Array<[string, (ctx: ReturnType<typeof benchContext>) => Promise<B
   ['combat', combatRows],
   ['market', marketRows],
   ['factions', factionsRows],
+  ['leaderboards', leaderboardsRows],
 ];
 
 exitWithUsageIfAsked(`

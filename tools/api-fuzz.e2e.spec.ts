@@ -23,6 +23,7 @@ describe('api:fuzz (Portman + Newman against the gateway)', () => {
       'combat',
       'market',
       'factions',
+      'seasons',
       'gateway',
     ]);
     outcome = await fuzzGateway(cluster.url, TEST_ADMIN_KEY, { log: (line) => lines.push(line) });

@@ -35,6 +35,7 @@ const APP_PORTS = {
   combat: 3104,
   market: 3105,
   factions: 3106,
+  seasons: 3108,
   worker: 3107,
 };
 // Secrets that are never rendered: created by the operator or out of band (secret.template.yaml),

@@ -665,6 +665,41 @@ describe('authorization: route × principal', () => {
       request: () => ({ method: 'GET', path: `/v1/factions/${randomUUID()}/treasury/ledger` }),
       expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
     },
+    {
+      route: 'GET /v1/seasons/status',
+      request: () => ({ method: 'GET', path: '/v1/seasons/status' }),
+      expect: serverOrAdmin,
+    },
+    // Leaderboards (issue 15): public standings, read by players, game servers and admins alike.
+    {
+      route: 'GET /v1/leaderboards/{board}',
+      request: () => ({ method: 'GET', path: '/v1/leaderboards/wealth' }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
+    {
+      route: 'GET /v1/leaderboards/{board}/around/{id}',
+      request: () => ({ method: 'GET', path: `/v1/leaderboards/playtime/around/${characterA}` }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
+    {
+      route: 'GET /v1/seasons',
+      request: () => ({ method: 'GET', path: '/v1/seasons' }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
+    {
+      route: 'GET /v1/seasons/{id}/leaderboards/{board}',
+      request: () => ({
+        method: 'GET',
+        path: '/v1/seasons/00000000-0000-4000-8000-000000000001/leaderboards/wealth',
+      }),
+      expect: { ...serverOrAdmin, player: 'allowed', otherPlayer: 'allowed' },
+    },
+    // Ending a season is the operators' call; the body is empty, so the admin gets 400.
+    {
+      route: 'POST /v1/admin/seasons',
+      request: () => ({ method: 'POST', path: '/v1/admin/seasons', body: {} }),
+      expect: adminOnly,
+    },
     // <service rows: nx g @trustno1/generators:service adds its example route here>
   );
 

@@ -11,6 +11,7 @@ import { WorldJobsModule } from './world/world-jobs.module';
 import { CombatJobsModule } from './combat/combat-jobs.module';
 import { MarketJobsModule } from './market/market-jobs.module';
 import { FactionsJobsModule } from './factions/factions-jobs.module';
+import { SeasonsJobsModule } from './seasons/seasons-jobs.module';
 
 /** A domain's jobs: the Nest module whose providers register its processors and schedule handlers. */
 export interface DomainJobs {
@@ -30,5 +31,6 @@ export const DOMAIN_JOBS: readonly DomainJobs[] = [
   { domain: 'combat', module: CombatJobsModule },
   { domain: 'market', module: MarketJobsModule },
   { domain: 'factions', module: FactionsJobsModule },
+  { domain: 'seasons', module: SeasonsJobsModule },
   // <domain jobs: nx g @trustno1/generators:service adds its module here>
 ];

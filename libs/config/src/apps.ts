@@ -12,6 +12,7 @@ export const DEFAULT_HEALTH_PORTS = {
   combat: 3104,
   market: 3105,
   factions: 3106,
+  seasons: 3108,
   worker: 3107,
 } as const;
 

@@ -17,4 +17,5 @@ export * from './market';
 export * from './market-prices';
 export * from './market-trades';
 export * from './factions';
+export * from './seasons';
 export * from './operation';

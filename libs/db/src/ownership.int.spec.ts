@@ -48,6 +48,7 @@ const OWNED: Record<string, string[]> = {
     'wallets',
   ],
   factions: ['faction_invites', 'faction_ledger', 'faction_members', 'factions'],
+  seasons: ['leaderboard_archives', 'seasons'],
   platform: ['idempotency_keys', 'outbox', 'processed_events'],
   // The appliers' history, not the application's.
   public: ['_prisma_migrations', '_repeatable_migrations'],
@@ -196,7 +197,7 @@ describe('ownership made physical', () => {
                      WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner) AS grantees,
               n.nspname AS schema
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname IN ('accounts', 'inventory', 'world', 'combat', 'market', 'factions', 'platform')`,
+        WHERE n.nspname IN ('accounts', 'inventory', 'world', 'combat', 'market', 'factions', 'seasons', 'platform')`,
     );
     assert.ok(rows.length > 50);
     const published: string[] = [];

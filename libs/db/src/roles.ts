@@ -10,6 +10,7 @@ export const DATABASE_SCHEMAS = [
   'combat',
   'market',
   'factions',
+  'seasons',
   'platform',
   'public',
 ] as const;
@@ -23,11 +24,12 @@ export const DATABASE_APPS = [
   'combat',
   'market',
   'factions',
+  'seasons',
   'worker',
 ] as const;
 export type DatabaseApp = (typeof DATABASE_APPS)[number];
 
-const OWNERS: readonly string[] = ['accounts', 'inventory', 'world', 'combat', 'market', 'factions'];
+const OWNERS: readonly string[] = ['accounts', 'inventory', 'world', 'combat', 'market', 'factions', 'seasons'];
 
 /** The role an app connects as. */
 export function databaseRole(app: string): string {

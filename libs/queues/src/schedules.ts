@@ -64,10 +64,10 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
   },
   {
     name: 'leaderboards.recompute',
-    domain: 'accounts',
-    description: 'Rebuild the leaderboard:* sorted sets from PostgreSQL',
+    domain: 'seasons',
+    description: 'Rebuild the leaderboard:* sorted sets from PostgreSQL, each built aside and swapped in',
     repeat: { pattern: '0 * * * *' },
-    enabled: false,
+    enabled: true,
   },
   {
     name: 'market.prices.update',

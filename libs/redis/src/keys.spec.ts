@@ -112,6 +112,21 @@ describe('Redis keys', () => {
     assert.equal(new Set(slots.map((k) => calculateSlot(k))).size, 1);
   });
 
+  it("keeps each leaderboard's names, state and rebuild keys in the board's own slot", () => {
+    for (const board of LEADERBOARDS) {
+      const keys = [
+        RedisKeys.leaderboard(board),
+        RedisKeys.leaderboardNames(board),
+        RedisKeys.leaderboardMeta(board),
+        RedisKeys.leaderboardBuilding(board, 'b1', 'scores'),
+        RedisKeys.leaderboardBuilding(board, 'b1', 'names'),
+        RedisKeys.leaderboardBuilding(board, 'b1', 'meta'),
+      ];
+      assert.equal(new Set(keys.map((k) => calculateSlot(k))).size, 1, board);
+    }
+    assert.throws(() => RedisKeys.leaderboardBuilding('wealth', 'a:b', 'meta'), /invalid Redis key part/);
+  });
+
   it('uses the TTLs of the seed', () => {
     assert.equal(TTL.playerState, 5 * 60); // "Estado del jugador: 5 minutos"
     assert.equal(TTL.chunkInactive, 10 * 60); // "Chunks inactivos: 10 minutos"

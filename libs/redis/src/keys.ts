@@ -89,6 +89,15 @@ export const RedisKeys = {
   processingQueue: (name: ProcessingQueue) => `queue:${part(name)}`,
 
   leaderboard: (board: Leaderboard) => `leaderboard:${board}`,
+  /**
+   * Beside each board (issue 15), hash-tagged by the board's own key so they share its slot and one
+   * MULTI swaps them together: HASH of the entries' names, HASH of the board's state (updatedAt,
+   * the kill boards' period), and the keys a rebuild writes aside before its RENAME.
+   */
+  leaderboardNames: (board: Leaderboard) => `{leaderboard:${board}}:names`,
+  leaderboardMeta: (board: Leaderboard) => `{leaderboard:${board}}:meta`,
+  leaderboardBuilding: (board: Leaderboard, build: string, what: 'scores' | 'names' | 'meta') =>
+    `{leaderboard:${board}}:building:${part(build)}:${what}`,
 
   sessionsActive: () => 'sessions:active',
 

@@ -9,7 +9,7 @@ import type { TestNamespace } from './namespaces';
 const ROOT = join(__dirname, '../../..');
 
 export type AppName =
-  'gateway' | 'accounts' | 'world' | 'inventory' | 'combat' | 'market' | 'factions' | 'worker';
+  'gateway' | 'accounts' | 'world' | 'inventory' | 'combat' | 'market' | 'factions' | 'seasons' | 'worker';
 
 /** An app running as its own process, as in production. */
 export interface RunningApp {

@@ -15,4 +15,4 @@ $$;
 
 -- Every service's functions raise through it, running as the service's role.
 GRANT EXECUTE ON FUNCTION raise_error(text, jsonb)
-    TO tn1_accounts, tn1_inventory, tn1_world, tn1_combat, tn1_market, tn1_factions;
+    TO tn1_accounts, tn1_inventory, tn1_world, tn1_combat, tn1_market, tn1_factions, tn1_seasons;

@@ -38,4 +38,4 @@ $$;
 
 -- Every service claims keys inside its own operations (platform owns idempotency_keys).
 GRANT EXECUTE ON FUNCTION idempotency_claim(text, text, text), idempotency_store(text, text, jsonb)
-    TO tn1_accounts, tn1_inventory, tn1_world, tn1_combat, tn1_market, tn1_factions;
+    TO tn1_accounts, tn1_inventory, tn1_world, tn1_combat, tn1_market, tn1_factions, tn1_seasons;

@@ -39,10 +39,10 @@ describe('nx g @trustno1/generators:service', () => {
     assert.deepEqual(project.tags, ['type:app', 'scope:arena']);
     assert.match(read('libs/contracts/src/index.ts'), /export \* from '\.\/arena';/);
     assert.match(read('libs/contracts/src/platform.ts'), /'arena'/);
-    assert.match(read('libs/config/src/apps.ts'), /arena: 3108,/);
+    assert.match(read('libs/config/src/apps.ts'), /arena: 3109,/);
     assert.match(
       read('apps/gateway/src/operations/operations.module.ts'),
-      /operationsOf\(\s*AccountsOps,[^)]*\bFactionsOps,\s*ArenaOps,?\s*\)/,
+      /operationsOf\(\s*AccountsOps,[^)]*\bSeasonsOps,\s*ArenaOps,?\s*\)/,
     );
     assert.match(read('apps/gateway/src/authorization.e2e.spec.ts'), /'GET \/v1\/arena\/status'/);
     assert.match(read('libs/db/src/migrate/repeatable.ts'), /'arena'/);
@@ -50,8 +50,8 @@ describe('nx g @trustno1/generators:service', () => {
     assert.match(read('apps/worker/src/jobs.ts'), /domain: 'arena', module: ArenaJobsModule/);
     assert.match(read('docker-compose.yml'), /args: \{ APP: arena \}/);
     assert.match(read('k8s/base/kustomization.yaml'), /apps\/arena\.yaml/);
-    assert.match(read('k8s/base/apps/arena.yaml'), /value: '3108'/);
-    assert.match(read('tools/validate-k8s.mjs'), /arena: 3108,/);
+    assert.match(read('k8s/base/apps/arena.yaml'), /value: '3109'/);
+    assert.match(read('tools/validate-k8s.mjs'), /arena: 3109,/);
     assert.match(read('prisma/sql/arena/01_status.sql'), /CREATE SCHEMA IF NOT EXISTS arena;/);
   });
 

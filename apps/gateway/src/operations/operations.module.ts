@@ -10,6 +10,7 @@ import {
   ProjectileOps,
   RaidOps,
   TradeOps,
+  SeasonsOps,
   WorldOps,
 } from '@trustno1/contracts';
 import { operationsController } from './operation-routes';
@@ -27,6 +28,7 @@ export const GATEWAY_OPERATIONS = operationsOf(
   MarketPriceOps,
   TradeOps,
   FactionsOps,
+  SeasonsOps,
 );
 
 /** HTTP routes generated from the operations of libs/contracts. */

@@ -5,6 +5,7 @@ import {
   InventoryErrors,
   MarketErrors,
   PlatformErrors,
+  SeasonsErrors,
   WorldErrors,
 } from '@trustno1/contracts';
 import { createTestDatabase } from '@trustno1/testing';
@@ -26,6 +27,7 @@ const OWNER_ERRORS: Partial<Record<SqlOwner, Record<string, string>>> = {
   combat: CombatErrors,
   market: MarketErrors,
   factions: FactionsErrors,
+  seasons: SeasonsErrors,
 };
 
 interface SourceFile {

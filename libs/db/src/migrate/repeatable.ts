@@ -27,6 +27,7 @@ export const SQL_OWNERS = [
   'combat',
   'market',
   'factions',
+  'seasons',
 ] as const;
 export type SqlOwner = (typeof SQL_OWNERS)[number];
 
