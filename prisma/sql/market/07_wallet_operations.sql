@@ -12,7 +12,8 @@ END;
 $$;
 
 -- POST /v1/players/{id}/wallets/{currency}/credit and /debit: p_delta > 0 with a source reason,
--- p_delta < 0 with a sink reason that is not the market's own (listing_fee, sales_tax). One call:
+-- p_delta < 0 with a sink reason that is not the market's own (listing_fee, sales_tax); admin_grant and
+-- admin_revoke for an admin only (403 ADMIN_REASON). One call:
 -- the idempotency claim, the access check, wallet_move. Returns {currency, balance}.
 CREATE OR REPLACE FUNCTION market.change_wallet(p_principal jsonb, p_idempotency_key varchar,
                                                 p_request_hash varchar, p_player_id uuid, p_currency text,
@@ -34,6 +35,10 @@ BEGIN
                                   AND p_reason NOT IN ('listing_fee', 'sales_tax') END,
                         'reason', 'not a ' || CASE WHEN p_delta > 0 THEN 'credit' ELSE 'debit' END || ' reason');
     PERFORM mkt_require_actor(p_principal, p_player_id, true);
+    -- An operator's grant or revocation is an operator's: a game server names what the coins are for.
+    IF p_reason IN ('admin_grant', 'admin_revoke') AND p_principal ->> 'kind' IS DISTINCT FROM 'admin' THEN
+        PERFORM raise_error('FORBIDDEN', jsonb_build_object('field', 'reason', 'reason', 'ADMIN_REASON'));
+    END IF;
     IF p_idempotency_key IS NOT NULL THEN
         v_claim := idempotency_claim(v_caller, p_idempotency_key, p_request_hash);
         IF v_claim.replayed THEN

@@ -150,6 +150,17 @@ describe('the market through the gateway', () => {
   afterAll(() => cluster?.stop());
 
   describe('wallets', () => {
+    it("lets an operator grant and revoke with the operators' reasons", async () => {
+      const p = await trader();
+      const move = (verb: 'credit' | 'debit', amount: number, reason: string) =>
+        call<WalletView>(cluster.url, 'POST', `/v1/players/${p.id}/wallets/hqm/${verb}`, {
+          headers: ADMIN,
+          body: { amount, reason, reference: 'ticket-42' },
+        });
+      assert.deepEqual((await move('credit', 50, 'admin_grant')).body, { currency: 'hqm', balance: 50 });
+      assert.deepEqual((await move('debit', 20, 'admin_revoke')).body, { currency: 'hqm', balance: 30 });
+    });
+
     it('credits and debits with one ledger row each; a keyed credit sent twice counts once', async () => {
       const p = await trader();
       const key = randomUUID();
@@ -706,6 +717,26 @@ describe('the market through the gateway', () => {
           }),
         status: 400,
         code: 'VALIDATION_FAILED',
+      },
+      {
+        name: "a game server crediting with the operators' admin_grant",
+        send: () =>
+          call(cluster.url, 'POST', `/v1/players/${buyer.id}/wallets/scrap/credit`, {
+            headers: server.headers,
+            body: { amount: 5, reason: 'admin_grant' },
+          }),
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      {
+        name: "a game server debiting with the operators' admin_revoke",
+        send: () =>
+          call(cluster.url, 'POST', `/v1/players/${buyer.id}/wallets/scrap/debit`, {
+            headers: server.headers,
+            body: { amount: 1, reason: 'admin_revoke' },
+          }),
+        status: 403,
+        code: 'FORBIDDEN',
       },
       {
         name: 'credit in an unknown currency',
