@@ -236,7 +236,7 @@ async function setUp(cluster: TestCluster, http: Http, profile: Profile): Promis
         player.stone = 100;
         await http.send('POST', `/v1/players/${player.id}/wallets/scrap/credit`, server.headers, {
           amount: 1_000_000,
-          reason: 'admin_grant',
+          reason: 'quest_reward',
         });
       }
       server.joined.add(n);
