@@ -518,6 +518,22 @@ const ADDED_TABLES: Record<string, string> = {
     reference: VARCHAR(255)
     created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
     INDEX idx_faction_ledger_faction (faction_id, id DESC)`,
+  seasons: `
+    id: UUID PRIMARY KEY
+    name: VARCHAR(64) NOT NULL
+    wipe: VARCHAR(8) NOT NULL
+    started_at: TIMESTAMPTZ NOT NULL
+    ended_at: TIMESTAMPTZ
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()`,
+  leaderboard_archives: `
+    season_id: UUID NOT NULL REFERENCES seasons(id)
+    board: VARCHAR(16) NOT NULL
+    rank: INTEGER NOT NULL
+    entity_id: UUID NOT NULL
+    name: VARCHAR(64) NOT NULL
+    score: BIGINT NOT NULL
+    PRIMARY KEY (season_id, board, entity_id)
+    INDEX idx_leaderboard_archives_rank (season_id, board, rank, entity_id)`,
   seen_hits: `
     hit_id: UUID PRIMARY KEY
     server_id: UUID NOT NULL
@@ -541,6 +557,7 @@ const ADDED_INDEXES = `
   CREATE UNIQUE INDEX idx_accounts_email_lower ON accounts(lower(email::text));
   CREATE UNIQUE INDEX idx_players_character_name_lower ON players(lower(character_name::text));
   CREATE UNIQUE INDEX idx_raid_logs_open_base ON raid_logs(base_id) WHERE ended_at IS NULL;
+  CREATE UNIQUE INDEX idx_seasons_current ON seasons((true)) WHERE ended_at IS NULL;
   CREATE INDEX idx_raid_logs_idle ON raid_logs(last_damage_at) WHERE ended_at IS NULL;
   CREATE INDEX idx_raid_logs_raider ON raid_logs(raider_faction_id, started_at DESC);
   CREATE INDEX idx_raid_logs_defender ON raid_logs(defender_faction_id, started_at DESC);

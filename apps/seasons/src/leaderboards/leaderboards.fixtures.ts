@@ -60,7 +60,7 @@ export function leaderboardFixtures(pool: Pool) {
     for (const [i, playerId] of o.members.entries()) {
       await pool.query(
         `INSERT INTO factions.faction_members (faction_id, player_id, rank, permissions)
-         VALUES ($1, $2, $3::factions.faction_rank, '{}')`,
+         VALUES ($1, $2, $3::factions.faction_rank, '[]')`,
         [id, playerId, i === 0 ? 'leader' : 'member'],
       );
       await pool.query('UPDATE accounts.players SET faction_id = $2 WHERE id = $1', [playerId, id]);
