@@ -15,7 +15,13 @@ export class FactionsModule {
       module: FactionsModule,
       providers: [{ provide: FACTIONS_CONFIG, useValue: config }],
       exports: [FACTIONS_CONFIG],
-      imports: [StatusModule, MembershipModule, TreasuryModule, TerritoriesModule, RaidsModule],
+      imports: [
+        StatusModule,
+        MembershipModule,
+        TreasuryModule,
+        TerritoriesModule,
+        RaidsModule.forRoot(config),
+      ],
     };
   }
 }
