@@ -26,7 +26,7 @@ CREATE TABLE factions.alert_deliveries (
     faction_id      uuid NOT NULL REFERENCES factions.factions(id) ON DELETE CASCADE,
     raid_id         uuid NOT NULL,
     base_id         uuid NOT NULL,
-    status          varchar(16) NOT NULL DEFAULT 'pending',
+    status          varchar(16) NOT NULL,
     attempts        int NOT NULL DEFAULT 0,
     last_error      text,
     payload         jsonb NOT NULL,

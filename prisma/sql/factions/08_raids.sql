@@ -71,8 +71,8 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    INSERT INTO factions.alert_deliveries (faction_id, raid_id, base_id, payload)
-    VALUES (v_faction, v_raid, v_base, p_event)
+    INSERT INTO factions.alert_deliveries (faction_id, raid_id, base_id, status, payload)
+    VALUES (v_faction, v_raid, v_base, 'pending', p_event)
     ON CONFLICT (faction_id, raid_id) DO NOTHING
     RETURNING id INTO v_id;
     RETURN v_id;
