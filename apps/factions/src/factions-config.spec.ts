@@ -13,8 +13,11 @@ describe('factions config', () => {
         config.FACTION_WITHDRAW_LIMIT_OFFICER,
         config.FACTION_WITHDRAW_LIMIT_MEMBER,
         config.FACTION_WITHDRAW_LIMIT_RECRUIT,
+        config.RAID_ALERT_COOLDOWN_MINUTES,
+        config.WEBHOOK_MAX_FAILURES,
+        config.WEBHOOK_ALLOW_PRIVATE,
       ],
-      [3106, 48, 100_000, 10_000, 0],
+      [3106, 48, 100_000, 10_000, 0, 5, 5, false],
     );
   });
 
@@ -25,6 +28,10 @@ describe('factions config', () => {
     ['FACTION_WITHDRAW_LIMIT_OFFICER', '-1'],
     ['FACTION_WITHDRAW_LIMIT_MEMBER', 'lots'],
     ['FACTION_WITHDRAW_LIMIT_RECRUIT', '1e13'],
+    ['RAID_ALERT_COOLDOWN_MINUTES', '-1'],
+    ['RAID_ALERT_COOLDOWN_MINUTES', 'five'],
+    ['WEBHOOK_MAX_FAILURES', '0'],
+    ['WEBHOOK_ALLOW_PRIVATE', 'yes'],
   ] as const) {
     it(`names ${name} when it is ${value}`, () => {
       assert.throws(
@@ -33,4 +40,11 @@ describe('factions config', () => {
       );
     });
   }
+
+  it('reads WEBHOOK_ALLOW_PRIVATE=true', () => {
+    assert.equal(
+      loadConfig(factionsConfigSchema, { WEBHOOK_ALLOW_PRIVATE: 'true' }).WEBHOOK_ALLOW_PRIVATE,
+      true,
+    );
+  });
 });

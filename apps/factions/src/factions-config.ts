@@ -15,6 +15,15 @@ export const factionsConfigSchema = serviceConfigSchema('factions').extend({
   FACTION_WITHDRAW_LIMIT_MEMBER: scrapPerDay.default(10_000),
   /** Scrap a recruit may withdraw per UTC day. */
   FACTION_WITHDRAW_LIMIT_RECRUIT: scrapPerDay.default(0),
+  /** At most one raid alert per base within this many minutes. */
+  RAID_ALERT_COOLDOWN_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
+  /** Failed webhook POSTs in a row that disable a faction's webhook. */
+  WEBHOOK_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Lets webhooks reach private, loopback and link-local addresses (tests with a local receiver). */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((word) => word === 'true'),
 });
 
 export type FactionsConfig = z.infer<typeof factionsConfigSchema>;

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { FACTIONS_CONFIG, type FactionsConfig } from './factions-config';
 import { MembershipModule } from './membership/membership.module';
+import { RaidsModule } from './raids/raids.module';
 import { StatusModule } from './status/status.module';
 import { TerritoriesModule } from './territories/territories.module';
 import { TreasuryModule } from './treasury/treasury.module';
@@ -14,7 +15,13 @@ export class FactionsModule {
       module: FactionsModule,
       providers: [{ provide: FACTIONS_CONFIG, useValue: config }],
       exports: [FACTIONS_CONFIG],
-      imports: [StatusModule, MembershipModule, TreasuryModule, TerritoriesModule],
+      imports: [
+        StatusModule,
+        MembershipModule,
+        TreasuryModule,
+        TerritoriesModule,
+        RaidsModule.forRoot(config),
+      ],
     };
   }
 }

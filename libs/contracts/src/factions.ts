@@ -297,6 +297,21 @@ export const FactionEvents = {
   rankChanged: 'evt.factions.member.rank.changed.v1',
 } as const;
 
+/** Internal: the worker's raid_alerts job asks the factions service to send one alert. */
+export const deliverRaidAlertRequest = z.strictObject({
+  deliveryId: uuid,
+  /** The job's last try: a failure now is final (the delivery is marked failed). */
+  finalAttempt: z.boolean({ message: 'must be a boolean' }),
+});
+export const raidAlertDeliveryView = z.object({
+  /** delivered; pending (failed, try again); failed; refused (private address); skipped (no webhook). */
+  status: z.enum(['pending', 'delivered', 'failed', 'refused', 'skipped', 'missing']),
+  /** The worker's job should throw so BullMQ retries it with backoff. */
+  retry: z.boolean(),
+  error: z.string().nullable(),
+});
+export type RaidAlertDeliveryView = z.infer<typeof raidAlertDeliveryView>;
+
 export const FactionsSubjects = {
   getStatus: 'factions.status.get.v1',
   create: 'factions.faction.create.v1',
@@ -314,6 +329,7 @@ export const FactionsSubjects = {
   deposit: 'factions.treasury.deposit.v1',
   withdraw: 'factions.treasury.withdraw.v1',
   ledger: 'factions.treasury.ledger.v1',
+  deliverRaidAlert: 'factions.raid-alert.deliver.v1',
 } as const;
 
 const TAG = 'factions';
@@ -591,5 +607,14 @@ export const FactionsOps = {
       tag: TAG,
       summary: "The treasury's ledger, newest first, keyset paged (a player: only its own faction's)",
     },
+  }),
+  /** The raid_alerts job: POSTs one raid alert to the defending faction's webhook. */
+  deliverRaidAlert: defineOperation({
+    subject: FactionsSubjects.deliverRaidAlert,
+    request: deliverRaidAlertRequest,
+    reply: raidAlertDeliveryView,
+    principals: ['admin'],
+    idempotent: false,
+    errors: [],
   }),
 } as const;

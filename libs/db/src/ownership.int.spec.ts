@@ -47,7 +47,15 @@ const OWNED: Record<string, string[]> = {
     'wallet_ledger',
     'wallets',
   ],
-  factions: ['faction_invites', 'faction_ledger', 'faction_members', 'factions'],
+  factions: [
+    'alert_deliveries',
+    'faction_invites',
+    'faction_ledger',
+    'faction_members',
+    'factions',
+    'raid_alert_bases',
+    'raid_reputation',
+  ],
   seasons: ['leaderboard_archives', 'seasons'],
   platform: ['idempotency_keys', 'outbox', 'processed_events'],
   // The appliers' history, not the application's.

@@ -294,6 +294,7 @@ const ADDED_COLUMNS: Record<string, string[]> = {
     'disbanded_at: TIMESTAMPTZ',
     'webhook_disabled_at: TIMESTAMPTZ',
     'webhook_disabled_reason: TEXT',
+    'webhook_failures: INTEGER NOT NULL DEFAULT 0',
   ],
   raid_logs: [
     'structure_snapshot: JSONB',
@@ -534,6 +535,30 @@ const ADDED_TABLES: Record<string, string> = {
     score: BIGINT NOT NULL
     PRIMARY KEY (season_id, board, entity_id)
     INDEX idx_leaderboard_archives_rank (season_id, board, rank, entity_id)`,
+  raid_reputation: `
+    raid_id: UUID PRIMARY KEY
+    raider_faction_id: UUID
+    defender_faction_id: UUID
+    raider_gain: INTEGER NOT NULL
+    defender_loss: INTEGER NOT NULL
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()`,
+  raid_alert_bases: `
+    base_id: UUID PRIMARY KEY
+    last_alert_at: TIMESTAMPTZ NOT NULL`,
+  alert_deliveries: `
+    id: UUID PRIMARY KEY DEFAULT gen_random_uuid()
+    faction_id: UUID NOT NULL REFERENCES factions(id) ON DELETE CASCADE
+    raid_id: UUID NOT NULL
+    base_id: UUID NOT NULL
+    status: VARCHAR(16) NOT NULL
+    attempts: INTEGER NOT NULL DEFAULT 0
+    last_error: TEXT
+    payload: JSONB NOT NULL
+    created_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    updated_at: TIMESTAMPTZ NOT NULL DEFAULT NOW()
+    delivered_at: TIMESTAMPTZ
+    UNIQUE (faction_id, raid_id)
+    INDEX idx_alert_deliveries_faction (faction_id, created_at DESC)`,
   seen_hits: `
     hit_id: UUID PRIMARY KEY
     server_id: UUID NOT NULL

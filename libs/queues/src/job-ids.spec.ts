@@ -95,8 +95,9 @@ describe('job ids', () => {
       structure_decay: { chunkX: 1, chunkZ: 1, tick: '2026-01-01T00:00:00Z' },
       event_spawn: { templateId: 'airdrop', tick: '2026-01-01T00:00:00Z' },
       ai_pathfinding: { from: { x: 0, z: 0 }, to: { x: 1, z: 1 } },
+      raid_alerts: { deliveryId: CONTAINER },
     } as const;
     const prefixes = PROCESSING_QUEUES.map((queue) => jobIdFor(queue, samples[queue] as never).split('.')[0]);
-    assert.deepEqual(prefixes, ['loot', 'decay', 'event', 'path']);
+    assert.deepEqual(prefixes, ['loot', 'decay', 'event', 'path', 'raidalert']);
   });
 });

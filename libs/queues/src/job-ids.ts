@@ -5,6 +5,7 @@ import type {
   EventSpawnJob,
   JobPayload,
   LootGenerationJob,
+  RaidAlertJob,
   StructureDecayJob,
 } from './payloads';
 
@@ -36,11 +37,15 @@ export const pathfindingJobId = (p: AiPathfindingJob) => {
   return ['path', createHash('sha256').update(canonical).digest('hex').slice(0, 32)].join(SEP);
 };
 
+/** One job per alert delivery: the consumer enqueueing it again finds it. */
+export const raidAlertJobId = (p: RaidAlertJob) => ['raidalert', p.deliveryId].join(SEP);
+
 const BUILDERS: { [Q in ProcessingQueue]: (payload: JobPayload<Q>) => string } = {
   loot_generation: lootJobId,
   structure_decay: decayJobId,
   event_spawn: eventSpawnJobId,
   ai_pathfinding: pathfindingJobId,
+  raid_alerts: raidAlertJobId,
 };
 
 /** The idempotent job id of a (validated) payload. */

@@ -19,6 +19,13 @@ export const QUEUE_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
     removeOnComplete: { age: HOUR, count: 50_000 },
     removeOnFail: { age: HOUR },
   },
+  // A webhook POST (issue 14): 5 tries, 2 s, 4 s, 8 s, 16 s apart; failed ones stay a week.
+  raid_alerts: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: DAY, count: 100_000 },
+    removeOnFail: { age: 7 * DAY, count: 100_000 },
+  },
   // A missed tick is covered by the next one; keep a short history for operators.
   schedules: retried({ completedFor: DAY, keep: 1_000 }),
 };

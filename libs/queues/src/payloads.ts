@@ -28,12 +28,16 @@ export const aiPathfindingJob = z
   .object({ from: worldPoint, to: worldPoint, requestedBy: z.string().min(1).max(128).optional() })
   .strict();
 
+/** Send one raid alert (factions.alert_deliveries row) to its faction's webhook (issue 14). */
+export const raidAlertJob = z.object({ deliveryId: z.uuid() }).strict();
+
 /** The payload schema of each processing queue. */
 export const JOB_PAYLOADS = {
   loot_generation: lootGenerationJob,
   structure_decay: structureDecayJob,
   event_spawn: eventSpawnJob,
   ai_pathfinding: aiPathfindingJob,
+  raid_alerts: raidAlertJob,
 } as const satisfies Record<ProcessingQueue, z.ZodType>;
 
 export type JobPayload<Q extends ProcessingQueue> = z.infer<(typeof JOB_PAYLOADS)[Q]>;
@@ -41,6 +45,7 @@ export type LootGenerationJob = JobPayload<'loot_generation'>;
 export type StructureDecayJob = JobPayload<'structure_decay'>;
 export type EventSpawnJob = JobPayload<'event_spawn'>;
 export type AiPathfindingJob = JobPayload<'ai_pathfinding'>;
+export type RaidAlertJob = JobPayload<'raid_alerts'>;
 
 /** Data of every job on the schedules queue; the job name is the schedule's name too. */
 export const scheduleJobData = z.object({ schedule: z.string().min(1) });

@@ -28,6 +28,7 @@ const SAMPLES = {
   structure_decay: { chunkX: 3, chunkZ: -4, tick: '2026-01-01T00:10:00Z' },
   event_spawn: { templateId: 'airdrop', region: 'eu', tick: '2026-01-01T00:10:00Z' },
   ai_pathfinding: { from: { x: 0, z: 0 }, to: { x: 10, z: 5 } },
+  raid_alerts: { deliveryId: '6f1c2d3e-4b5a-4c6d-8e7f-901234567890' },
 } as const;
 
 async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
@@ -66,7 +67,8 @@ describe('queues on real Redis', () => {
 
     const keys = await scanKeys(connection, `${ns.redisKeyPrefix}*`);
     assert.ok(keys.length >= 8, `only ${keys.length} keys`);
-    const known = /^queue:(loot_generation|structure_decay|event_spawn|ai_pathfinding|schedules):/;
+    const known =
+      /^queue:(loot_generation|structure_decay|event_spawn|ai_pathfinding|raid_alerts|schedules):/;
     for (const key of keys) assert.match(key.slice(ns.redisKeyPrefix.length), known, key);
     for (const [queue, id] of ids) {
       const jobKey = `${ns.redisKeyPrefix}${RedisKeys.processingQueue(queue)}:${id}`;

@@ -137,14 +137,14 @@ describe('Redis keys', () => {
     assert.equal(TTL.queue, null); // "Sin expiración"
   });
 
-  it('lists the five leaderboards and four queues of the seed', () => {
+  it('lists the five leaderboards, the four queues of the seed and raid_alerts', () => {
     assert.deepEqual(
       [...LEADERBOARDS],
       ['kills:daily', 'kills:weekly', 'wealth', 'playtime', 'faction:power'],
     );
     assert.deepEqual(
       [...PROCESSING_QUEUES],
-      ['loot_generation', 'structure_decay', 'event_spawn', 'ai_pathfinding'],
+      ['loot_generation', 'structure_decay', 'event_spawn', 'ai_pathfinding', 'raid_alerts'],
     );
   });
 

@@ -62,6 +62,7 @@ export const PROCESSING_QUEUES = [
   'structure_decay',
   'event_spawn',
   'ai_pathfinding',
+  'raid_alerts',
 ] as const;
 export type ProcessingQueue = (typeof PROCESSING_QUEUES)[number];
 

@@ -124,6 +124,7 @@ BEGIN
            webhook_disabled_at = CASE WHEN p_changes ? 'discordWebhook' THEN NULL ELSE webhook_disabled_at END,
            webhook_disabled_reason = CASE WHEN p_changes ? 'discordWebhook' THEN NULL
                                           ELSE webhook_disabled_reason END,
+           webhook_failures = CASE WHEN p_changes ? 'discordWebhook' THEN 0 ELSE webhook_failures END,
            max_members = v_max
      WHERE id = p_faction_id;
     v_result := factions.faction_json(p_faction_id, false);

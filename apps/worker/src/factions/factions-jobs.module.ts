@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RaidAlertsProcessor } from './raid-alerts.processor';
 
 /**
  * The factions domain's jobs, beside each other in the worker: a processor is an @Injectable that
@@ -7,5 +8,5 @@ import { Module } from '@nestjs/common';
  * owns the logic and the tables. Add it to the providers below; the worker refuses to boot when a
  * served queue or an enabled schedule has no processor or two.
  */
-@Module({ providers: [] })
+@Module({ providers: [RaidAlertsProcessor] })
 export class FactionsJobsModule {}
