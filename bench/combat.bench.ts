@@ -6,7 +6,7 @@
  * operation picks one attacker/victim pair, so concurrent operations rarely share a lock.
  */
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Pool } from 'pg';
 import { BusClient } from '@trustno1/bus';
 import { CombatOps, type Hit, type Principal } from '@trustno1/contracts';
@@ -19,6 +19,7 @@ import {
   testInfra,
   type RunningApp,
 } from '@trustno1/testing';
+import { postAsServer } from './lib/http';
 import type { BenchContext } from './lib/context';
 import { cpuMeter } from './lib/cpu';
 import { measure } from './lib/measure';
@@ -42,35 +43,6 @@ function hits(pair: Pair, count: number): Hit[] {
     hitLocation: 'left_leg' as const,
     distance: 12.5,
   }));
-}
-
-function post(agent: Agent, port: number, apiKey: string, body: unknown): Promise<void> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/v1/combat/hits',
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-          'x-server-key': apiKey,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () =>
-          res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}: ${text}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
 }
 
 export async function combatRows(ctx: BenchContext): Promise<BenchRow[]> {
@@ -116,7 +88,8 @@ export async function combatRows(ctx: BenchContext): Promise<BenchRow[]> {
         CORPSE_TTL_SECONDS,
       ]);
     const viaNats = (batch: Hit[]) => bus.call(CombatOps.applyHits, { hits: batch }, { principal: server });
-    const viaHttp = (batch: Hit[]) => post(agent, gateway, game.apiKey, { hits: batch });
+    const viaHttp = (batch: Hit[]) =>
+      postAsServer(agent, gateway, game.apiKey, '/v1/combat/hits', { hits: batch });
 
     const rows: BenchRow[] = [];
     for (const [shape, size, iterations] of [

@@ -4,7 +4,7 @@
  * sends, with the same principal) raw through pg at the same concurrency. Each operation picks
  * one of many factions, so concurrent deposits rarely queue on the same faction row.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Pool } from 'pg';
 import { BusClient } from '@trustno1/bus';
 import { FactionsOps, type Principal } from '@trustno1/contracts';
@@ -17,6 +17,7 @@ import {
   testInfra,
   type RunningApp,
 } from '@trustno1/testing';
+import { postAsServer } from './lib/http';
 import type { BenchContext } from './lib/context';
 import { cpuMeter } from './lib/cpu';
 import { measure } from './lib/measure';
@@ -25,35 +26,6 @@ import type { BenchRow } from './lib/table';
 interface Faction {
   id: string;
   leaderId: string;
-}
-
-function post(agent: Agent, port: number, apiKey: string, path: string, body: unknown): Promise<void> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-          'x-server-key': apiKey,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () =>
-          res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}: ${text}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
 }
 
 export async function factionsRows(ctx: BenchContext): Promise<BenchRow[]> {
@@ -114,7 +86,7 @@ export async function factionsRows(ctx: BenchContext): Promise<BenchRow[]> {
         { principal: server },
       );
     const viaHttp = (x: Faction) =>
-      post(agent, gateway, game.apiKey, `/v1/factions/${x.id}/treasury/deposit`, {
+      postAsServer(agent, gateway, game.apiKey, `/v1/factions/${x.id}/treasury/deposit`, {
         playerId: x.leaderId,
         amount: 1,
       });

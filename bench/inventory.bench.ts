@@ -6,7 +6,7 @@
  * moves queue on their inventories' row locks). The apps run as real processes against a migrated
  * database of this run's own.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Pool } from 'pg';
 import { BusClient } from '@trustno1/bus';
 import { InventoryOps, type Principal } from '@trustno1/contracts';
@@ -19,6 +19,7 @@ import {
   testInfra,
   type RunningApp,
 } from '@trustno1/testing';
+import { postAsServer } from './lib/http';
 import type { BenchContext } from './lib/context';
 import { cpuMeter } from './lib/cpu';
 import { measure } from './lib/measure';
@@ -74,35 +75,6 @@ function nextMove(pair: Pair) {
   return body;
 }
 
-function post(agent: Agent, port: number, apiKey: string, path: string, body: unknown): Promise<void> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-          'x-server-key': apiKey,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () =>
-          res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}: ${text}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 export async function inventoryRows(ctx: BenchContext): Promise<BenchRow[]> {
   const db = await createTestDatabase();
   const ns = createTestNamespace();
@@ -152,7 +124,7 @@ export async function inventoryRows(ctx: BenchContext): Promise<BenchRow[]> {
         bus.call(InventoryOps.moveItem, { itemId: pair.itemId, ...nextMove(pair) }, { principal: server }),
       );
     const viaHttp = (pair: Pair) =>
-      tally(post(agent, gateway, game.apiKey, `/v1/items/${pair.itemId}/move`, nextMove(pair)));
+      tally(postAsServer(agent, gateway, game.apiKey, `/v1/items/${pair.itemId}/move`, nextMove(pair)));
     const refusals = () => {
       const text = [...refused].map(([code, n]) => `${n} ${code}`).join(', ');
       refused.clear();

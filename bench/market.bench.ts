@@ -7,7 +7,7 @@
  * 10 × 6 bag each, at most ~45 purchases per buyer at the default 5,000 operations) with wallets
  * that never run dry: every purchase lands in a bag, none in the claims.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Pool } from 'pg';
 import { BusClient } from '@trustno1/bus';
 import { MarketOps, type Principal } from '@trustno1/contracts';
@@ -20,6 +20,7 @@ import {
   testInfra,
   type RunningApp,
 } from '@trustno1/testing';
+import { postAsServer } from './lib/http';
 import type { BenchContext } from './lib/context';
 import { cpuMeter } from './lib/cpu';
 import { measure } from './lib/measure';
@@ -28,35 +29,6 @@ import type { BenchRow } from './lib/table';
 const TAX_PERCENT = 5;
 const HOT_LISTINGS = 4;
 const HOT_SHARE = 0.8;
-
-function post(agent: Agent, port: number, apiKey: string, path: string, body: unknown): Promise<void> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-          'x-server-key': apiKey,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () =>
-          res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}: ${text}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 export async function marketRows(ctx: BenchContext): Promise<BenchRow[]> {
   const db = await createTestDatabase();
@@ -132,7 +104,7 @@ export async function marketRows(ctx: BenchContext): Promise<BenchRow[]> {
     const viaNats = (listingId: string, buyerId: string) =>
       bus.call(MarketOps.purchaseListing, { listingId, buyerId, quantity: 1 }, { principal: server });
     const viaHttp = (listingId: string, buyerId: string) =>
-      post(agent, gateway, game.apiKey, `/v1/market/listings/${listingId}/purchase`, {
+      postAsServer(agent, gateway, game.apiKey, `/v1/market/listings/${listingId}/purchase`, {
         buyerId,
         quantity: 1,
       });
